@@ -1,0 +1,1 @@
+"""Thin HTTP layer: routing, validation messages, caching headers.  No math here."""

@@ -1,0 +1,73 @@
+"""The ASGI application: ``approxlab.app:app`` serves the API and the static frontend."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.staticfiles import StaticFiles
+
+from approxlab import __version__
+from approxlab.api.responses import error_json
+from approxlab.api.routes import build_router
+from approxlab.scenes.registry import SCENES
+from approxlab.settings import Settings
+
+#: Everything the page loads comes from this server; frames may embed it anywhere.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'self'; frame-ancestors *"
+)
+
+
+def plotly_js_path() -> Path:
+    """The local Plotly.js shipped inside the plotly wheel (no CDN)."""
+    import plotly
+
+    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    app = FastAPI(
+        title="approxlab",
+        version=__version__,
+        description="The constructions from approximation-theory proofs, computed live. "
+        "Every scene is `GET /api/v1/scenes/{id}?<params>`.",
+    )
+    app.include_router(build_router(SCENES, settings))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, exc: RequestValidationError) -> Response:
+        items = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
+        return error_json(422, "; ".join(i["msg"] for i in items), items)
+
+    @app.get("/vendor/plotly.min.js", include_in_schema=False)
+    def plotly_js() -> FileResponse:
+        return FileResponse(
+            plotly_js_path(),
+            media_type="text/javascript",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response = await call_next(request)
+        if not request.url.path.startswith(("/api/", "/docs", "/redoc", "/openapi")):
+            response.headers.setdefault("Content-Security-Policy", CSP)
+            response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
+    app.mount(
+        "/",
+        StaticFiles(directory=settings.frontend_dir, html=True, check_dir=False),
+        name="frontend",
+    )
+    return app
+
+
+app = create_app()

@@ -1,0 +1,1 @@
+"""Declarative scenes: one module per theorem, listed in :mod:`approxlab.scenes.registry`."""

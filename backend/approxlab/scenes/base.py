@@ -1,0 +1,197 @@
+"""The scene engine: declarative scenes (params model + compute) and their results.
+
+A scene is data: an id, a title, the chapter, the source (seed file + theorem number), a
+statement (text with ``$…$`` LaTeX), a pydantic params model whose field bounds, defaults
+and UI hints define the controls, and ``compute(params) -> SceneResult``.  The API and the
+frontend are generic over scenes; adding a theorem is one module plus one registry line.
+
+Results are plain dataclasses holding numpy arrays, serialized once by the API (orjson);
+:mod:`approxlab.scenes.schema` has their pydantic mirror for the OpenAPI document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+Relation = Literal["<=", ">=", "=="]
+TraceKind = Literal["line", "step", "markers", "heatmap", "bar", "band"]
+TraceStyle = Literal["target", "construction", "bound", "error", "reference", "highlight"]
+
+
+class SceneParams(BaseModel):
+    """Base of every scene's params model: unknown fields and NaN/inf are rejected."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+
+
+def param(
+    default: Any,
+    *,
+    label: str,
+    description: str,
+    ge: float | None = None,
+    le: float | None = None,
+    step: float | None = None,
+    scale: Literal["linear", "log"] = "linear",
+    options: dict[str, str] | None = None,
+) -> Any:
+    """A scene parameter: bounds, default and the UI hints the frontend builds controls from.
+
+    ``step`` is the slider step in the parameter's units (linear scale) or in decades (log
+    scale).  ``options`` labels the values of an enumerated parameter.
+    """
+    hints: dict[str, Any] = {"label": label, "scale": scale}
+    if step is not None:
+        hints["step"] = step
+    if options is not None:
+        hints["options"] = options
+    return Field(default, ge=ge, le=le, description=description, json_schema_extra=hints)
+
+
+@dataclass(frozen=True)
+class Check:
+    """A theorem's inequality evaluated on the construction: ``measured <relation> bound``."""
+
+    name: str
+    measured: float
+    bound: float
+    relation: Relation
+
+    @property
+    def holds(self) -> bool:
+        m, b = self.measured, self.bound
+        if self.relation == "<=":
+            return bool(m <= b)
+        if self.relation == ">=":
+            return bool(m >= b)
+        return bool(m == b)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "holds": self.holds,
+            "measured": self.measured,
+            "bound": self.bound,
+            "relation": self.relation,
+        }
+
+
+@dataclass(frozen=True)
+class Trace:
+    """One trace of a plot.
+
+    ``band`` traces are closed polygons (``x``, ``y`` go along the upper edge and back
+    along the lower edge) drawn filled.  ``step`` traces hold their value from each ``x``
+    to the next.  ``style`` is an optional rendering role; the frontend maps it to colour
+    and dash.
+    """
+
+    name: str
+    kind: TraceKind
+    x: Sequence[float] | np.ndarray
+    y: Sequence[float] | np.ndarray
+    z: Sequence[Sequence[float]] | np.ndarray | None = None
+    style: TraceStyle | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "name": self.name,
+            "kind": self.kind,
+            "x": _plot_array(self.x),
+            "y": _plot_array(self.y),
+        }
+        if self.z is not None:
+            d["z"] = _plot_array(self.z)
+        if self.style is not None:
+            d["style"] = self.style
+        return d
+
+
+def band(name: str, x: np.ndarray, lower: np.ndarray, upper: np.ndarray, **kw: Any) -> Trace:
+    """A filled band between ``lower`` and ``upper`` over ``x``, as a closed polygon."""
+    x = np.asarray(x, dtype=float)
+    xs = np.concatenate([x, x[::-1]])
+    ys = np.concatenate([np.broadcast_to(upper, x.shape), np.broadcast_to(lower, x.shape)[::-1]])
+    return Trace(name, "band", xs, ys, **kw)
+
+
+def _plot_array(a: Any) -> Any:
+    """Plot data travels as float32 (7 significant digits is beyond screen resolution)."""
+    arr = np.asarray(a)
+    if arr.dtype.kind == "f":
+        return arr.astype(np.float32)
+    return arr
+
+
+@dataclass(frozen=True)
+class Axis:
+    label: str
+    log: bool = False
+
+
+@dataclass(frozen=True)
+class Plot:
+    id: str
+    title: str
+    x: Axis
+    y: Axis
+    traces: list[Trace]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "x": {"label": self.x.label, "log": self.x.log},
+            "y": {"label": self.y.label, "log": self.y.log},
+            "traces": [t.to_dict() for t in self.traces],
+        }
+
+
+@dataclass
+class SceneResult:
+    scene: str
+    params: dict[str, Any]
+    metrics: dict[str, float | int]
+    checks: list[Check]
+    plots: list[Plot]
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "scene": self.scene,
+            "params": self.params,
+            "metrics": {k: _number(v) for k, v in self.metrics.items()},
+            "checks": [c.to_dict() for c in self.checks],
+            "plots": [p.to_dict() for p in self.plots],
+            "notes": list(self.notes),
+        }
+
+
+def _number(v: float | int) -> float | int:
+    if isinstance(v, bool | np.bool_):
+        return int(v)
+    if isinstance(v, int | np.integer):
+        return int(v)
+    return float(v)
+
+
+@dataclass(frozen=True)
+class Scene:
+    """A theorem made interactive: metadata, a params model and a pure compute function."""
+
+    id: str
+    title: str
+    chapter: str
+    source: str
+    statement: str
+    params: type[SceneParams]
+    compute: Callable[[Any], SceneResult]
+    metric_labels: dict[str, str] = field(default_factory=dict)
+
+    def run(self, params: SceneParams) -> SceneResult:
+        return self.compute(params)

@@ -1,0 +1,14 @@
+"""The scene registry: adding a theorem is one module plus one line here."""
+
+from __future__ import annotations
+
+from approxlab.scenes import sawtooth, threshold
+from approxlab.scenes.base import Scene
+
+SCENES: dict[str, Scene] = {
+    s.id: s
+    for s in (
+        threshold.SCENE,
+        sawtooth.SCENE,
+    )
+}

@@ -1,0 +1,23 @@
+"""Pure-numpy approximation theory: networks, targets, constructions, bounds.
+
+Nothing here imports the web layer; use it from a notebook::
+
+    from approxlab.theory import depth, networks
+    net = depth.sawtooth(5)
+    networks.pieces(net, (0.0, 1.0))   # 32
+
+Modules, one topic each:
+
+- :mod:`~approxlab.theory.networks` — ReLU networks as ``[(W, b), ...]``, evaluation,
+  composition, exact univariate breakpoint propagation and piece counts.
+- :mod:`~approxlab.theory.threshold` — univariate threshold networks (evaluation in
+  O((n + m) log m) by sorting and cumulative sums).
+- :mod:`~approxlab.theory.targets` — the target library with exact derivatives,
+  Lipschitz constants and critical points.
+- :mod:`~approxlab.theory.shallow` — chapter 2 constructions (Proposition 2.1).
+- :mod:`~approxlab.theory.depth` — chapter 4 constructions (Δ, Proposition 4.1).
+- :mod:`~approxlab.theory.errors` — exact sup errors of step / piecewise-linear
+  approximants against smooth targets.
+- :mod:`~approxlab.theory.plotting` — faithful decimation of huge piecewise-linear
+  curves (M4) for drawing.
+"""

@@ -1,0 +1,61 @@
+"""Univariate threshold networks ``x ↦ c + Σ_i a_i · 1[w_i x + b_i ≥ 0]`` (seed 003, §2.1).
+
+Evaluation never forms the n × m matrix of unit activations: a unit with ``w_i > 0`` is
+on exactly for ``x ≥ -b_i/w_i``, one with ``w_i < 0`` exactly for ``x ≤ -b_i/w_i``, so
+sorting the thresholds and taking cumulative sums of the outer weights evaluates all n
+inputs in O((n + m) log m).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class ThresholdNetwork:
+    """``f(x) = c + Σ_i a_i · 1[w_i x + b_i ≥ 0]`` with scalar input."""
+
+    w: np.ndarray  # inner weights (m,)
+    b: np.ndarray  # inner biases (m,)
+    a: np.ndarray  # outer weights (m,)
+    c: float = 0.0  # output bias
+
+    @property
+    def width(self) -> int:
+        return int(self.a.size)
+
+    def thresholds(self) -> np.ndarray:
+        """Sorted switching points ``-b_i / w_i`` of the units with ``w_i ≠ 0``."""
+        nz = self.w != 0
+        return np.sort(-self.b[nz] / self.w[nz])
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return evaluate(self, x)
+
+
+def evaluate(net: ThresholdNetwork, x: np.ndarray) -> np.ndarray:
+    """Evaluate the threshold network at ``x`` (any shape) in O((n + m) log m)."""
+    x = np.asarray(x, dtype=float)
+    w, b, a = net.w, net.b, net.a
+    out = np.full(x.shape, float(net.c) + float(a[(w == 0) & (b >= 0)].sum()))
+    pos, neg = w > 0, w < 0
+    if pos.any():  # on iff x >= t
+        t = -b[pos] / w[pos]
+        order = np.argsort(t, kind="stable")
+        cum = np.concatenate([[0.0], np.cumsum(a[pos][order])])
+        out += cum[np.searchsorted(t[order], x, side="right")]
+    if neg.any():  # on iff x <= t
+        t = -b[neg] / w[neg]
+        order = np.argsort(t, kind="stable")
+        cum = np.concatenate([[0.0], np.cumsum(a[neg][order])])
+        out += cum[-1] - cum[np.searchsorted(t[order], x, side="left")]
+    return out
+
+
+def evaluate_dense(net: ThresholdNetwork, x: np.ndarray) -> np.ndarray:
+    """Reference evaluation through the n × m activation matrix (for tests, small sizes)."""
+    x = np.asarray(x, dtype=float)
+    act = (np.multiply.outer(x, net.w) + net.b) >= 0
+    return net.c + act.astype(float) @ net.a
