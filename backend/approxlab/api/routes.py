@@ -6,6 +6,7 @@ bounds) and schemathesis can exercise them; the handler is the same generic func
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -91,14 +92,16 @@ def build_router(scenes: dict[str, Scene], settings: Settings) -> APIRouter:
             cache.put(key, *hit)
         return cached_json(request, hit[0], hit[1], settings.result_max_age)
 
+    def make_handler(scene: Scene) -> Callable[[Request], Response]:
+        def handler(request: Request) -> Response:
+            return run_scene(scene, request)
+
+        return handler
+
     for scene in scenes.values():
-
-        def handler(request: Request, _scene: Scene = scene) -> Response:
-            return run_scene(_scene, request)
-
         router.add_api_route(
             f"/scenes/{scene.id}",
-            handler,
+            make_handler(scene),
             methods=["GET"],
             tags=["scenes"],
             name=f"scene_{scene.id}",

@@ -30,6 +30,7 @@ class CheckOut(BaseModel):
     measured: float
     bound: float
     relation: Literal["<=", ">=", "=="]
+    rounding: float
 
 
 class AxisOut(BaseModel):

@@ -18,7 +18,7 @@ from approxlab.scenes.base import (
     param,
 )
 from approxlab.theory import targets
-from approxlab.theory.errors import sup_error_step
+from approxlab.theory.errors import rounding_allowance, sup_error_step
 from approxlab.theory.shallow import threshold_network, threshold_width
 
 TargetName = Literal["sin", "abs", "square", "nielsen"]
@@ -125,7 +125,15 @@ def compute(p: Params) -> SceneResult:
         scene="threshold",
         params=p.model_dump(),
         metrics={"width": net.width, "lipschitz": rho, "sup_error": sup},
-        checks=[Check("sup |f − g| ≤ ε", sup, p.eps, "<=")],
+        checks=[
+            Check(
+                "sup |f − g| ≤ ε",
+                sup,
+                p.eps,
+                "<=",
+                rounding=rounding_allowance(float(np.max(np.abs(g(grid)))), p.eps),
+            )
+        ],
         plots=plots,
         notes=[
             "ρ = sup|g′| on [0, 1], computed from g′ at the endpoints and at the roots of g″.",

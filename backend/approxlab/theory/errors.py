@@ -13,6 +13,15 @@ import numpy as np
 
 Fn = Callable[[np.ndarray], np.ndarray]
 
+#: Unit roundoff of float64.
+UNIT_ROUNDOFF = float(np.finfo(float).eps) / 2
+
+
+def rounding_allowance(*magnitudes: float, ops: int = 8) -> float:
+    """Rounding error budget of a float64 quantity computed with ``ops`` roundings from
+    numbers of at most the given magnitudes: ``ops · u · max|·|``."""
+    return ops * UNIT_ROUNDOFF * max(abs(m) for m in magnitudes)
+
 
 def sup_error_step(
     g: Fn, knots: np.ndarray, values: np.ndarray, critical: np.ndarray

@@ -1,0 +1,173 @@
+"""API v1: contract, validation messages, caching headers, determinism."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from approxlab import __version__
+from approxlab.app import create_app
+from approxlab.scenes.registry import SCENES
+from approxlab.settings import Settings
+
+RESULT_KEYS = {"scene", "params", "metrics", "checks", "plots", "notes"}
+TRACE_KINDS = {"line", "step", "markers", "heatmap", "bar", "band"}
+
+#: Metric names the issues fix as part of the contract.
+CONTRACT_METRICS = {
+    "threshold": {"width", "lipschitz", "sup_error"},
+    "sawtooth": {"pieces", "nodes", "layers", "fractal_max_dev"},
+}
+
+
+def extremes(scene_id: str) -> list[dict]:
+    """Default, minimum and maximum of every numeric parameter, every enum value."""
+    props = SCENES[scene_id].params.model_json_schema()["properties"]
+    cases: list[dict] = [{}]
+    for name, p in props.items():
+        if "enum" in p:
+            cases += [{name: v} for v in p["enum"]]
+        else:
+            cases += [{name: p["minimum"]}, {name: p["maximum"]}]
+    big = {n: (p["maximum"] if "maximum" in p else p["default"]) for n, p in props.items()}
+    small = {n: (p["minimum"] if "minimum" in p else p["default"]) for n, p in props.items()}
+    return [*cases, big, small]
+
+
+def test_health(client):
+    r = client.get("/api/v1/health")
+    assert r.status_code == 200
+    assert r.json() == {"status": "ok", "version": __version__}
+
+
+def test_scene_list(client):
+    r = client.get("/api/v1/scenes")
+    assert r.status_code == 200
+    scenes = r.json()
+    assert [s["id"] for s in scenes] == list(SCENES)
+    for s in scenes:
+        assert {"id", "title", "chapter", "source", "statement", "params_schema"} <= set(s)
+        assert s["source"].startswith("00")
+        assert "<math" in s["statement_html"]
+        for name, prop in s["params_schema"]["properties"].items():
+            assert "default" in prop and "label" in prop and "scale" in prop, name
+            assert ("minimum" in prop and "maximum" in prop) or "enum" in prop, name
+
+
+@pytest.mark.parametrize("scene_id", list(SCENES))
+def test_every_scene_at_its_extremes(client, scene_id):
+    for params in extremes(scene_id):
+        r = client.get(f"/api/v1/scenes/{scene_id}", params=params)
+        assert r.status_code == 200, (params, r.text)
+        body = r.json()
+        assert set(body) == RESULT_KEYS
+        assert body["scene"] == scene_id
+        assert CONTRACT_METRICS[scene_id] <= set(body["metrics"])
+        assert all(math.isfinite(v) for v in body["metrics"].values())
+        for k, v in params.items():
+            assert body["params"][k] == v
+        for c in body["checks"]:
+            assert c["holds"], (params, c)
+            assert c["relation"] in {"<=", ">=", "=="}
+        for plot in body["plots"]:
+            assert {"id", "title", "x", "y", "traces"} <= set(plot)
+            for t in plot["traces"]:
+                assert t["kind"] in TRACE_KINDS
+                assert len(t["x"]) == len(t["y"]) or t["kind"] == "heatmap"
+
+
+def test_metrics_match_the_formulas(client):
+    body = client.get("/api/v1/scenes/threshold", params={"eps": 0.01, "target": "square"}).json()
+    m = body["metrics"]
+    assert m["width"] == math.ceil(m["lipschitz"] / 0.01)
+    assert m["sup_error"] <= 0.01
+    body = client.get("/api/v1/scenes/sawtooth", params={"L": 7}).json()
+    assert body["metrics"]["pieces"] == 2**7
+    assert body["metrics"]["nodes"] == 3 * 7 and body["metrics"]["layers"] == 2 * 7
+
+
+def test_unknown_scene_is_404(client):
+    r = client.get("/api/v1/scenes/no-such-scene")
+    assert r.status_code == 404
+    assert "no-such-scene" in r.json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("query", "param", "words"),
+    [
+        ("eps=0.6", "eps", ["0.5"]),
+        ("eps=0.0001", "eps", ["0.001"]),
+        ("eps=abc", "eps", ["number"]),
+        ("eps=nan", "eps", ["eps"]),
+        ("eps=inf", "eps", ["eps"]),
+        ("eps=", "eps", ["eps"]),
+        ("target=cube", "target", ["sin", "nielsen"]),
+        ("colour=red", "colour", ["unknown", "eps"]),
+        ("eps=0.1&eps=0.2", "eps", ["more than once"]),
+    ],
+)
+def test_bad_threshold_params_are_422(client, query, param, words):
+    r = client.get(f"/api/v1/scenes/threshold?{query}")
+    assert r.status_code == 422
+    body = r.json()
+    assert body["message"].startswith(f"{param}:")
+    for w in words:
+        assert w in body["message"], body["message"]
+    assert body["detail"][0]["param"] == param
+
+
+@pytest.mark.parametrize(("query", "limit"), [("L=0", "1"), ("L=21", "20"), ("L=2.5", "integer")])
+def test_bad_sawtooth_params_are_422(client, query, limit):
+    r = client.get(f"/api/v1/scenes/sawtooth?{query}")
+    assert r.status_code == 422
+    assert r.json()["message"].startswith("L:") and limit in r.json()["message"]
+
+
+def test_etag_cache_control_and_304(client):
+    url = "/api/v1/scenes/threshold?eps=0.02&target=nielsen"
+    r = client.get(url)
+    etag = r.headers["etag"]
+    assert etag.startswith('"') and "max-age" in r.headers["cache-control"]
+    r2 = client.get(url, headers={"If-None-Match": etag})
+    assert r2.status_code == 304 and r2.headers["etag"] == etag and not r2.content
+    r3 = client.get(url, headers={"If-None-Match": '"something-else"'})
+    assert r3.status_code == 200
+    lst = client.get("/api/v1/scenes")
+    assert (
+        client.get("/api/v1/scenes", headers={"If-None-Match": lst.headers["etag"]}).status_code
+        == 304
+    )
+
+
+def test_equal_parameters_give_byte_identical_bodies(client):
+    """Same params (in any order / spelling) → same bytes, also from a fresh, uncached app."""
+    from fastapi.testclient import TestClient
+
+    a = client.get("/api/v1/scenes/threshold?eps=0.03&target=abs")
+    b = client.get("/api/v1/scenes/threshold?target=abs&eps=0.030")
+    with TestClient(create_app(Settings(result_cache_bytes=0))) as fresh:
+        c = fresh.get("/api/v1/scenes/threshold?target=abs&eps=0.03")
+    assert a.content == b.content == c.content
+    assert a.headers["etag"] == b.headers["etag"] == c.headers["etag"]
+
+
+def test_defaults_are_filled_in(client):
+    body = client.get("/api/v1/scenes/threshold").json()
+    assert body["params"] == {"target": "sin", "eps": 0.05}
+
+
+def test_frontend_and_local_plotly_are_served(client):
+    r = client.get("/vendor/plotly.min.js")
+    assert r.status_code == 200 and len(r.content) > 1_000_000
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+
+
+def test_openapi_docs(client):
+    assert client.get("/docs").status_code == 200
+    spec = client.get("/openapi.json").json()
+    params = spec["paths"]["/api/v1/scenes/threshold"]["get"]["parameters"]
+    eps = next(p for p in params if p["name"] == "eps")
+    assert eps["schema"]["minimum"] == 0.001 and eps["schema"]["maximum"] == 0.5

@@ -1,0 +1,77 @@
+"""Benchmark: compute + serialization per scene, at defaults and at the costliest params.
+
+Run: ``python tests/bench/bench_scenes.py [--repeat N]``.  A report, not a test: it prints
+p50/p95 per scene and the budgets (p95 ≤ 25 ms at defaults, ≤ 300 ms at maximum params).
+The "maximum" case is found generically: every combination of each numeric parameter's
+minimum/maximum and each enum value is timed once, and the slowest is benchmarked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import sys
+import time
+
+import numpy as np
+
+from approxlab.api.responses import dumps
+from approxlab.scenes.registry import SCENES
+
+BUDGET_DEFAULT_MS, BUDGET_MAX_MS = 25.0, 300.0
+
+
+def run_once(scene, params) -> float:
+    t0 = time.perf_counter()
+    dumps(scene.run(scene.params(**params)).to_dict())
+    return (time.perf_counter() - t0) * 1e3
+
+
+def corners(scene) -> list[dict]:
+    props = scene.params.model_json_schema()["properties"]
+    axes = []
+    for name, p in props.items():
+        values = p["enum"] if "enum" in p else [p["minimum"], p["maximum"]]
+        if name == "seed":
+            values = [p["default"]]
+        axes.append([(name, v) for v in values])
+    combos = list(itertools.product(*axes))
+    if len(combos) > 256:
+        rng = np.random.default_rng(0)
+        combos = [combos[i] for i in rng.choice(len(combos), 256, replace=False)]
+    return [dict(c) for c in combos]
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    return float(np.percentile(samples, 50)), float(np.percentile(samples, 95))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repeat", type=int, default=40)
+    args = ap.parse_args()
+    print(f"approxlab scene benchmark — {os.cpu_count()} cores, python {sys.version.split()[0]}")
+    print(f"{'scene':12s} {'case':8s} {'p50 ms':>8s} {'p95 ms':>8s} {'budget':>7s}  params")
+    worst_ok = True
+    for scene in SCENES.values():
+        slowest = max(corners(scene), key=lambda c: run_once(scene, c))
+        for case, params, budget in (
+            ("default", {}, BUDGET_DEFAULT_MS),
+            ("maximum", slowest, BUDGET_MAX_MS),
+        ):
+            run_once(scene, params)  # warm-up
+            samples = [run_once(scene, params) for _ in range(args.repeat)]
+            p50, p95 = percentiles(samples)
+            ok = p95 <= budget
+            worst_ok &= ok
+            print(
+                f"{scene.id:12s} {case:8s} {p50:8.1f} {p95:8.1f} {budget:6.0f}{'✓' if ok else '✗'}"
+                f"  {params or '(defaults)'}"
+            )
+    print("all within budget" if worst_ok else "SOME SCENES OVER BUDGET")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
