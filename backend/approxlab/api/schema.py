@@ -31,6 +31,7 @@ class CheckOut(BaseModel):
     bound: float
     relation: Literal["<=", ">=", "=="]
     rounding: float
+    confidence: float | None
 
 
 class AxisOut(BaseModel):

@@ -62,6 +62,11 @@ class Check:
     equality in exact arithmetic — e.g. Proposition 2.1 for ``|x − 1/2|``, where every cell
     has error exactly ε.  It is 0 for exact quantities (counts, dyadic arithmetic) and is
     reported with the check, never hidden.
+
+    ``confidence`` marks a probabilistic statement ("with probability ≥ 1 − δ over the
+    draw", or a bound on an expectation checked on finitely many draws): the check may
+    legitimately fail for some seeds; ``confidence`` is the stated probability (``None``
+    for deterministic statements, which must hold for every parameter value).
     """
 
     name: str
@@ -69,6 +74,7 @@ class Check:
     bound: float
     relation: Relation
     rounding: float = 0.0
+    confidence: float | None = None
 
     @property
     def holds(self) -> bool:
@@ -87,6 +93,7 @@ class Check:
             "bound": self.bound,
             "relation": self.relation,
             "rounding": self.rounding,
+            "confidence": self.confidence,
         }
 
 
