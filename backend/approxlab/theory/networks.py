@@ -103,6 +103,10 @@ def parallel_sum(nets: Sequence[ReLUNetwork], coefs: Sequence[float]) -> ReLUNet
     depth = len(nets[0])
     if any(len(n) != depth for n in nets):
         raise ValueError("parallel_sum needs networks of equal depth")
+    if depth == 1:  # affine maps only: the sum is one affine map
+        W = sum(c * n[0][0] for c, n in zip(coefs, nets, strict=True))
+        b = sum(c * n[0][1] for c, n in zip(coefs, nets, strict=True))
+        return [(np.atleast_2d(W), np.atleast_1d(b))]
     out: ReLUNetwork = []
     for li in range(depth):
         Ws = [n[li][0] for n in nets]
