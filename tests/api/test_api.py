@@ -18,6 +18,7 @@ TRACE_KINDS = {"line", "step", "markers", "heatmap", "bar", "band"}
 CONTRACT_METRICS = {
     "threshold": {"width", "lipschitz", "sup_error"},
     "sawtooth": {"pieces", "nodes", "layers", "fractal_max_dev"},
+    "squaring": {"sup_error", "bound", "nodes_skip", "nodes_pure", "layers", "shallow_nodes"},
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from approxlab.scenes import sawtooth, threshold
+from approxlab.scenes import sawtooth, squaring, threshold
 from approxlab.scenes.base import Scene
 
 SCENES: dict[str, Scene] = {
@@ -10,5 +10,6 @@ SCENES: dict[str, Scene] = {
     for s in (
         threshold.SCENE,
         sawtooth.SCENE,
+        squaring.SCENE,
     )
 }
