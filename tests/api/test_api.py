@@ -19,6 +19,8 @@ CONTRACT_METRICS = {
     "threshold": {"width", "lipschitz", "sup_error"},
     "sawtooth": {"pieces", "nodes", "layers", "fractal_max_dev"},
     "squaring": {"sup_error", "bound", "nodes_skip", "nodes_pure", "layers", "shallow_nodes"},
+    "product": {"sup_error", "bound", "nodes", "layers"},
+    "parity": {"points", "max_error"},
 }
 
 

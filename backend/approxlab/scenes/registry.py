@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from approxlab.scenes import sawtooth, squaring, threshold
+from approxlab.scenes import parity, product, sawtooth, squaring, threshold
 from approxlab.scenes.base import Scene
 
 SCENES: dict[str, Scene] = {
@@ -11,5 +11,7 @@ SCENES: dict[str, Scene] = {
         threshold.SCENE,
         sawtooth.SCENE,
         squaring.SCENE,
+        product.SCENE,
+        parity.SCENE,
     )
 }

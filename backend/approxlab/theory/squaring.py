@@ -334,3 +334,84 @@ def product_chain_network(i: int, factors: int, carry: Carry = "nonneg") -> ReLU
     for _ in range(factors - 2):
         net = networks.compose(g, carry_alongside(net, 1, carry))
     return net
+
+
+# ------------------------------------------------------------ exact sup on the square
+
+
+def product_breaklines(
+    i: int, form: ProductForm = "corrected"
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Lines in ``[0, 1]²`` off which ``g_i`` is affine: ``x ∈ X``, ``x′ ∈ Y``, ``x + x′ ∈ C``.
+
+    ``g_i`` is a combination of the univariate network ``h_i`` at ``u·x + v·x′`` for the
+    three input maps; each copy bends only where its argument is a breakpoint of ``h_i``,
+    which are read off the network by exact propagation.  (All three maps are axis-parallel
+    or along the anti-diagonal, which :func:`sup_error_product` relies on.)
+    """
+    bp = networks.breakpoints(squaring_network(i)).breakpoints()
+    maps, _ = _product_parts(form)
+    X, Y, C = [np.array([0.0, 1.0])], [np.array([0.0, 1.0])], [np.array([], dtype=float)]
+    for A in maps:
+        u, v = float(A[0, 0]), float(A[0, 1])
+        if u and v:
+            if u != v:
+                raise ValueError("only anti-diagonal mixed maps are supported")
+            C.append(bp / u)
+        elif u:
+            X.append(bp / u)
+        else:
+            Y.append(bp / v)
+
+    def inside(a: np.ndarray, hi: float) -> np.ndarray:
+        a = np.concatenate(a)
+        return np.unique(a[(a >= 0) & (a <= hi)])
+
+    return inside(X, 1.0), inside(Y, 1.0), inside(C, 2.0)
+
+
+def sup_error_product(
+    net: ReLUNetwork, X: np.ndarray, Y: np.ndarray, C: np.ndarray
+) -> tuple[float, tuple[float, float], float, float]:
+    """``sup_{[0,1]²} |g(x, x′) − xx′|`` exactly, for a network ``g`` affine off the lines
+    ``x ∈ X``, ``x′ ∈ Y``, ``x + x′ ∈ C`` (see :func:`product_breaklines`).
+
+    On each cell ``E = g − xx′`` is affine minus ``xx′``: its Hessian is indefinite, so
+    ``|E|`` peaks on cell boundaries; along horizontal and vertical edges ``E`` is affine
+    (peaks at vertices), along anti-diagonal edges ``x + x′ = c`` it is a convex quadratic
+    whose vertex ``x* = (c − s)/2`` (``s`` = slope of ``g`` along the edge) is also a
+    candidate.  The network is evaluated at every vertex and every such ``x*``.
+    Returns ``(sup, argsup, min g, max g)`` — ``g`` being piecewise affine, its extremes
+    over the square are at vertices.
+    """
+    gx, gy = np.meshgrid(X, Y, indexing="ij")
+    pts = [np.stack([gx.ravel(), gy.ravel()], 1)]
+    for grid, axis in ((X, 0), (Y, 1)):  # anti-diagonals meet the grid lines
+        a, c = np.meshgrid(grid, C, indexing="ij")
+        other = c - a
+        ok = (other >= 0) & (other <= 1)
+        p = np.stack([a[ok], other[ok]], 1)
+        pts.append(p if axis == 0 else p[:, ::-1])
+    z = np.unique(np.concatenate(pts) @ np.array([1.0, 1j]))  # sorted by x, then x′
+    V = np.stack([z.real, z.imag], 1)
+    gv = networks.evaluate(net, V)
+    err_v = np.abs(gv - V[:, 0] * V[:, 1])
+    cand_pts, cand_err = [V], [err_v]
+    if C.size:
+        s = V.sum(axis=1)
+        k = np.clip(np.searchsorted(C, s), 0, C.size - 1)
+        on = C[k] == s
+        W, gw, cw = V[on], gv[on], s[on]
+        order = np.lexsort((W[:, 0], cw))
+        W, gw, cw = W[order], gw[order], cw[order]
+        same = cw[1:] == cw[:-1]  # consecutive vertices on one anti-diagonal: an edge
+        a, b = W[:-1][same], W[1:][same]
+        c = cw[:-1][same]
+        slope = (gw[1:][same] - gw[:-1][same]) / (b[:, 0] - a[:, 0])
+        xs = np.clip((c - slope) / 2, a[:, 0], b[:, 0])
+        P = np.stack([xs, c - xs], 1)
+        cand_pts.append(P)
+        cand_err.append(np.abs(networks.evaluate(net, P) - P[:, 0] * P[:, 1]))
+    allp, alle = np.concatenate(cand_pts), np.concatenate(cand_err)
+    k = int(np.argmax(alle))
+    return float(alle[k]), (float(allp[k, 0]), float(allp[k, 1])), float(gv.min()), float(gv.max())
