@@ -31,7 +31,7 @@ def extremes(scene_id: str) -> list[dict]:
     for name, p in props.items():
         if "enum" in p:
             cases += [{name: v} for v in p["enum"]]
-        else:
+        elif "minimum" in p:  # text parameters (custom expressions) keep their default
             cases += [{name: p["minimum"]}, {name: p["maximum"]}]
     big = {n: (p["maximum"] if "maximum" in p else p["default"]) for n, p in props.items()}
     small = {n: (p["minimum"] if "minimum" in p else p["default"]) for n, p in props.items()}
@@ -55,7 +55,11 @@ def test_scene_list(client):
         assert "<math" in s["statement_html"]
         for name, prop in s["params_schema"]["properties"].items():
             assert "default" in prop and "label" in prop and "scale" in prop, name
-            assert ("minimum" in prop and "maximum" in prop) or "enum" in prop, name
+            assert (
+                ("minimum" in prop and "maximum" in prop)
+                or "enum" in prop
+                or (prop.get("type") == "string" and "maxLength" in prop)
+            ), name
 
 
 @pytest.mark.parametrize("scene_id", list(SCENES))
@@ -159,7 +163,7 @@ def test_equal_parameters_give_byte_identical_bodies(client):
 
 def test_defaults_are_filled_in(client):
     body = client.get("/api/v1/scenes/threshold").json()
-    assert body["params"] == {"target": "sin", "eps": 0.05}
+    assert body["params"] == {"target": "sin", "eps": 0.05, "expr": "x*sin(8*x)"}
 
 
 def test_frontend_and_local_plotly_are_served(client):

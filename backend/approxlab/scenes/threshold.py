@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
+from pydantic import ValidationInfo, field_validator
 
 from approxlab.scenes.base import (
     Axis,
@@ -17,11 +18,15 @@ from approxlab.scenes.base import (
     band,
     param,
 )
+from approxlab.scenes.target_param import custom_target, expr_param, target_options
 from approxlab.theory import targets
 from approxlab.theory.errors import rounding_allowance, sup_error_step
 from approxlab.theory.shallow import threshold_network, threshold_width
 
-TargetName = Literal["sin", "abs", "square", "nielsen"]
+TargetName = Literal["sin", "abs", "square", "nielsen", "custom"]
+
+#: Most threshold nodes for a custom target (library targets need at most ⌈7.0/0.001⌉).
+MAX_CUSTOM_WIDTH = 20_000
 
 
 class Params(SceneParams):
@@ -29,7 +34,7 @@ class Params(SceneParams):
         "sin",
         label="target g",
         description="Target function on [0, 1] from the library.",
-        options={name: targets.get(name).label for name in ("sin", "abs", "square", "nielsen")},
+        options=target_options(("sin", "abs", "square", "nielsen")),
     )
     eps: float = param(
         0.05,
@@ -40,18 +45,34 @@ class Params(SceneParams):
         label="ε",
         description="Target accuracy ε; the network gets ⌈ρ/ε⌉ threshold nodes.",
     )
+    expr: str = expr_param()
+
+    @field_validator("expr")
+    @classmethod
+    def _custom_target(cls, expr: str, info: ValidationInfo) -> str:
+        g = custom_target(expr, info, lipschitz=True)
+        eps = info.data.get("eps")
+        if g is not None and eps is not None:
+            rho = targets.lipschitz(g)
+            if threshold_width(rho, eps) > MAX_CUSTOM_WIDTH:
+                raise ValueError(
+                    f"g = {expr} has ρ ≈ {rho:.4g}, so ε = {eps:g} needs "
+                    f"{threshold_width(rho, eps):,} threshold nodes, more than the limit of "
+                    f"{MAX_CUSTOM_WIDTH:,}; choose ε ≥ {rho / MAX_CUSTOM_WIDTH:.2g}"
+                )
+        return expr
 
 
 def compute(p: Params) -> SceneResult:
-    g = targets.get(p.target)
-    rho = targets.lipschitz(p.target)
+    g = targets.choose(p.target, p.expr)
+    rho = targets.lipschitz(g)
     net = threshold_network(g, rho, p.eps)
 
     # f is constant between consecutive thresholds; read its value off the network itself
     t = net.thresholds()
     knots = np.concatenate([t[t < 1.0], [1.0]])
     values = net(knots[:-1])
-    sup, where = sup_error_step(g, knots, values, targets.critical_points(p.target))
+    sup, where = sup_error_step(g, knots, values, targets.critical_points(g))
 
     grid = np.linspace(0.0, 1.0, 2001)
     step_x = knots
@@ -142,8 +163,21 @@ def compute(p: Params) -> SceneResult:
             "Corrected from the printed proof (003, Prop. 2.1): the network is "
             "f(x) = Σᵢ aᵢ·1[x ≥ bᵢ] (printed 1[xᵢ ≥ bᵢ]) and the telescoping sum runs over "
             "i = 1…k (printed from i = 0).",
+            *_custom_notes(g),
         ],
     )
+
+
+def _custom_notes(g: targets.Target) -> list[str]:
+    if not g.estimated:
+        return []
+    return [
+        f"Custom g(x) = {g.label}: g′ and g″ are exact (differentiation of the parsed "
+        "expression), but ρ and the critical points are estimates — sup |g′| and the sign "
+        f"changes of g′ are searched on a grid of {targets.SEARCH_GRID} points and refined "
+        "by bisection, so features narrower than the grid can be missed. The network uses "
+        "this estimated ρ, and the check sup |f − g| ≤ ε is exact given it."
+    ]
 
 
 SCENE = Scene(
@@ -161,7 +195,7 @@ SCENE = Scene(
     compute=compute,
     metric_labels={
         "width": "width ⌈ρ/ε⌉ (threshold nodes)",
-        "lipschitz": "Lipschitz constant ρ",
+        "lipschitz": "Lipschitz constant ρ (an estimate for a custom g)",
         "sup_error": "sup |f − g| (measured)",
     },
 )

@@ -1,0 +1,59 @@
+"""The scene convention for targets: a library enum plus ``"custom"``, and the string ``expr``.
+
+Every scene that takes a target offers the library targets and the option ``"custom"``
+(label "custom expression…"); the string parameter ``expr`` is used iff
+``target == "custom"``.  ``expr`` is declared after the parameters its validation needs, and
+validated by a ``field_validator`` so that a bad expression becomes a 422 naming ``expr``
+with the parser's message (which points at the position).  Nothing user-typed reaches
+``eval``/``exec``: see :mod:`approxlab.theory.expressions`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field, ValidationInfo
+
+from approxlab.theory import targets
+from approxlab.theory.expressions import MAX_LENGTH, ExpressionError
+from approxlab.theory.targets import CUSTOM, CUSTOM_LABEL, Target
+
+#: Default custom expression in x (on [0, 1]).
+EXPR_DEFAULT = "x*sin(8*x)"
+
+
+def target_options(names: tuple[str, ...]) -> dict[str, str]:
+    """UI labels of a target enum: the library targets' formulas, then "custom expression…"."""
+    return {**{n: targets.get(n).label for n in names}, CUSTOM: CUSTOM_LABEL}
+
+
+def expr_param(default: str = EXPR_DEFAULT, variables: str = "x") -> Any:
+    """The ``expr`` parameter: a text input of at most :data:`MAX_LENGTH` characters."""
+    return Field(
+        default,
+        min_length=1,
+        max_length=MAX_LENGTH,
+        description=(
+            f"Custom target g({variables}), used when target = custom: numbers, pi, e, "
+            "+ − * / ^, parentheses, sin cos tan exp log sqrt abs tanh min max clip, "
+            "comparisons (<, <=, >, >= give 1 or 0) and where(cond, a, b)."
+        ),
+        json_schema_extra={"label": f"custom g({variables})", "scale": "linear"},
+    )
+
+
+def custom_target(expr: str, info: ValidationInfo, *, lipschitz: bool) -> Target | None:
+    """Validate ``expr`` for a univariate scene; ``None`` unless ``target == "custom"``.
+
+    With ``lipschitz``, g must also be Lipschitz on [0, 1] (finite g′, no jumps).  Parser
+    and domain errors become ``ValueError`` so pydantic reports them under ``expr``.
+    """
+    if info.data.get("target") != CUSTOM:
+        return None
+    try:
+        g = targets.custom(expr)
+        if lipschitz:
+            targets.checked_lipschitz(g)
+    except ExpressionError as e:
+        raise ValueError(str(e)) from None
+    return g

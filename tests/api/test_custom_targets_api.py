@@ -1,0 +1,91 @@
+"""Custom target expressions through the API: accepted, labelled as estimates, and every
+hostile input rejected quickly with a 422 that names ``expr``."""
+
+from __future__ import annotations
+
+import math
+import time
+
+import pytest
+
+from approxlab.scenes.registry import SCENES
+from approxlab.theory import targets
+from tests.theory.test_expressions import HOSTILE
+
+#: Scenes that take a univariate target with the "custom" option.
+CUSTOM_SCENES = [
+    s
+    for s, scene in SCENES.items()
+    if "custom" in scene.params.model_json_schema()["properties"].get("target", {}).get("enum", [])
+    and s != "grid"
+]
+
+
+def test_the_convention_is_everywhere():
+    assert {"threshold"} <= set(CUSTOM_SCENES)
+    for sid in CUSTOM_SCENES:
+        props = SCENES[sid].params.model_json_schema()["properties"]
+        assert props["target"]["options"]["custom"] == "custom expression…"
+        assert props["expr"]["type"] == "string" and props["expr"]["maxLength"] == 200
+
+
+@pytest.mark.parametrize("scene_id", ["threshold"])
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_expressions_are_422_naming_expr(client, scene_id, text):
+    t0 = time.perf_counter()
+    r = client.get(f"/api/v1/scenes/{scene_id}", params={"target": "custom", "expr": text})
+    elapsed = time.perf_counter() - t0
+    assert r.status_code == 422, (text, r.text)
+    body = r.json()
+    assert body["message"].startswith("expr:"), body["message"]
+    assert body["detail"][0]["param"] == "expr"
+    assert elapsed < 0.25, f"{text[:40]!r} took {elapsed * 1e3:.0f} ms"
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("x + foo", ["unknown name 'foo'", "position 5"]),
+        ("x.__class__", ["attribute access", "position 2"]),
+        ("9**9**9", ["overflow"]),
+        ("log(x)", ["infinite", "x = 0"]),
+        ("sqrt(x)", ["not finite", "Lipschitz"]),
+        ("(x > 0.5)*x", ["jumps near x = 0.5"]),
+        ("x" * 201, ["200 characters"]),
+    ],
+)
+def test_422_messages_point_at_the_problem(client, text, words):
+    r = client.get("/api/v1/scenes/threshold", params={"target": "custom", "expr": text})
+    assert r.status_code == 422
+    for w in words:
+        assert w in r.json()["message"], r.json()["message"]
+
+
+def test_custom_threshold_network(client):
+    body = client.get(
+        "/api/v1/scenes/threshold",
+        params={"target": "custom", "expr": "abs(x - 0.3) + x^2", "eps": 0.01},
+    ).json()
+    rho = targets.lipschitz(targets.custom("abs(x - 0.3) + x^2"))
+    assert rho == pytest.approx(3.0)  # g′ = sign(x − 0.3) + 2x, largest at x = 1
+    m = body["metrics"]
+    assert m["lipschitz"] == rho and m["width"] == math.ceil(rho / 0.01)
+    assert all(c["holds"] for c in body["checks"])
+    assert any("estimate" in n for n in body["notes"])
+    assert body["params"]["expr"] == "abs(x - 0.3) + x^2"
+
+
+def test_expr_is_ignored_for_library_targets(client):
+    a = client.get("/api/v1/scenes/threshold", params={"target": "sin", "expr": "nonsense("})
+    assert a.status_code == 200
+    assert a.json()["metrics"]["lipschitz"] == pytest.approx(2 * math.pi)
+
+
+def test_custom_width_limit(client):
+    r = client.get(
+        "/api/v1/scenes/threshold",
+        params={"target": "custom", "expr": "sin(100*x)", "eps": 0.001},
+    )
+    assert r.status_code == 422
+    msg = r.json()["message"]
+    assert msg.startswith("expr:") and "20,000" in msg and "choose ε ≥" in msg
