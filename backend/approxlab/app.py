@@ -11,6 +11,7 @@ from starlette.responses import FileResponse, Response
 from starlette.staticfiles import StaticFiles
 
 from approxlab import __version__
+from approxlab.api import pieces as pieces_api
 from approxlab.api.responses import error_json
 from approxlab.api.routes import build_router
 from approxlab.scenes.registry import SCENES
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "Every scene is `GET /api/v1/scenes/{id}?<params>`.",
     )
     app.include_router(build_router(SCENES, settings))
+    app.include_router(pieces_api.router)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> Response:

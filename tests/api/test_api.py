@@ -21,6 +21,7 @@ CONTRACT_METRICS = {
     "squaring": {"sup_error", "bound", "nodes_skip", "nodes_pure", "layers", "shallow_nodes"},
     "product": {"sup_error", "bound", "nodes", "layers"},
     "parity": {"points", "max_error"},
+    "pieces": {"pieces_mean", "pieces_max", "bound_regions", "bound_lemma", "delta_pieces"},
 }
 
 

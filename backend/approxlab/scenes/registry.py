@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from approxlab.scenes import parity, product, sawtooth, squaring, threshold
+from approxlab.scenes import parity, pieces, product, sawtooth, squaring, threshold
 from approxlab.scenes.base import Scene
 
 SCENES: dict[str, Scene] = {
@@ -11,6 +11,7 @@ SCENES: dict[str, Scene] = {
         threshold.SCENE,
         sawtooth.SCENE,
         squaring.SCENE,
+        pieces.SCENE,
         product.SCENE,
         parity.SCENE,
     )

@@ -20,4 +20,6 @@ Modules, one topic each:
   approximants against smooth targets.
 - :mod:`~approxlab.theory.plotting` — faithful decimation of huge piecewise-linear
   curves (M4) for drawing.
+- :mod:`~approxlab.theory.affine_pieces` — Lemma 4.9's piece-count bounds (and their
+  corrections), random He-initialised networks, zigzag constructions, batched exact counts.
 """

@@ -177,8 +177,21 @@ class PiecewiseLinear:
         return PiecewiseLinear(self.x[keep], self.y[keep])
 
 
+class KnotLimitError(ValueError):
+    """Raised by :func:`propagate` when a layer would create more knots than ``max_knots``."""
+
+    def __init__(self, layer_index: int, knots: int, limit: int):
+        super().__init__(
+            f"layer {layer_index}: the network has {knots:,} knots on the domain after this "
+            f"layer, more than the limit of {limit:,}"
+        )
+        self.layer_index, self.knots, self.limit = layer_index, knots, limit
+
+
 def propagate(
-    net: ReLUNetwork, domain: tuple[float, float] = (0.0, 1.0)
+    net: ReLUNetwork,
+    domain: tuple[float, float] = (0.0, 1.0),
+    max_knots: int | None = None,
 ) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
     """Push the knots of a univariate ReLU network through it, layer by layer, exactly.
 
@@ -189,6 +202,10 @@ def propagate(
     crosses zero inside a segment) are computed in closed form and inserted before the
     ReLU.  Cost per layer is O(K · m) for K knots and m units (O(K · m log m) where several
     units switch inside one segment) — vectorized, no grid.
+
+    With ``max_knots``, a layer whose refined knots would exceed it raises
+    :class:`KnotLimitError` after counting the crossings and before allocating them, so
+    the cost of a call is bounded by ``max_knots`` times the widths.
     """
     validate(net)
     if input_dim(net) != 1:
@@ -205,26 +222,73 @@ def propagate(
         if li == last:
             yield li, t, pre
             return
-        t, pre = _insert_zero_crossings(t, pre)
+        t, pre = _insert_zero_crossings(t, pre, max_knots, li)
         yield li, t, pre
         z = np.maximum(pre, 0.0)
 
 
-def breakpoints(net: ReLUNetwork, domain: tuple[float, float] = (0.0, 1.0)) -> PiecewiseLinear:
+def propagate_many(
+    nets: Sequence[ReLUNetwork],
+    domain: tuple[float, float] = (0.0, 1.0),
+    max_knots: int | None = None,
+) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    """:func:`propagate` for many univariate networks of one architecture, all at once.
+
+    Yields ``(layer_index, knots, pre)`` like :func:`propagate`, with the networks' knots
+    concatenated in order and each network's block followed by a separator knot ``NaN``
+    (its pre-activations are held at 0, so no crossing is ever inserted next to it).  One
+    vectorized crossing search per layer serves every network, which is what makes
+    distributions over many random networks cheap.  ``max_knots`` bounds the total.
+    """
+    for net in nets:
+        validate(net)
+    if not nets or input_dim(nets[0]) != 1:
+        raise ValueError("breakpoint propagation needs networks with one input")
+    shapes = [W.shape for W, _ in nets[0]]
+    if any([W.shape for W, _ in n] != shapes for n in nets):
+        raise ValueError("propagate_many needs networks of one architecture")
+    a, b = float(domain[0]), float(domain[1])
+    if not a < b:
+        raise ValueError("domain must satisfy a < b")
+    t = np.tile([a, b, np.nan], len(nets))
+    z = np.nan_to_num(t)[None, :]
+    last = len(nets[0]) - 1
+    for li in range(last + 1):
+        sep = np.flatnonzero(np.isnan(t))
+        starts = np.concatenate([[0], sep[:-1] + 1])
+        pre = np.empty((shapes[li][0], t.size))
+        for net, lo, hi in zip(nets, starts, sep, strict=True):
+            W, bias = net[li]
+            np.matmul(W, z[:, lo:hi], out=pre[:, lo:hi])
+            pre[:, lo:hi] += bias[:, None]
+        pre[:, sep] = 0.0
+        if li == last:
+            yield li, t, pre
+            return
+        t, pre = _insert_zero_crossings(t, pre, max_knots, li)
+        yield li, t, pre
+        z = np.maximum(pre, 0.0)
+
+
+def breakpoints(
+    net: ReLUNetwork, domain: tuple[float, float] = (0.0, 1.0), max_knots: int | None = None
+) -> PiecewiseLinear:
     """Exact piecewise-linear form of a univariate, single-output ReLU network on ``domain``.
 
     The knots are every point where some unit switches (see :func:`propagate`); knots where
     the output's slope does not change are kept — use :meth:`PiecewiseLinear.pieces` or
-    :meth:`PiecewiseLinear.simplified`.
+    :meth:`PiecewiseLinear.simplified`.  ``max_knots`` as in :func:`propagate`.
     """
     if output_dim(net) != 1:
         raise ValueError("breakpoints needs a network with one output")
-    *_, (_, t, pre) = propagate(net, domain)
+    *_, (_, t, pre) = propagate(net, domain, max_knots)
     keep = np.concatenate([[True], np.diff(t) > 0])  # drop rounding-collapsed knots
     return PiecewiseLinear(t[keep], pre[0, keep])
 
 
-def _insert_zero_crossings(t: np.ndarray, pre: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _insert_zero_crossings(
+    t: np.ndarray, pre: np.ndarray, max_knots: int | None = None, layer_index: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Insert, between consecutive knots, the points where any unit's pre-activation is 0.
 
     ``pre`` (m, K) holds the pre-activations of m units at knots ``t`` (K,); each row is
@@ -238,6 +302,7 @@ def _insert_zero_crossings(t: np.ndarray, pre: np.ndarray) -> tuple[np.ndarray, 
         return t, pre
     if per_seg.max() == 1:  # fast path: at most one unit switches per segment
         seg = np.flatnonzero(per_seg)
+        _check_knot_limit(t.size + seg.size, max_knots, layer_index)
         unit = np.argmax(np.take(cross, seg, axis=1), axis=0)
         seg_new = seg
         units_at_knot = [unit]
@@ -256,6 +321,7 @@ def _insert_zero_crossings(t: np.ndarray, pre: np.ndarray) -> tuple[np.ndarray, 
         dup[:, 1:] = valid[:, 1:] & (s_sorted[:, 1:] == s_sorted[:, :-1])
         new = valid & ~dup  # one knot per distinct crossing position
         counts = new.sum(axis=1)
+        _check_knot_limit(t.size + int(counts.sum()), max_knots, layer_index)
         seg_new, col = np.nonzero(new)
         frac = s_sorted[seg_new, col]
         vseg, vcol = np.nonzero(valid)
@@ -280,6 +346,11 @@ def _insert_zero_crossings(t: np.ndarray, pre: np.ndarray) -> tuple[np.ndarray, 
     out_t = np.concatenate([t, new_t])[src]
     out_pre = np.take(np.concatenate([pre, new_pre], axis=1), src, axis=1)
     return out_t, out_pre
+
+
+def _check_knot_limit(knots: int, max_knots: int | None, layer_index: int) -> None:
+    if max_knots is not None and knots > max_knots:
+        raise KnotLimitError(layer_index, knots, max_knots)
 
 
 def pieces(net: ReLUNetwork, domain: tuple[float, float] = (0.0, 1.0)) -> int:

@@ -1,0 +1,263 @@
+"""``POST /api/v1/pieces`` — exact affine pieces of a user-supplied univariate ReLU network.
+
+Thin layer: request validation with messages that name the layer, then the exact breakpoint
+propagation of :mod:`approxlab.theory.networks` and the bounds of
+:mod:`approxlab.theory.affine_pieces`.  No math here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
+
+import numpy as np
+from fastapi import APIRouter
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
+from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from approxlab.api.responses import dumps, error_json
+from approxlab.api.schema import ErrorResponse
+from approxlab.theory import affine_pieces
+from approxlab.theory.networks import KnotLimitError, PiecewiseLinear, layer, propagate
+
+#: Documented limits: every accepted request finishes in well under a second.
+MAX_LAYERS = 32
+MAX_WIDTH = 64
+MAX_PARAMETERS = 20_000
+MAX_KNOTS = 32_768
+MAX_WORK = 4_000_000
+MAX_ABS_DOMAIN = 1e6
+
+#: A JSON number (booleans and numeric strings are refused).
+Num = Annotated[float, Strict()]
+
+LIMITS_DOC = (
+    f"Limits (422 beyond them, the message names the layer): at most {MAX_LAYERS} layers, "
+    f"{MAX_WIDTH} units per layer, {MAX_PARAMETERS:,} parameters (weights + biases) in "
+    f"total; the exact propagation may create at most {MAX_KNOTS:,} knots on the domain "
+    f"and evaluate at most {MAX_WORK:,} (unit, knot) pairs (Σ over layers of knots × "
+    f"width); domain endpoints within ±{MAX_ABS_DOMAIN:g} with a < b; all numbers finite, "
+    "and the network's values on the domain must stay finite in float64."
+)
+
+
+class LayerIn(BaseModel):
+    """One affine layer ``z ↦ W z + b``; ``weight`` has one row per output unit."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    weight: list[Annotated[list[Num], Field(max_length=MAX_WIDTH)]] = Field(
+        min_length=1, max_length=MAX_WIDTH, description="rows = output units"
+    )
+    bias: list[Num] = Field(min_length=1, max_length=MAX_WIDTH)
+
+
+class PiecesRequest(BaseModel):
+    """A univariate ReLU network (ReLU after every layer but the last) and an interval."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        allow_inf_nan=False,
+        json_schema_extra={
+            "examples": [
+                {
+                    "layers": [
+                        {"weight": [[1.0], [1.0], [1.0]], "bias": [0.0, -0.5, -1.0]},
+                        {"weight": [[2.0, -4.0, 2.0]], "bias": [0.0]},
+                    ],
+                    "domain": [0.0, 1.0],
+                }
+            ]
+        },
+    )
+
+    layers: list[LayerIn] = Field(min_length=1, max_length=MAX_LAYERS)
+    domain: list[Num] = Field(
+        [0.0, 1.0],
+        min_length=2,
+        max_length=2,
+        description=f"[a, b] with a < b, |a|, |b| ≤ {MAX_ABS_DOMAIN:g}",
+    )
+
+    @model_validator(mode="after")
+    def _shapes_chain(self) -> PiecesRequest:
+        a, b = self.domain
+        if not a < b:
+            raise ValueError(f"domain: need a < b, got [{a}, {b}]")
+        if max(abs(a), abs(b)) > MAX_ABS_DOMAIN:
+            raise ValueError(f"domain: endpoints must lie within ±{MAX_ABS_DOMAIN:g}")
+        fan_in, total = 1, 0
+        for i, lay in enumerate(self.layers):
+            rows = len(lay.weight)
+            for r, row in enumerate(lay.weight):
+                if len(row) != fan_in:
+                    what = "the input is 1-dimensional" if i == 0 else f"layer {i - 1}'s outputs"
+                    raise ValueError(
+                        f"layers[{i}].weight: row {r} has {len(row)} entries, expected "
+                        f"{fan_in} ({what})"
+                    )
+            if len(lay.bias) != rows:
+                raise ValueError(
+                    f"layers[{i}].bias: has {len(lay.bias)} entries, expected {rows} (one per "
+                    "row of the weight)"
+                )
+            total += rows * (fan_in + 1)
+            fan_in = rows
+        if fan_in != 1:
+            raise ValueError(
+                f"layers[{len(self.layers) - 1}]: the last layer must have 1 output, has {fan_in}"
+            )
+        if total > MAX_PARAMETERS:
+            raise ValueError(
+                f"layers: {total:,} parameters, more than the limit {MAX_PARAMETERS:,}"
+            )
+        return self
+
+
+class PiecesResponse(BaseModel):
+    pieces: int = Field(description="maximal affine pieces of the network on the domain")
+    breakpoints: list[float] = Field(description="interior points where the slope changes")
+    bound: float = Field(description="∏_j (m_j + 1) over the hidden widths m_j")
+    bound_formula: str
+    lemma_4_9_bound: float = Field(
+        description="003, Lemma 4.9 as proved: 2^(L−1) ∏ m_j ≥ bound (L layers)"
+    )
+    knots: dict[str, list[float]] = Field(
+        description="the function at its breakpoints and the domain ends: {x: […], y: […]}"
+    )
+    regions: list[int] = Field(description="activation regions after each hidden layer")
+    hidden_widths: list[int]
+    layers: int
+    nodes: int
+
+
+class _TooLargeError(ValueError):
+    pass
+
+
+def count_pieces(req: PiecesRequest) -> dict[str, Any]:
+    """Exact pieces, breakpoints and bounds; raises ``ValueError`` naming the layer."""
+    net = [layer(lay.weight, lay.bias) for lay in req.layers]
+    widths = affine_pieces.hidden_widths(net)
+    domain = (float(req.domain[0]), float(req.domain[1]))
+    regions: list[int] = []
+    work = 0
+    last = len(net) - 1
+    out: PiecewiseLinear | None = None
+    with np.errstate(all="ignore"):
+        steps = propagate(net, domain, MAX_KNOTS)
+        for li, t, pre in steps:
+            if not np.all(np.isfinite(pre)):
+                raise _TooLargeError(f"layers[{li}]: values overflow float64 on the domain")
+            if li < last:
+                regions.append(int(np.count_nonzero(np.diff(t) > 0)))
+                work += t.size * net[li + 1][0].shape[0]
+                if work > MAX_WORK:
+                    raise _TooLargeError(
+                        f"layers[{li + 1}]: propagating {t.size:,} knots through the remaining "
+                        f"layers exceeds the limit of {MAX_WORK:,} (unit, knot) evaluations"
+                    )
+            else:
+                keep = np.concatenate([[True], np.diff(t) > 0])
+                out = PiecewiseLinear(t[keep], pre[0, keep])
+    assert out is not None
+    simple = out.simplified()
+    return {
+        "pieces": out.pieces(),
+        "breakpoints": out.breakpoints(),
+        "bound": affine_pieces.region_bound(widths),
+        "bound_formula": "∏_j (m_j + 1) over the hidden layers' widths m_j",
+        "lemma_4_9_bound": affine_pieces.lemma_4_9_proved(widths),
+        "knots": {"x": simple.x, "y": simple.y},
+        "regions": regions,
+        "hidden_widths": widths,
+        "layers": len(net),
+        "nodes": int(sum(widths)),
+    }
+
+
+def _where(loc: Any) -> str:
+    parts = [str(p) for p in loc if p != "body"]
+    out = ""
+    for p in parts:
+        out += f"[{p}]" if p.isdigit() else (f".{p}" if out else p)
+    return out or "body"
+
+
+class _NamedErrors(APIRoute):
+    """422 messages of the form ``layers[2].weight[0]: <problem>`` (the scene routes'
+    ``param: problem`` style) instead of FastAPI's bare messages."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def named(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except HTTPException as exc:  # an unreadable body (FastAPI answers 400)
+                if exc.status_code != 400:
+                    raise
+                return error_json(400, f"body: {exc.detail}", str(exc.detail))
+            except RequestValidationError as exc:
+                items = []
+                for e in exc.errors():
+                    msg = str(e["msg"]).removeprefix("Value error, ")
+                    where = _where(e["loc"])
+                    if e["type"] == "json_invalid":
+                        reason = (e.get("ctx") or {}).get("error", "")
+                        msg = f"body: invalid JSON at character {e['loc'][-1]} ({reason})"
+                    elif not (msg.startswith(("layers", "domain")) and where == "body"):
+                        msg = f"{where}: {msg}"
+                    items.append({"loc": list(e["loc"]), "msg": msg, "type": e["type"]})
+                return error_json(422, "; ".join(i["msg"] for i in items), items)
+
+        return named
+
+
+router = APIRouter(prefix="/api/v1", route_class=_NamedErrors)
+
+
+@router.post(
+    "/pieces",
+    tags=["networks"],
+    summary="Exact affine pieces of a univariate ReLU network (003, Lemma 4.9)",
+    description=(
+        'Body: `{"layers": [{"weight": [[…]], "bias": […]}, …], "domain": [a, b]}` — '
+        "`weight` has one row per output unit; ReLU after every layer but the last; input "
+        "and output dimension 1. Returns the exact number of maximal affine pieces on the "
+        "domain, the breakpoints (found by pushing knots through the network layer by "
+        "layer, no grid), and `bound` = ∏ (m_j + 1) over the hidden widths — the number of "
+        "activation regions an interval can be cut into, a valid upper bound on `pieces` "
+        "(and at most Lemma 4.9's 2^(L−1) ∏ m_j ≤ (2m/(L−1))^(L−1) for L layers and "
+        f"m nodes). {LIMITS_DOC}"
+    ),
+    response_model=PiecesResponse,
+    responses={
+        400: {"model": ErrorResponse, "description": "The body is not readable JSON"},
+        422: {"model": ErrorResponse, "description": "Invalid network or over a limit"},
+    },
+)
+def pieces(req: PiecesRequest) -> Response:
+    try:
+        body = count_pieces(req)
+    except (KnotLimitError, _TooLargeError) as e:
+        return error_json(
+            422, str(e), [{"loc": ["body", "layers"], "msg": str(e), "type": "limit"}]
+        )
+    return Response(dumps(body), media_type="application/json")
+
+
+@router.api_route(
+    "/pieces",
+    methods=["GET", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"],
+    include_in_schema=False,
+)
+def pieces_other_methods() -> Response:
+    """405 naming the one supported method (otherwise the static mount would answer)."""
+    response = error_json(405, "use POST with a JSON body", "method not allowed")
+    response.headers["Allow"] = "POST"
+    return response
