@@ -1,0 +1,66 @@
+"""Phone width, offline operation (no request leaves the server) and the README screenshot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshot.png"
+
+
+def test_phone_width_has_no_horizontal_scrolling(app):
+    page = app.page
+    page.set_viewport_size({"width": 360, "height": 740})
+    for hash_ in ("#/threshold?eps=0.001&target=nielsen", "#/sawtooth?L=20", "#/nope"):
+        page.goto(f"/{hash_}")
+        if "nope" in hash_:
+            expect(page.locator("#message")).to_be_visible()
+        else:
+            app.wait_rendered()
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 360, f"{hash_}: scrollWidth {width}"
+    # the sidebar collapses into a select
+    page.goto("/#/threshold")
+    app.wait_rendered()
+    expect(page.locator("#sidebar")).to_be_hidden()
+    picker = page.get_by_role("combobox", name="Choose a scene")
+    expect(picker).to_be_visible()
+    picker.select_option("sawtooth")
+    app.wait_for_params("sawtooth", L=4)
+    assert app.hash() == "#/sawtooth"
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    app.press("L", "ArrowRight")
+    assert app.metric("pieces") == "32"
+
+
+def test_no_request_leaves_the_server(page, app, base_url, page_guard):
+    """A tour through every feature; every request must go to the app's own origin."""
+    app.open("")
+    app.press("eps", "ArrowRight", times=2)
+    page.locator('select[data-param="target"]').select_option("square")
+    app.wait_for_params("threshold", target="square")
+    page.locator('#scene-list a[data-scene="sawtooth"]').click()
+    app.wait_for_params("sawtooth", L=4)
+    app.press("L", "ArrowRight", times=2)
+    page.goto("/#/sawtooth?L=3&embed=1")
+    app.wait_for_params("sawtooth", L=3)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto("/#/threshold?eps=0.3")
+    app.wait_for_params("threshold", eps=0.3)
+    page.wait_for_load_state("networkidle")
+    urls = page_guard["requests"]
+    assert any(u.endswith("/vendor/plotly.min.js") for u in urls)
+    assert any("/api/v1/scenes/sawtooth" in u for u in urls)
+    outside = [u for u in urls if not u.startswith((base_url, "data:", "blob:"))]
+    assert outside == []
+
+
+def test_screenshot_for_the_readme(page, app):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    app.open("#/threshold")
+    page.mouse.move(0, 0)
+    page.wait_for_load_state("networkidle")
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT), full_page=True, animations="disabled", caret="hide")
+    assert SCREENSHOT.stat().st_size > 20_000
