@@ -17,6 +17,13 @@ TRACE_KINDS = {"line", "step", "markers", "heatmap", "bar", "band"}
 #: Metric names the issues fix as part of the contract.
 CONTRACT_METRICS = {
     "threshold": {"width", "lipschitz", "sup_error"},
+    "adaptive": {
+        "variation",
+        "width_uniform",
+        "width_adaptive",
+        "sup_error_uniform",
+        "sup_error_adaptive",
+    },
     "sawtooth": {"pieces", "nodes", "layers", "fractal_max_dev"},
     "squaring": {"sup_error", "bound", "nodes_skip", "nodes_pure", "layers", "shallow_nodes"},
     "product": {"sup_error", "bound", "nodes", "layers"},

@@ -22,14 +22,14 @@ CUSTOM_SCENES = [
 
 
 def test_the_convention_is_everywhere():
-    assert {"threshold"} <= set(CUSTOM_SCENES)
+    assert {"threshold", "adaptive"} <= set(CUSTOM_SCENES)
     for sid in CUSTOM_SCENES:
         props = SCENES[sid].params.model_json_schema()["properties"]
         assert props["target"]["options"]["custom"] == "custom expression…"
         assert props["expr"]["type"] == "string" and props["expr"]["maxLength"] == 200
 
 
-@pytest.mark.parametrize("scene_id", ["threshold"])
+@pytest.mark.parametrize("scene_id", ["threshold", "adaptive"])
 @pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_expressions_are_422_naming_expr(client, scene_id, text):
     t0 = time.perf_counter()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import approxlab.scenes.adaptive as adaptive
 from approxlab.scenes import parity, pieces, product, sawtooth, squaring, threshold
 from approxlab.scenes.base import Scene
 
@@ -9,6 +10,7 @@ SCENES: dict[str, Scene] = {
     s.id: s
     for s in (
         threshold.SCENE,
+        adaptive.SCENE,
         sawtooth.SCENE,
         squaring.SCENE,
         pieces.SCENE,

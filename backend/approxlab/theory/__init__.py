@@ -13,7 +13,11 @@ Modules, one topic each:
 - :mod:`~approxlab.theory.threshold` — univariate threshold networks (evaluation in
   O((n + m) log m) by sorting and cumulative sums).
 - :mod:`~approxlab.theory.targets` — the target library with exact derivatives,
-  Lipschitz constants and critical points.
+  Lipschitz constants and critical points; custom targets from expressions.
+- :mod:`~approxlab.theory.expressions` — the safe whitelist parser for user expressions
+  (hand-written tokenizer and recursive descent, numpy evaluation, exact derivatives).
+- :mod:`~approxlab.theory.adaptive` — equal-variation threshold networks (Proposition 2.8,
+  Remark 2.2).
 - :mod:`~approxlab.theory.shallow` — chapter 2 constructions (Proposition 2.1).
 - :mod:`~approxlab.theory.depth` — chapter 4 constructions (Δ, Proposition 4.1).
 - :mod:`~approxlab.theory.errors` — exact sup errors of step / piecewise-linear

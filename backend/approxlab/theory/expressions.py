@@ -606,6 +606,8 @@ class Expression:
     text: str
     variables: tuple[str, ...]
     _root: _Node = field(repr=False, compare=False)
+    #: Nodes of the parsed tree — a bound on the roundings of one evaluation.
+    size: int = field(default=1, compare=False)
 
     @property
     def is_constant(self) -> bool:
@@ -688,5 +690,6 @@ def _compile(text: str, variables: tuple[str, ...]) -> Expression:
     for v in variables:
         if not (v.isascii() and v.isidentifier()) or v in CONSTANTS or v in ARITY:
             raise ValueError(f"invalid variable name {v!r}")
-    root = _Parser(text, variables).parse()
-    return Expression(text, variables, root)
+    parser = _Parser(text, variables)
+    root = parser.parse()
+    return Expression(text, variables, root, size=parser.nodes)

@@ -181,6 +181,17 @@ def variation(target: TargetLike) -> float:
     return float(np.sum(np.abs(np.diff(t(pts)))))
 
 
+#: Roundings in one evaluation of a library target (its formula has at most 16 operations).
+LIBRARY_ROUNDINGS = 16
+
+
+def roundings(target: TargetLike) -> int:
+    """A bound on the floating-point roundings in one evaluation of ``g``: 16 for the library
+    formulas, one per node of the parsed tree for a custom expression."""
+    t = resolve(target)
+    return max(LIBRARY_ROUNDINGS, getattr(t.f, "size", 0)) if t.estimated else LIBRARY_ROUNDINGS
+
+
 #: A secant slope of g on the search grid above (1 + this)·ρ means g jumps (not Lipschitz).
 SECANT_RTOL = 1e-6
 
