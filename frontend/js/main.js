@@ -60,6 +60,7 @@ const app = {
   renderedSeq: 0, // newest request whose outcome is on screen
   panels: "", // signature of the metrics/checks/notes on screen
   lastChanged: null, // the parameter the user changed last
+  appliedHash: null, // the location.hash the page shows
   dragging: false,
   rafPending: false,
   busyTimer: null,
@@ -199,6 +200,13 @@ function showParamError(outcome) {
   dom.paramError.hidden = false;
   dom.workbench.classList.toggle("stale", app.hasResult);
   hooks.error = { status: outcome.status, message: outcome.message };
+  if (!app.hasResult) {
+    // Nothing to show yet: say why where the plots would be.
+    const p = document.createElement("p");
+    p.className = "plots-placeholder";
+    p.textContent = `No plots for these parameters. ${dom.paramError.textContent}`;
+    dom.plots.replaceChildren(p);
+  }
   // With no visible controls (embed with controls=…), the message still has to show.
   dom.controlsCard.hidden = false;
 }
@@ -263,6 +271,7 @@ function mountScene(scene, view) {
 
   app.hasResult = false;
   app.panels = "";
+  app.lastChanged = null;
   plots.reset();
   dom.plots.dataset.renderSeq = "0";
   dom.metrics.replaceChildren();
@@ -292,6 +301,8 @@ function sameParams(a, b) {
 
 /** Apply the URL to the page (initial load, back/forward, pasted link, scene links). */
 function navigate() {
+  // popstate and hashchange both fire for one navigation; apply each URL once.
+  if (app.scene && location.hash === app.appliedHash) return;
   const route = parseHash(location.hash);
   if (!route.isRoute) return; // an in-page anchor, not a view
   if (!app.scenes.length) return;
@@ -300,6 +311,7 @@ function navigate() {
     history.replaceState(null, "", buildHash(first.id, route.params, route.view.raw));
     route.id = first.id;
   }
+  app.appliedHash = location.hash;
   const scene = app.byId.get(route.id);
   dom.body.classList.toggle("embed", route.view.embed);
   if (!scene) {
@@ -330,6 +342,7 @@ function onControlChange(name, value, phase) {
   const changed = !sameParams(params, app.params);
   app.params = params;
   const hash = buildHash(app.scene.id, params, app.view.raw);
+  app.appliedHash = hash;
   if (phase === "input") {
     // Dragging: one history entry for the whole drag, updated in place.
     if (!app.dragging) history.pushState(null, "", hash);

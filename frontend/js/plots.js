@@ -332,6 +332,9 @@ export class PlotArea {
     if (!Plotly) throw new Error("Plotly.js did not load (vendor/plotly.min.js).");
     const plots = (result.plots || []).filter((p) => !only || only.includes(p.id));
     const keep = new Set(plots.map((p) => p.id));
+    for (const child of [...this.container.children]) {
+      if (!child.classList.contains("plot-card")) child.remove(); // placeholders
+    }
     for (const [id, f] of this.figures) {
       if (!keep.has(id)) {
         this._drop(f);
