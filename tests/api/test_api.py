@@ -29,6 +29,13 @@ CONTRACT_METRICS = {
     "product": {"sup_error", "bound", "nodes", "layers"},
     "parity": {"points", "max_error"},
     "pieces": {"pieces_mean", "pieces_max", "bound_regions", "bound_lemma", "delta_pieces"},
+    "separation": {
+        "target_pieces",
+        "competitor_pieces",
+        "piece_bound",
+        "l1_error",
+        "l1_lower_bound",
+    },
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import approxlab.scenes.adaptive as adaptive
-from approxlab.scenes import parity, pieces, product, sawtooth, squaring, threshold
+from approxlab.scenes import parity, pieces, product, sawtooth, separation, squaring, threshold
 from approxlab.scenes.base import Scene
 
 SCENES: dict[str, Scene] = {
@@ -16,5 +16,6 @@ SCENES: dict[str, Scene] = {
         pieces.SCENE,
         product.SCENE,
         parity.SCENE,
+        separation.SCENE,
     )
 }
