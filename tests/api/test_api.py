@@ -29,6 +29,7 @@ CONTRACT_METRICS = {
     "product": {"sup_error", "bound", "nodes", "layers"},
     "parity": {"points", "max_error"},
     "pieces": {"pieces_mean", "pieces_max", "bound_regions", "bound_lemma", "delta_pieces"},
+    "cpwl": {"knots", "width_deep", "depth_deep", "max_dev_deep", "max_dev_shallow"},
     "separation": {
         "target_pieces",
         "competitor_pieces",

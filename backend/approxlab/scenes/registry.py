@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import approxlab.scenes.adaptive as adaptive
 from approxlab.scenes import parity, pieces, product, sawtooth, separation, squaring, threshold
+from approxlab.scenes import cpwl
 from approxlab.scenes.base import Scene
 
 SCENES: dict[str, Scene] = {
@@ -14,6 +15,7 @@ SCENES: dict[str, Scene] = {
         sawtooth.SCENE,
         squaring.SCENE,
         pieces.SCENE,
+        cpwl.SCENE,
         product.SCENE,
         parity.SCENE,
         separation.SCENE,

@@ -26,4 +26,6 @@ Modules, one topic each:
   curves (M4) for drawing.
 - :mod:`~approxlab.theory.affine_pieces` — Lemma 4.9's piece-count bounds (and their
   corrections), random He-initialised networks, zigzag constructions, batched exact counts.
+- :mod:`~approxlab.theory.cpwl` — a piecewise-linear function as a width-N one-hidden-layer
+  network and as a width-5 deep network (seed 004, Theorem 2.2).
 """

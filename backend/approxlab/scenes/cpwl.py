@@ -1,0 +1,274 @@
+"""Scene ``cpwl`` — one piecewise-linear function, two exact ReLU realisations (seed 004,
+Theorem 2.2): width N and depth 3, or width 5 and depth N + 3."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from pydantic import Field, ValidationInfo, field_validator
+
+from approxlab.scenes.base import Axis, Check, Plot, Scene, SceneParams, SceneResult, Trace
+from approxlab.theory import cpwl, networks
+from approxlab.theory.errors import rounding_allowance
+
+MIN_KNOTS, MAX_KNOTS = 2, 64
+VALUE_LIMIT = 10.0
+MAX_TEXT = 1200
+#: The exactness check also covers some of the constant extension on both sides.
+CHECK_DOMAIN = (-0.25, 1.25)
+#: Inner layers drawn in the "layers" plot (evenly spread over the N + 1).
+SHOWN_LAYERS = 8
+
+_SEP = re.compile(r"[,;\s]+")
+
+
+def parse_numbers(text: str, what: str, lo: float, hi: float) -> np.ndarray:
+    """Comma-separated numbers → array, with messages that say which item is wrong.
+
+    Tokens go through ``float()`` only; nothing typed reaches ``eval``."""
+    tokens = [t for t in _SEP.split(text.strip()) if t]
+    if not MIN_KNOTS <= len(tokens) <= MAX_KNOTS:
+        raise ValueError(
+            f"expected {MIN_KNOTS} to {MAX_KNOTS} comma-separated {what}, got {len(tokens)}"
+        )
+    out = np.empty(len(tokens))
+    for i, tok in enumerate(tokens):
+        try:
+            v = float(tok)
+        except ValueError:
+            raise ValueError(f"item {i + 1} ({tok[:20]!r}) is not a number") from None
+        if not (lo <= v <= hi):  # also rejects nan and ±inf
+            raise ValueError(f"item {i + 1} ({tok[:20]}) is outside [{lo:g}, {hi:g}]")
+        out[i] = v
+    return out
+
+
+def equispaced(n: int) -> np.ndarray:
+    return np.linspace(0.0, 1.0, n)
+
+
+class Params(SceneParams):
+    values: str = Field(
+        "0, 0.8, 0.3, 0.9, 0.1, 0.6, 0.45, 1",
+        min_length=1,
+        max_length=MAX_TEXT,
+        description=(
+            f"Values of f at the knots: {MIN_KNOTS} to {MAX_KNOTS} comma-separated numbers "
+            f"in [−{VALUE_LIMIT:g}, {VALUE_LIMIT:g}]."
+        ),
+        json_schema_extra={"label": "values f(x_i)", "scale": "linear"},
+    )
+    knots: str = Field(
+        "",
+        max_length=MAX_TEXT,
+        description=(
+            "Knot positions x_i: strictly increasing numbers in [0, 1], one per value; "
+            "empty = equally spaced on [0, 1]."
+        ),
+        json_schema_extra={"label": "knots x_i (empty: equally spaced)", "scale": "linear"},
+    )
+
+    @field_validator("values")
+    @classmethod
+    def _values(cls, v: str) -> str:
+        parse_numbers(v, "values", -VALUE_LIMIT, VALUE_LIMIT)
+        return v
+
+    @field_validator("knots")
+    @classmethod
+    def _knots(cls, v: str, info: ValidationInfo) -> str:
+        if not v.strip():
+            return v
+        x = parse_numbers(v, "knots", 0.0, 1.0)
+        if "values" in info.data:
+            n = parse_numbers(info.data["values"], "values", -VALUE_LIMIT, VALUE_LIMIT).size
+            if x.size != n:
+                raise ValueError(f"{x.size} knots for {n} values; give one knot per value")
+        bad = np.flatnonzero(np.diff(x) <= 0)
+        if bad.size:
+            i = int(bad[0])
+            raise ValueError(
+                f"knots must be strictly increasing: item {i + 2} ({x[i + 1]:g}) ≤ item "
+                f"{i + 1} ({x[i]:g})"
+            )
+        return v
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        y = parse_numbers(self.values, "values", -VALUE_LIMIT, VALUE_LIMIT)
+        x = (
+            parse_numbers(self.knots, "knots", 0.0, 1.0)
+            if self.knots.strip()
+            else equispaced(y.size)
+        )
+        return x, y
+
+
+def max_deviation(
+    net: networks.ReLUNetwork, x: np.ndarray, y: np.ndarray
+) -> tuple[float, np.ndarray]:
+    """``sup |net − f|`` over :data:`CHECK_DOMAIN`: both are piecewise linear, with kinks
+    among the network's propagated knots and the data knots, so the max there is the sup.
+    Returns it and those knots."""
+    t = np.union1d(networks.breakpoints(net, CHECK_DOMAIN).x, x)
+    return float(np.max(np.abs(networks.evaluate(net, t) - cpwl.interpolant(x, y, t)))), t
+
+
+def compute(p: Params) -> SceneResult:
+    x, y = p.arrays()
+    n = x.size
+    shallow = cpwl.shallow_network(x, y)
+    deep = cpwl.deep_network(x, y)
+    dev_shallow, t_s = max_deviation(shallow, x, y)
+    dev_deep, t_d = max_deviation(deep, x, y)
+    c = cpwl.hinge_coefficients(x, y)
+    # both sums accumulate the N hinge terms: N + a few roundings of magnitude ≤ mag
+    reach = max(abs(CHECK_DOMAIN[0] - x[0]), abs(CHECK_DOMAIN[1] - x[0]))
+    mag = abs(y[0]) + float(np.sum(np.abs(c))) * reach
+    allowance = rounding_allowance(mag, ops=4 * (n + 2))
+
+    widths_deep = [W.shape[0] for W, _ in deep[:-1]]
+    widths_shallow = [W.shape[0] for W, _ in shallow[:-1]]
+    depth_deep = len(deep) + 1  # layers of neurons: input, hidden, output (seed 004)
+    depth_shallow = len(shallow) + 1
+    f_pieces = networks.breakpoints(shallow, (float(x[0]), float(x[-1]))).pieces()
+
+    # every S_k is piecewise linear with kinks at the data knots only: drawn exactly there
+    t = np.union1d(x, [0.0, 1.0])
+    S = cpwl.partial_sums(x, y, t)
+    shown = np.unique(np.linspace(0, S.shape[0] - 1, min(SHOWN_LAYERS, S.shape[0])).astype(int))
+    t_s = np.union1d(t_s[(t_s > 0.0) & (t_s < 1.0)], [0.0, 1.0])
+    t_d = np.union1d(t_d[(t_d > 0.0) & (t_d < 1.0)], [0.0, 1.0])
+    plots = [
+        Plot(
+            "function",
+            f"f with {n} knots: both networks, evaluated at their exact knots",
+            Axis("x"),
+            Axis("f(x)"),
+            [
+                Trace("f (linear interpolant of the knots)", "line", x, y, style="target"),
+                Trace(
+                    f"width-{n} network (1 hidden layer)",
+                    "line",
+                    t_s,
+                    networks.evaluate(shallow, t_s),
+                    style="construction",
+                ),
+                Trace(
+                    f"width-5 network ({n + 1} hidden layers)",
+                    "line",
+                    t_d,
+                    networks.evaluate(deep, t_d),
+                    style="reference",
+                ),
+                Trace("knots (x_i, f(x_i))", "markers", x, y, style="highlight"),
+            ],
+        ),
+        Plot(
+            "layers",
+            "Inner layers of the deep network: partial sums S_k, one knot per layer",
+            Axis("x"),
+            Axis("S_k(x) = σ(S) − σ(−S) of layer k"),
+            [
+                Trace(
+                    f"layer {k + 1}",
+                    "line",
+                    t,
+                    S[k],
+                    style="construction" if k == S.shape[0] - 1 else None,
+                )
+                for k in shown
+            ],
+        ),
+        Plot(
+            "architectures",
+            "Hidden-layer widths of the two realisations",
+            Axis("hidden layer"),
+            Axis("width (ReLU units)"),
+            [
+                Trace(
+                    f"shallow: {sum(widths_shallow)} nodes",
+                    "bar",
+                    np.arange(1, len(widths_shallow) + 1),
+                    widths_shallow,
+                    style="construction",
+                ),
+                Trace(
+                    f"deep: {sum(widths_deep)} nodes",
+                    "bar",
+                    np.arange(1, len(widths_deep) + 1),
+                    widths_deep,
+                    style="reference",
+                ),
+            ],
+        ),
+    ]
+    return SceneResult(
+        scene="cpwl",
+        params=p.model_dump(),
+        metrics={
+            "knots": n,
+            "pieces": f_pieces,
+            "width_shallow": max(widths_shallow),
+            "depth_shallow": depth_shallow,
+            "nodes_shallow": networks.hidden_nodes(shallow),
+            "width_deep": max(widths_deep),
+            "depth_deep": depth_deep,
+            "nodes_deep": networks.hidden_nodes(deep),
+            "max_dev_shallow": dev_shallow,
+            "max_dev_deep": dev_deep,
+        },
+        checks=[
+            Check("max |shallow network − f| = 0", dev_shallow, 0.0, "==", rounding=allowance),
+            Check("max |deep network − f| = 0", dev_deep, 0.0, "==", rounding=allowance),
+            Check("width of the deep network = 5", max(widths_deep), 5, "=="),
+            Check("depth of the deep network = N + 3", depth_deep, n + 3, "=="),
+            Check("width of the shallow network = N", max(widths_shallow), n, "=="),
+        ],
+        plots=plots,
+        notes=[
+            "f is the linear interpolant of the knots, constant outside [x_0, x_(N−1)]. With "
+            "slopes s_i and c_i = s_i − s_(i−1) (c_0 = s_0, c_(N−1) = −s_(N−2)), "
+            "f(x) = y_0 + Σ_i c_i σ(x − x_i) on all of ℝ: the shallow network is this sum, "
+            "one unit per knot.",
+            "The deep network adds one hinge per layer: every hidden layer holds σ(x), σ(−x), "
+            "σ(S), σ(−S) and the next hinge σ(x − x_j), where S is the partial sum so far "
+            "(any sign, hence the pair) — width 5. N such layers plus one that completes "
+            "the sum: N + 1 hidden layers, N + 2 affine maps, depth N + 3 counting the input "
+            "and output layers as seed 004 does. Inner layer k carries (x, S_k(x)), the "
+            "representation on Ω = [0,1] × ℝ the theorem's Besov estimate refers to.",
+            f"Exactness: sup |network − f| over [{CHECK_DOMAIN[0]:g}, {CHECK_DOMAIN[1]:g}] is "
+            "taken at the networks' exactly propagated knots and the data knots (all three "
+            "functions are piecewise linear there); it is 0 in exact arithmetic, and the "
+            f"allowance {allowance:.1e} is float64 rounding of the N-term sums.",
+        ],
+    )
+
+
+SCENE = Scene(
+    id="cpwl",
+    title="Piecewise-linear functions: wide and shallow, or width 5 and deep",
+    chapter="4 · Depth",
+    source="004, Theorem 2.2",
+    statement=(
+        r"A continuous piecewise-linear $f:[0,1]\to\mathbb{R}$ with $N$ knots is exactly a "
+        r"one-hidden-layer ReLU network of width $N$, "
+        r"$f(x) = y_0 + \sum_{i<N} c_i\,\sigma(x - x_i)$, and exactly a ReLU network of "
+        r"width 5 and depth $N+3$, whose inner layers carry $(x, S_k(x))$ with $S_k$ the "
+        r"partial sums."
+    ),
+    params=Params,
+    compute=compute,
+    metric_labels={
+        "knots": "knots N",
+        "pieces": "affine pieces of f on [x_0, x_(N−1)]",
+        "width_shallow": "width (shallow)",
+        "depth_shallow": "depth (shallow; input + hidden + output)",
+        "nodes_shallow": "ReLU nodes (shallow)",
+        "width_deep": "width (deep)",
+        "depth_deep": "depth (deep; input + hidden + output)",
+        "nodes_deep": "ReLU nodes (deep)",
+        "max_dev_shallow": "sup |shallow − f|",
+        "max_dev_deep": "sup |deep − f|",
+    },
+)
