@@ -37,6 +37,9 @@ CONTRACT_METRICS = {
         "l1_error",
         "l1_lower_bound",
     },
+    "maurey": {"mass", "bound", "mean_sq_error", "best_sq_error"},
+    "barron": {"barron_norm", "mass", "mean_sq_error", "bound"},
+    "barron-norm": {"integral_w_ghat", "holder_bound", "ratio"},
 }
 
 

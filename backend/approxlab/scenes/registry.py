@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import approxlab.scenes.adaptive as adaptive
+import approxlab.scenes.barron as barron
+import approxlab.scenes.barron_norm as barron_norm
+import approxlab.scenes.maurey as maurey
 from approxlab.scenes import parity, pieces, product, sawtooth, separation, squaring, threshold
 from approxlab.scenes import cpwl
 from approxlab.scenes.base import Scene
@@ -19,5 +22,8 @@ SCENES: dict[str, Scene] = {
         product.SCENE,
         parity.SCENE,
         separation.SCENE,
+        maurey.SCENE,
+        barron.SCENE,
+        barron_norm.SCENE,
     )
 }

@@ -19,6 +19,15 @@ Modules, one topic each:
 - :mod:`~approxlab.theory.adaptive` — equal-variation threshold networks (Proposition 2.8,
   Remark 2.2).
 - :mod:`~approxlab.theory.shallow` — chapter 2 constructions (Proposition 2.1).
+- :mod:`~approxlab.theory.sampling` — Maurey sampling of univariate threshold networks
+  (Lemmas 2.16–2.17, Example 2.18.1): exact sampler, all trials at once by histogram +
+  cumulative sums, dense reference.
+- :mod:`~approxlab.theory.barron` — Theorem 2.12's threshold density q(w, b) from ĝ
+  (Gaussian bumps in closed form, FFT targets), sampling units (Example 2.18.2).
+- :mod:`~approxlab.theory.halfplanes` — bivariate threshold networks on a lattice, row by
+  row (histogram + cumulative sums), dense reference.
+- :mod:`~approxlab.theory.gaussian` — Barron norms of Gaussians in dimension d (exact via
+  log-Gamma, the notes' Hölder bound), node counts vs the Theorem 2.3 grid.
 - :mod:`~approxlab.theory.depth` — chapter 4 constructions (Δ, Proposition 4.1).
 - :mod:`~approxlab.theory.errors` — exact sup errors of step / piecewise-linear
   approximants against smooth targets.
