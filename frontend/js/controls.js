@@ -160,6 +160,7 @@ export class Controls {
       const prop = resolve(schema, raw);
       let w;
       if (Array.isArray(prop.enum)) w = this._enum(name, prop);
+      else if (prop.type === "boolean") w = this._boolean(name, prop);
       else if (prop.type === "number" || prop.type === "integer") w = this._number(name, prop);
       else w = this._text(name, prop);
       this.widgets.set(name, w);
@@ -331,6 +332,24 @@ export class Controls {
       select.value = value;
     };
     return { el: root, inputs: [select], set };
+  }
+
+  _boolean(name, prop) {
+    const label = this._label(name, prop);
+    const id = safeId(name);
+    const box = el("input", { type: "checkbox", id, class: "check-input", name, "data-param": name });
+    const root = el("div", { class: "control control-boolean", "data-param": name }, [
+      el("div", { class: "control-head" }, [
+        el("label", { for: id, class: "control-label" }, [box, el("span", { html: richText(label) })]),
+      ]),
+      prop.description ? el("p", { class: "control-desc", html: richText(prop.description) }) : null,
+    ]);
+    box.addEventListener("change", () => this.onChange(name, box.checked ? "true" : "false", "commit"));
+    const set = (v) => {
+      const value = v ?? (prop.default !== undefined ? String(prop.default) : "false");
+      box.checked = ["true", "1", "yes", "on"].includes(String(value).toLowerCase());
+    };
+    return { el: root, inputs: [box], set };
   }
 
   _text(name, prop) {

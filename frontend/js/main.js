@@ -9,6 +9,9 @@ import { buildHash, parseHash, viewKey } from "./route.js";
 import { escapeHtml, paramString, richText } from "./format.js";
 
 const BUSY_DELAY_MS = 150;
+// While dragging, at most this many results are fetched at once; the newest value goes
+// out as soon as one comes back (a classroom shares one server).
+const MAX_IN_FLIGHT = 4;
 
 // Plotly.js (4.8 MB) is a deferred classic script placed after this module, so the scene
 // list and the first result are fetched while the browser is still compiling it.
@@ -61,6 +64,8 @@ const app = {
   panels: "", // signature of the metrics/checks/notes on screen
   lastChanged: null, // the parameter the user changed last
   appliedHash: null, // the location.hash the page shows
+  inFlight: 0,
+  held: false, // a request is waiting for a free slot
   dragging: false,
   rafPending: false,
   busyTimer: null,
@@ -81,7 +86,7 @@ const hooks = {
   lastSettled: null,
   /** True when no request is outstanding, nothing is scheduled and every plot is drawn. */
   get idle() {
-    return app.renderedSeq >= app.seq && !app.rafPending && plots.pending === 0;
+    return app.renderedSeq >= app.seq && !app.rafPending && !app.held && plots.pending === 0;
   },
 };
 window.approxlab = hooks;
@@ -233,12 +238,12 @@ function armBusy() {
   if (app.busyTimer !== null || !dom.progress.hidden) return;
   app.busyTimer = setTimeout(() => {
     app.busyTimer = null;
-    if (app.renderedSeq < app.seq) setBusy(true);
+    if (app.renderedSeq < app.seq || app.held) setBusy(true);
   }, BUSY_DELAY_MS);
 }
 
 function settleBusy() {
-  if (app.renderedSeq < app.seq) return; // a newer request is still out
+  if (app.renderedSeq < app.seq || app.held) return; // a newer request is still out
   if (app.busyTimer !== null) clearTimeout(app.busyTimer);
   app.busyTimer = null;
   setBusy(false);
@@ -376,15 +381,26 @@ async function request() {
   if (app.hasResult && hooks.rendered && hooks.rendered.url === url && app.renderedSeq === app.seq && dom.paramError.hidden) {
     return; // already on screen
   }
+  const hit = api.cached(url);
+  if (!hit && app.inFlight >= MAX_IN_FLIGHT) {
+    app.held = true; // sent (with the then newest parameters) when a slot frees up
+    armBusy();
+    return;
+  }
   const seq = ++app.seq;
   hooks.requests += 1;
-  const hit = api.cached(url);
   if (hit) {
     await render(hit, seq, url);
     return;
   }
   armBusy();
+  app.inFlight += 1;
   const outcome = await api.result(url);
+  app.inFlight -= 1;
+  if (app.held) {
+    app.held = false;
+    request();
+  }
   if (seq <= app.renderedSeq || app.scene !== scene) {
     settleBusy();
     return; // stale: something newer is already on screen

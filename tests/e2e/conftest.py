@@ -262,6 +262,23 @@ class AppPage:
             )
             self.wait_rendered(before)
 
+    def assert_hash(self, scene: str, **expected: str) -> dict[str, str]:
+        """The hash names `scene` and carries these values (other parameters may follow)."""
+        path, params = self.hash_state()
+        assert path == scene, self.hash()
+        assert {k: params.get(k) for k in expected} == expected, self.hash()
+        return params
+
+    def prop(self, scene: str, param: str) -> dict:
+        """A parameter's JSON schema, from the live scene list."""
+        if not hasattr(self, "_scenes"):
+            r = self.page.request.get(f"{self.base_url}/api/v1/scenes")
+            self._scenes = {s["id"]: s for s in json.loads(r.text())}
+        return self._scenes[scene]["params_schema"]["properties"][param]
+
+    def default(self, scene: str, param: str) -> Any:
+        return self.prop(scene, param)["default"]
+
     def api(self, scene: str, **params: Any) -> dict:
         """The same result straight from the API, to compare the page against."""
         r = self.page.request.get(f"{self.base_url}/api/v1/scenes/{scene}", params=params)

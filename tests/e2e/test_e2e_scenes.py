@@ -14,8 +14,9 @@ def fmt_int(n: float) -> str:
 
 def test_default_page_opens_first_scene(app):
     app.open("")
-    scene, _ = app.hash_state()
-    assert scene == "threshold"  # chapter 2 sorts before chapter 4
+    listing = app.page.request.get(f"{app.base_url}/api/v1/scenes").json()
+    first = sorted(listing, key=lambda s: int(s["chapter"].split()[0]))[0]["id"]
+    assert app.hash_state()[0] == first == "threshold"
     page = app.page
     expect(page.locator(".app-header .brand-name")).to_have_text("approxlab")
     expect(page.locator(".tagline")).to_be_visible()
@@ -70,7 +71,7 @@ def test_threshold_eps_slider_with_keyboard(app):
 
 
 def test_sawtooth_depth_slider_with_keyboard(app):
-    app.open("#/sawtooth")
+    app.open("#/sawtooth?L=4")
     assert app.number("L").input_value() == "4"
     assert app.metric("pieces") == "16"
     n4 = app.plot_data("sawtooth")[0]["n"]
@@ -79,17 +80,19 @@ def test_sawtooth_depth_slider_with_keyboard(app):
     app.wait_for_params("sawtooth", L=5)
     assert app.number("L").input_value() == "5"
     assert app.metric("pieces") == "32"
-    assert app.hash_state() == ("sawtooth", {"L": "5"})
+    app.assert_hash("sawtooth", L="5")
     assert app.plot_data("sawtooth")[0]["n"] > n4
     expect(app.page.locator('[data-plot="sawtooth"] figcaption')).to_contain_text("32")
 
     app.press("L", "ArrowLeft", times=2)
     app.wait_for_params("sawtooth", L=3)
     assert app.metric("pieces") == "8"
-    assert app.hash_state() == ("sawtooth", {"L": "3"})
+    app.assert_hash("sawtooth", L="3")
 
     app.press("L", "End")
-    app.wait_for_params("sawtooth", L=20)
+    top = app.prop("sawtooth", "L")["maximum"]
+    assert top == 20
+    app.wait_for_params("sawtooth", L=top)
     assert app.metric("pieces") == "1,048,576"  # Δ^20, counted exactly
     assert app.page.locator("#checks .check.fails").count() == 0
 
@@ -136,7 +139,7 @@ def test_pasted_link_and_hash_navigation(app):
 
 
 def test_back_and_forward(app):
-    app.open("#/sawtooth")
+    app.open("#/sawtooth?L=4")
     app.press("L", "ArrowRight")  # 5
     app.press("L", "ArrowRight")  # 6
     app.wait_for_params("sawtooth", L=6)
@@ -148,17 +151,17 @@ def test_back_and_forward(app):
 
     app.page.go_back()
     app.wait_for_params("sawtooth", L=4)
-    assert app.hash() == "#/sawtooth"
+    assert app.hash() == "#/sawtooth?L=4"
     assert app.metric("pieces") == "16"
 
     app.page.go_forward()
     app.wait_for_params("sawtooth", L=5)
     assert app.number("L").input_value() == "5"
-    assert app.hash_state() == ("sawtooth", {"L": "5"})
+    app.assert_hash("sawtooth", L="5")
 
     # scene links are history entries too
     app.page.locator('#scene-list a[data-scene="threshold"]').click()
-    app.wait_for_params("threshold", eps=0.05)
+    app.wait_for_params("threshold", eps=app.default("threshold", "eps"))
     expect(app.page.locator("#scene-title")).to_be_focused()
     app.page.go_back()
     app.wait_for_params("sawtooth", L=5)
@@ -166,7 +169,7 @@ def test_back_and_forward(app):
 
 
 def test_dragging_redraws_while_dragging_and_makes_one_history_entry(app):
-    app.open("#/sawtooth")
+    app.open("#/sawtooth?L=4")
     box = app.slider("L").bounding_box()
     y = box["y"] + box["height"] / 2
     app.page.mouse.move(box["x"] + box["width"] * 0.5, y)
@@ -182,7 +185,7 @@ def test_dragging_redraws_while_dragging_and_makes_one_history_entry(app):
     assert seen == sorted(seen) and len(set(seen)) == 3
     app.wait_rendered()
     final = app.rendered()["params"]["L"]
-    assert app.hash_state() == ("sawtooth", {"L": str(final)})
+    app.assert_hash("sawtooth", L=str(final))
     assert app.metric("pieces") == fmt_int(2**final)
     # the whole drag is one history entry
     app.page.go_back()
@@ -190,7 +193,8 @@ def test_dragging_redraws_while_dragging_and_makes_one_history_entry(app):
 
 
 def test_out_of_range_typed_value_shows_the_server_message(app):
-    app.open("#/threshold")
+    app.open("#/threshold?eps=0.05")
+    assert app.prop("threshold", "eps")["maximum"] == 0.5
     plots_before = app.plot_data("approximation")
     num = app.number("eps")
     num.fill("5")
@@ -214,6 +218,7 @@ def test_out_of_range_typed_value_shows_the_server_message(app):
 
 
 def test_invalid_values_in_the_url_show_a_message(app):
+    assert app.prop("sawtooth", "L")["maximum"] == 20
     app.page.goto("/#/sawtooth?L=99")
     error = app.page.locator("#param-error")
     expect(error).to_contain_text("L")
@@ -233,7 +238,7 @@ def test_unknown_scene_gives_a_friendly_message(app):
     expect(message.locator("a")).to_have_count(app.page.locator("#scene-list a").count())
     expect(app.page.locator("#scene")).to_be_hidden()
     message.locator('a[href="#/sawtooth"]').click()
-    app.wait_for_params("sawtooth", L=4)
+    app.wait_for_params("sawtooth", L=app.default("sawtooth", "L"))
     expect(message).to_be_hidden()
 
 
@@ -255,7 +260,7 @@ def test_slow_responses_show_progress_and_stale_ones_are_discarded(app, delay_ms
             };
         })();"""
     )
-    app.open("#/sawtooth")
+    app.open("#/sawtooth?L=4")
     app.page.evaluate("(ms) => { window.__delay.match = 'L=5'; window.__delay.ms = ms; }", delay_ms)
     slider = app.slider("L")
     slider.focus()
@@ -272,13 +277,13 @@ def test_slow_responses_show_progress_and_stale_ones_are_discarded(app, delay_ms
     assert app.render_seq() == seq
     assert app.rendered()["params"]["L"] == 6
     assert app.metric("pieces") == "64"
-    assert app.hash_state() == ("sawtooth", {"L": "6"})
+    app.assert_hash("sawtooth", L="6")
     expect(app.page.locator("#progress")).to_be_hidden()
     expect(app.page.locator("#workbench")).not_to_have_attribute("aria-busy", "true")
 
 
 def test_controls_are_labelled_and_keyboard_reachable(app):
-    app.open("#/threshold")
+    app.open("#/threshold?target=sin&eps=0.05")
     page = app.page
     expect(page.get_by_role("slider", name="ε")).to_be_visible()
     expect(page.get_by_role("spinbutton", name="ε value")).to_be_visible()
