@@ -40,6 +40,11 @@ CONTRACT_METRICS = {
     "maurey": {"mass", "bound", "mean_sq_error", "best_sq_error"},
     "barron": {"barron_norm", "mass", "mean_sq_error", "bound"},
     "barron-norm": {"integral_w_ghat", "holder_bound", "ratio"},
+    "init-scale": {"sup_abs_F", "bound_fixed_x", "bound_uniform"},
+    "linearization": {"sup_gap", "bound", "flipped_units"},
+    "ntk": {"k_m", "k_inf", "max_abs_dev"},
+    "kernel-fit": {"sup_error", "centres"},
+    "transport": {"frobenius_distance", "max_row_distance", "sup_error"},
 }
 
 

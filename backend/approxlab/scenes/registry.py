@@ -8,6 +8,7 @@ import approxlab.scenes.barron_norm as barron_norm
 import approxlab.scenes.maurey as maurey
 from approxlab.scenes import parity, pieces, product, sawtooth, separation, squaring, threshold
 from approxlab.scenes import cpwl
+from approxlab.scenes import init_scale, kernel_fit, linearization, ntk, transport
 from approxlab.scenes.base import Scene
 
 SCENES: dict[str, Scene] = {
@@ -25,5 +26,10 @@ SCENES: dict[str, Scene] = {
         maurey.SCENE,
         barron.SCENE,
         barron_norm.SCENE,
+        init_scale.SCENE,
+        linearization.SCENE,
+        transport.SCENE,
+        ntk.SCENE,
+        kernel_fit.SCENE,
     )
 }

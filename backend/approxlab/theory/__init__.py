@@ -37,4 +37,13 @@ Modules, one topic each:
   corrections), random He-initialised networks, zigzag constructions, batched exact counts.
 - :mod:`~approxlab.theory.cpwl` — a piecewise-linear function as a width-N one-hidden-layer
   network and as a width-5 deep network (seed 004, Theorem 2.2).
+- :mod:`~approxlab.theory.circle` — exact sums of ReLU ridges on the unit circle
+  (piecewise sinusoids; exact sups by sorting the 2n switching angles).
+- :mod:`~approxlab.theory.near_init` — two-layer networks near initialization (Remark 3.2's
+  convention), Taylor expansion and gaps (Def. 3.1, Props. 3.4/3.7, Lemma 3.8), Lemma 3.15.
+- :mod:`~approxlab.theory.planting` — Theorem 3.10's planting construction and its bounds.
+- :mod:`~approxlab.theory.kernels` — the NTK: empirical k_m, k_∞ (Prop. 3.23), arc-cosine
+  and Sheppard references, the exact deviation and its DKW bound.
+- :mod:`~approxlab.theory.kernel_fit` — kernel regression with k_∞ on the padded circle
+  (eq. 3.20, Remark 3.24, Prop. 3.25): circulant FFT interpolation, Fourier coefficients.
 """
