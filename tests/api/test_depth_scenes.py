@@ -75,3 +75,23 @@ def test_out_of_range_is_422(client, scene, query, param, limit):
     assert r.status_code == 422
     msg = r.json()["message"]
     assert msg.startswith(f"{param}:") and limit in msg
+
+
+@pytest.mark.parametrize(
+    ("L", "f", "pieces_per_copy", "flat"),
+    [(3, "bump", 4, True), (5, "trapezoid", 3, False), (6, "vee", 2, False), (1, "tent", 2, False)],
+)
+def test_sawtooth_consequences(client, L, f, pieces_per_copy, flat):
+    body = get(client, "sawtooth", L=L, f=f)
+    m = body["metrics"]
+    assert m["pieces"] == 2**L and m["fractal_max_dev"] == 0.0  # existing contract
+    assert m["viral_pieces"] == 2**L * pieces_per_copy - (2**L - 1) * flat
+    assert m["viral_max_dev"] == 0.0
+    assert m["bit_errors"] == 0 and m["bits_checked"] == L * 2**L
+    assert {p["id"] for p in body["plots"]} >= {"sawtooth", "pieces", "viral", "bits"}
+    assert all(c["holds"] for c in body["checks"])
+
+
+def test_sawtooth_symmetric_function_must_be_from_the_library(client):
+    r = client.get("/api/v1/scenes/sawtooth?f=sin")
+    assert r.status_code == 422 and r.json()["message"].startswith("f:")

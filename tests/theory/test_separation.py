@@ -89,16 +89,16 @@ def test_theorem_4_4_competitor(L):
     """The fitted competitor: ≤ 2^L nodes, ≤ L layers, pieces ≤ (2m/L)^L, L1 ≥ 1/32."""
     n = separation.target_depth(L)
     f = networks.breakpoints(depth.sawtooth(n))
-    B = 2**L
+    B = 2**L - 1  # hidden nodes; with the output node 2^L nodes
     fit, l1_fit, _ = separation.free_knot_l1_fit(f, separation.following_start(f, B))
     net = separation.relu_from_pl(fit)
     g = networks.breakpoints(net)
-    assert networks.hidden_nodes(net) <= B and len(net) <= L
-    assert g.pieces() <= separation.piece_bound(B, L)
+    assert networks.hidden_nodes(net) + 1 <= 2**L and len(net) <= L
+    assert g.pieces() <= separation.piece_bound(2**L, L)
     l1 = separation.l1_distance(f, g, 0.0, 1.0)
     assert l1 == pytest.approx(l1_fit, abs=1e-12)
     assert l1 >= 1 / 32
-    assert l1 >= separation.tooth_bound_any(n, separation.piece_bound(B, L))
+    assert l1 >= separation.tooth_bound_any(n, separation.piece_bound(2**L, L))
     assert l1 <= separation.l1_distance(f, separation.following_start(f, B), 0, 1) + 1e-15
 
 

@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Literal
+
 import numpy as np
 
 from approxlab.scenes.base import Axis, Check, Plot, Scene, SceneParams, SceneResult, Trace, param
-from approxlab.theory import depth, networks
+from approxlab.theory import depth, fractal, networks
+from approxlab.theory.errors import rounding_allowance
 from approxlab.theory.networks import PiecewiseLinear
 from approxlab.theory.plotting import m4
 
 #: Up to this many knots the network is also evaluated directly at every knot; beyond it,
 #: at an evenly spread subset of this size (the exact propagation covers all knots).
 DIRECT_EVAL_KNOTS = 1 << 16
+#: The viral property's composition f∘Δ^ℓ is carried exactly (all knots) for ℓ = min(L, this);
+#: beyond it the 2^ℓ copies are narrower than a pixel.  The full f∘Δ^L network is evaluated
+#: directly at every L.
+VIRAL_EXACT_MAX = 14
+#: Bit extraction is checked on every x = k/2^L up to this many points (else an even spread).
+BIT_POINTS = 4096
+#: Columns of the bit heatmap.
+BIT_COLUMNS = 64
+
+SymmetricName = Literal["bump", "trapezoid", "vee", "tent"]
 
 
 class Params(SceneParams):
@@ -22,6 +36,12 @@ class Params(SceneParams):
         step=1,
         label="L (compositions)",
         description="Number of compositions: the network computes Δ^L.",
+    )
+    f: SymmetricName = param(
+        "bump",
+        label="f (symmetric about ½)",
+        description="A function symmetric about ½, composed with Δ^L (viral fractal property).",
+        options={k: v[0] for k, v in fractal.SYMMETRIC.items()},
     )
 
 
@@ -104,6 +124,9 @@ def compute(p: Params) -> SceneResult:
         ),
     ]
     nodes = networks.hidden_nodes(net)
+    viral = viral_property(p.f, L, final)
+    bits = bit_extraction(L)
+    plots += viral.plots + bits.plots
     return SceneResult(
         scene="sawtooth",
         params=p.model_dump(),
@@ -113,10 +136,14 @@ def compute(p: Params) -> SceneResult:
             "layers": depth.sawtooth_layers_notes(L),
             "affine_maps": len(net),
             "fractal_max_dev": dev,
+            **viral.metrics,
+            **bits.metrics,
         },
         checks=[
             Check("pieces of Δ^L = 2^L", pieces, 2**L, "=="),
             Check("max |Δ^L(x) − Δ(⟨2^{L−1}x⟩)| = 0", dev, 0.0, "=="),
+            *viral.checks,
+            *bits.checks,
         ],
         plots=plots,
         notes=[
@@ -129,6 +156,146 @@ def compute(p: Params) -> SceneResult:
             "screen's pixel columns when there are more than 6,400).",
             "The fractal identity is checked at every knot of the exact propagation and, "
             f"by direct evaluation of the network, at {sub.size:,} of them.",
+            *viral.notes,
+            *bits.notes,
+        ],
+    )
+
+
+@dataclass
+class Part:
+    """Metrics, checks, plots and notes of one consequence of Proposition 4.1."""
+
+    metrics: dict[str, float | int]
+    checks: list[Check]
+    plots: list[Plot]
+    notes: list[str]
+
+
+def viral_property(name: str, L: int, saw: PiecewiseLinear) -> Part:
+    """003, §4.1 application 3: f∘Δ^L = f(⟨2^L x⟩) for f symmetric about ½ — 2^L copies.
+
+    ``saw`` is Δ^L's exact form.  The composition is carried exactly (every knot, via the
+    preimages of f's kinks — Lemma 4.11(3)) for ℓ = min(L, VIRAL_EXACT_MAX), and the
+    composed network f∘Δ^L is also evaluated directly at the actual L.
+    """
+    label, f = fractal.symmetric(name)
+    ell = min(L, VIRAL_EXACT_MAX)
+    inner = saw if ell == L else networks.breakpoints(depth.sawtooth(ell))
+    comp = fractal.compose_pl(f, inner)
+    rhs = fractal.copies_form(f, comp.x, ell)
+    dev_exact = float(np.max(np.abs(comp.y - rhs)))
+    pieces = comp.pieces()
+    f_pl = networks.breakpoints(f)
+    formula = fractal.viral_pieces_formula(f_pl, ell)
+
+    # the full composed network at the actual L, on a dyadic grid and random points
+    whole = networks.compose(f, depth.sawtooth(L))
+    rng = np.random.default_rng(L)
+    xs = np.concatenate([np.linspace(0.0, 1.0, 4097), rng.uniform(0.0, 1.0, 4096)])
+    direct = networks.evaluate(whole, xs)
+    dev_direct = float(np.max(np.abs(direct - fractal.copies_form(f, xs, L))))
+    tol = rounding_allowance(8.0)
+
+    cx, cy = m4(comp.x, comp.y)
+    traces = [Trace(f"f∘Δ^{ell} (network, exact knots)", "line", cx, cy, style="construction")]
+    if comp.x.size <= 4001:
+        traces.append(
+            Trace(f"f(⟨2^{ell}x⟩)", "line", comp.x, rhs, style="reference"),
+        )
+    fine = np.linspace(0.0, 1.0, 401)
+    traces.append(Trace(f"f = {label}", "line", fine, networks.evaluate(f, fine), style="target"))
+    shown = "" if ell == L else f" (shown for ℓ = {ell}; the network f∘Δ^{L} is checked directly)"
+    return Part(
+        metrics={
+            "viral_pieces": pieces,
+            "viral_max_dev": max(dev_exact, dev_direct),
+        },
+        checks=[
+            Check(f"max |f(Δ^{ell}(x)) − f(⟨2^{ell}x⟩)| at every knot = 0", dev_exact, 0.0, "=="),
+            Check(
+                f"max |(f∘Δ^{L})(x) − f(⟨2^{L}x⟩)|, network, {xs.size:,} points = 0",
+                dev_direct,
+                0.0,
+                "==",
+                rounding=tol,
+            ),
+            Check(
+                f"pieces of f∘Δ^{ell} = 2^ℓ·N_A(f) − (2^ℓ − 1)·[f′(0) = 0]",
+                pieces,
+                formula,
+                "==",
+            ),
+        ],
+        plots=[
+            Plot(
+                "viral",
+                f"Viral fractal property: f∘Δ^{ell} is 2^{ell} copies of f{shown}",
+                Axis("x"),
+                Axis("f(Δ^ℓ(x))"),
+                traces,
+            )
+        ],
+        notes=[
+            "Viral fractal property (003, §4.1, application 3): Δ^ℓ maps each of its 2^ℓ "
+            "pieces onto [0, 1], increasing or decreasing; for f symmetric about ½ the "
+            "direction does not matter, so f(Δ^ℓ(x)) = f(⟨2^ℓ x⟩). The composition is built "
+            "as a network (f's first layer merged into Δ^ℓ's last) and its exact knots are "
+            "Δ^ℓ's knots plus the preimages of f's kinks on every piece (Lemma 4.11(3)). "
+            f"Pieces: 2^ℓ·N_A(f) = 2^{ell}·{f_pl.pieces()}, minus 2^ℓ − 1 when f is flat at "
+            f"0 (adjacent copies then merge): {pieces:,} counted.",
+        ],
+    )
+
+
+def bit_extraction(L: int) -> Part:
+    """003, §4.1 application 4: the ℓ-th binary digit of x from the slope of Δ^ℓ at x."""
+    M = L
+    n = 2**L
+    k = (
+        np.arange(n)
+        if n <= BIT_POINTS
+        else np.unique(np.linspace(0, n - 1, BIT_POINTS).astype(np.int64))
+    )
+    x = np.ldexp(k.astype(float), -M)
+    got = fractal.extract_bits(x, L, M)
+    want = fractal.binary_digits(k, M, L)
+    errors = int(np.count_nonzero(got != want))
+    # columns of the heatmap: every point, or a sorted random sample (all digits vary)
+    cols = np.arange(k.size)
+    if k.size > BIT_COLUMNS:
+        cols = np.sort(np.random.default_rng(L).choice(k.size, BIT_COLUMNS, replace=False))
+    ells = np.arange(1, L + 1)
+    return Part(
+        metrics={"bits_checked": int(got.size), "bit_errors": errors},
+        checks=[
+            Check(f"bits of {k.size:,} points x = k/2^L, all L digits: errors = 0", errors, 0, "==")
+        ],
+        plots=[
+            Plot(
+                "bits",
+                f"Bits read off Δ^ℓ: b_ℓ(x) = ½ − slope of Δ^ℓ at x / 2^(ℓ+1), x = k/2^{L}",
+                Axis("x = k/2^L"),
+                Axis("bit ℓ"),
+                [
+                    Trace(
+                        "b_ℓ(x) from Δ^ℓ",
+                        "heatmap",
+                        x[cols],
+                        ells,
+                        z=np.ascontiguousarray(got[:, cols]),
+                        style="construction",
+                    )
+                ],
+            )
+        ],
+        notes=[
+            "Bit extraction (003, §4.1, application 4): on its k-th piece Δ^ℓ has slope "
+            "+2^ℓ for even k and −2^ℓ for odd k, and k = ⌊2^ℓ x⌋ has the ℓ-th binary digit "
+            "of x as its parity. For x = k/2^L and δ = 2^(−L−1), "
+            "b_ℓ(x) = ½ − (Δ^ℓ(x + δ) − Δ^ℓ(x))/(2^(ℓ+1)δ): two copies of the Δ^ℓ network "
+            f"and an affine read-out. Checked against integer arithmetic on {k.size:,} "
+            f"points × {L} digits.",
         ],
     )
 
@@ -142,7 +309,10 @@ SCENE = Scene(
         r"Let $\Delta(x) = 2\sigma_r(x) - 4\sigma_r(x-1/2) + 2\sigma_r(x-1)$ and let "
         r"$\langle x\rangle := x - \lfloor x\rfloor$. Then "
         r"$\Delta^L(x) = \Delta(\langle 2^{L-1}x\rangle)$ on $[0,1]$; "
-        r"in particular $\Delta^L$ has $2^L$ affine pieces, from $3L$ nodes and $2L$ layers."
+        r"in particular $\Delta^L$ has $2^L$ affine pieces, from $3L$ nodes and $2L$ layers. "
+        r"Consequences: if $f$ is symmetric about $1/2$, $f\circ\Delta^L(x) = "
+        r"f(\langle 2^L x\rangle)$ ($2^L$ copies of $f$); and the $\ell$-th binary digit of "
+        r"$x$ is the sign of the slope of $\Delta^\ell$ at $x$."
     ),
     params=Params,
     compute=compute,
@@ -152,5 +322,9 @@ SCENE = Scene(
         "layers": "layers (notes' count, 2 per Δ)",
         "affine_maps": "affine maps in the built network",
         "fractal_max_dev": "max |Δ^L(x) − Δ(⟨2^{L−1}x⟩)|",
+        "viral_pieces": "pieces of f∘Δ^ℓ (exact)",
+        "viral_max_dev": "max |f(Δ^L(x)) − f(⟨2^L x⟩)|",
+        "bits_checked": "bits extracted and checked",
+        "bit_errors": "wrong bits",
     },
 )

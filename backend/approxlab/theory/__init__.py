@@ -29,6 +29,14 @@ Modules, one topic each:
 - :mod:`~approxlab.theory.gaussian` — Barron norms of Gaussians in dimension d (exact via
   log-Gamma, the notes' Hölder bound), node counts vs the Theorem 2.3 grid.
 - :mod:`~approxlab.theory.depth` — chapter 4 constructions (Δ, Proposition 4.1).
+- :mod:`~approxlab.theory.fractal` — Proposition 4.1's consequences: the viral fractal
+  property f∘Δ^L (exact composition of piecewise-linear maps) and bit extraction.
+- :mod:`~approxlab.theory.squaring` — Yarotsky's squaring network h_i (Theorem 4.2) with
+  and without skip connections, products g_i (Corollary 4.3, corrected) and prod_{k,l}
+  (Lemma 5.3), exact sup errors on [0, 1] and [0, 1]².
+- :mod:`~approxlab.theory.parity` — parity on {±1}^d from Δ^L (corrected identity).
+- :mod:`~approxlab.theory.separation` — Theorem 4.4 / 4.6 machinery: exact L1 distances of
+  piecewise-linear functions, the triangles of Δ^n and ½, free-knot L1 fits, tooth bound.
 - :mod:`~approxlab.theory.errors` — exact sup errors of step / piecewise-linear
   approximants against smooth targets.
 - :mod:`~approxlab.theory.plotting` — faithful decimation of huge piecewise-linear
