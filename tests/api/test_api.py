@@ -30,6 +30,7 @@ CONTRACT_METRICS = {
     "parity": {"points", "max_error"},
     "pieces": {"pieces_mean", "pieces_max", "bound_regions", "bound_lemma", "delta_pieces"},
     "cpwl": {"knots", "width_deep", "depth_deep", "max_dev_deep", "max_dev_shallow"},
+    "sobolev": {"sup_error", "bound", "nodes", "layers"},
     "separation": {
         "target_pieces",
         "competitor_pieces",

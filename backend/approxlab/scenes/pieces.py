@@ -26,7 +26,7 @@ CONSTRUCTION_MAX_PIECES = 1 << 16
 
 class Params(SceneParams):
     width: int = param(
-        8, ge=1, le=24, step=1, label="width m_j", description="Units in every hidden layer."
+        8, ge=1, le=16, step=1, label="width m_j", description="Units in every hidden layer."
     )
     depth: int = param(
         5,
@@ -37,7 +37,7 @@ class Params(SceneParams):
         description="Layers (affine maps, the notes' count): L − 1 hidden ReLU layers.",
     )
     samples: int = param(
-        32, ge=1, le=48, step=1, label="networks", description="Random networks drawn."
+        24, ge=1, le=32, step=1, label="networks", description="Random networks drawn."
     )
     bias_std: float = param(
         0.1,

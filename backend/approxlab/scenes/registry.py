@@ -7,7 +7,7 @@ import approxlab.scenes.barron as barron
 import approxlab.scenes.barron_norm as barron_norm
 import approxlab.scenes.maurey as maurey
 from approxlab.scenes import parity, pieces, product, sawtooth, separation, squaring, threshold
-from approxlab.scenes import cpwl
+from approxlab.scenes import cpwl, sobolev
 from approxlab.scenes import init_scale, kernel_fit, linearization, ntk, transport
 from approxlab.scenes.base import Scene
 
@@ -20,6 +20,7 @@ SCENES: dict[str, Scene] = {
         squaring.SCENE,
         pieces.SCENE,
         cpwl.SCENE,
+        sobolev.SCENE,
         product.SCENE,
         parity.SCENE,
         separation.SCENE,

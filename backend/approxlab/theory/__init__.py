@@ -18,6 +18,10 @@ Modules, one topic each:
   (hand-written tokenizer and recursive descent, numpy evaluation, exact derivatives).
 - :mod:`~approxlab.theory.adaptive` — equal-variation threshold networks (Proposition 2.8,
   Remark 2.2).
+- :mod:`~approxlab.theory.targets_nd` — multivariate targets on [0, 1]^d with ℓ2 Lipschitz
+  constants and exact ranges on boxes; custom targets in x1, …, xd.
+- :mod:`~approxlab.theory.grid` — Theorem 2.3: cubes, 3-layer ReLU bumps (sparse exact
+  evaluation and the real weight matrices), the leak, the corrected k.
 - :mod:`~approxlab.theory.shallow` — chapter 2 constructions (Proposition 2.1).
 - :mod:`~approxlab.theory.sampling` — Maurey sampling of univariate threshold networks
   (Lemmas 2.16–2.17, Example 2.18.1): exact sampler, all trials at once by histogram +
@@ -45,6 +49,8 @@ Modules, one topic each:
   corrections), random He-initialised networks, zigzag constructions, batched exact counts.
 - :mod:`~approxlab.theory.cpwl` — a piecewise-linear function as a width-N one-hidden-layer
   network and as a width-5 deep network (seed 004, Theorem 2.2).
+- :mod:`~approxlab.theory.sobolev` — Theorem 5.4's network for Sobolev balls (partition of
+  unity, local Taylor polynomials, signed products) and Yarotsky's lower bound.
 - :mod:`~approxlab.theory.circle` — exact sums of ReLU ridges on the unit circle
   (piecewise sinusoids; exact sups by sorting the 2n switching angles).
 - :mod:`~approxlab.theory.near_init` — two-layer networks near initialization (Remark 3.2's
