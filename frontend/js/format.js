@@ -62,7 +62,8 @@ export function richText(s) {
     .replace(/\^\(([^()]*)\)/g, "<sup>$1</sup>")
     .replace(/\^([0-9]+|[A-Za-zα-ωℓ])/g, "<sup>$1</sup>")
     .replace(/_\{([^{}]*)\}/g, "<sub>$1</sub>")
-    .replace(/([A-Za-zα-ωΑ-Ωℓ′])_([0-9]+|[A-Za-zα-ωℓ])(?![A-Za-z0-9])/g, "$1<sub>$2</sub>");
+    .replace(/([A-Za-zα-ωΑ-Ωℓ′])_\(([^()]*)\)/g, "$1<sub>$2</sub>")
+    .replace(/([A-Za-zα-ωΑ-Ωℓ′])_([0-9]+|[A-Za-zα-ωℓ∞])(?![A-Za-z0-9])/g, "$1<sub>$2</sub>");
 }
 
 /** A parameter value as it goes into the URL and to the API. */

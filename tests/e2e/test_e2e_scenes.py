@@ -303,3 +303,23 @@ def test_controls_are_labelled_and_keyboard_reachable(app):
     page.keyboard.press("ArrowLeft")
     app.wait_rendered(before)
     assert float(app.number("eps").input_value()) < 0.05
+
+
+def test_every_scene_renders_with_its_defaults(app):
+    """Generic renderer: whatever scenes the server offers, each one draws."""
+    listing = app.page.request.get(f"{app.base_url}/api/v1/scenes").json()
+    for info in listing:
+        before = app.render_seq()
+        app.page.goto(f"/#/{info['id']}")
+        app.wait_rendered(before)
+        result = app.rendered()
+        assert result["scene"] == info["id"]
+        api = app.api(info["id"])
+        assert app.plot_ids() == [p["id"] for p in api["plots"]], info["id"]
+        for plot in api["plots"]:
+            drawn = app.plot_data(plot["id"])
+            assert drawn is not None and len(drawn) == len(plot["traces"]), plot["id"]
+        assert set(app.metrics()) == set(api["metrics"])
+        expect(app.page.locator("#checks .check")).to_have_count(len(api["checks"]))
+        visible = app.page.locator("#control-form .control")
+        expect(visible).to_have_count(len(info["params_schema"]["properties"]))
