@@ -29,7 +29,7 @@ LIBRARY = ("sin", "abs", "square", "nielsen", "plateau")
 TargetName = Literal["sin", "abs", "square", "nielsen", "plateau", "custom"]
 
 #: P is uniform on this many midpoints of [0, 1].
-GRID = 1024
+GRID = 512
 #: Trials measured at every k′ of the error-vs-k curve (the first ones of the run).
 CURVE_TRIALS = 64
 #: Points of the log grid of k′ for the curve.

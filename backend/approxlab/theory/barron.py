@@ -418,18 +418,23 @@ def sampled_sq_errors(
     inside = lat.inside
     xy = np.stack(np.meshgrid(lat.coords, lat.coords), axis=-1)
     resid = np.where(inside, target(xy) - target.g0, 0.0)
-    scale = target.mass / ks.astype(float)
+    rr = float(np.sum(resid * resid))
+    c = target.mass / ks.astype(float)
     errs = np.empty((T, ks.size))
-    step = max(1, (1 << 18) // (ks.size * lat.n * lat.n))
+    lo = np.concatenate([[0], ks[:-1]])
+    step = max(1, (1 << 16) // (lat.n * lat.n))
     first = np.zeros((lat.n, lat.n))
     for t in range(0, T, step):
-        f = halfplanes.field(
-            lat, units.w[t : t + step], units.b[t : t + step], units.s[t : t + step], ks
-        )
+        sl = slice(t, t + step)
+        f = np.zeros((min(T, t + step) - t, lat.n, lat.n))
+        for g in range(ks.size):  # add the units of each prefix segment, measure
+            seg = slice(lo[g], ks[g])
+            f += halfplanes.field(lat, units.w[sl, seg], units.b[sl, seg], units.s[sl, seg])[:, 0]
+            fm = f * inside  # P lives on the disc
+            # Σ_P (r − c·f)² = Σ r² − 2c⟨f, r⟩ + c²‖f‖²
+            fr = np.tensordot(fm, resid, axes=([1, 2], [0, 1]))
+            ff = np.einsum("tij,tij->t", fm, fm)
+            errs[sl, g] = np.maximum(rr - 2 * c[g] * fr + c[g] ** 2 * ff, 0.0) / lat.size
         if t == 0:
-            first = target.g0 + scale[-1] * f[0, -1]
-        f *= -scale[None, :, None, None]
-        f += resid
-        f *= f
-        errs[t : t + step] = np.sum(f, axis=(2, 3), where=inside) / lat.size
+            first = target.g0 + c[-1] * f[0]
     return BarronRun(ks=ks, sq_errors=errs, first=first)

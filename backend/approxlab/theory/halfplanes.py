@@ -114,16 +114,14 @@ def _field_chunk(lat: Lattice, w: np.ndarray, b: np.ndarray, a: np.ndarray, ks: 
         row = w1[ti, ji][:, None] * x + w2y[ti, ji, ri][:, None] >= b[ti, ji][:, None]
         on = row.sum(axis=1)
         c[ti, ji, ri] = np.where(pos[ti, ji], N - on, on)
-    # w₁ > 0 adds a at column c; w₁ < 0 adds a at column 0 and −a at column c
+    # w₁ > 0 adds a at column c; w₁ < 0 adds a at column 0 and −a at column c; nothing
+    # happens at c = N (past the last column)
+    wts = np.where(c < N, np.where(pos, a, np.where(neg, -a, 0.0))[..., None], 0.0)
     cell = ((np.arange(T)[:, None] * G + seg) * N)[..., None] + np.arange(N)  # (T, k, N)
-    cell *= N + 1
-    cell += c
-    wt = np.where(pos, a, np.where(neg, -a, 0.0))
-    d = np.bincount(
-        cell.ravel(),
-        weights=np.broadcast_to(wt[..., None], cell.shape).ravel(),
-        minlength=T * G * N * (N + 1),
-    ).reshape(T, G, N, N + 1)
+    cell *= N
+    cell += np.minimum(c, N - 1)
+    d = np.bincount(cell.ravel(), weights=wts.ravel(), minlength=T * G * N * N)
+    d = d.reshape(T, G, N, N)
     # w₁ < 0 (column 0, every row) and w₁ = 0 (every column where w₂y ≥ b): by segment
     first = np.bincount(
         (np.arange(T)[:, None] * G + seg).ravel(), weights=(a * neg).ravel(), minlength=T * G
@@ -134,9 +132,10 @@ def _field_chunk(lat: Lattice, w: np.ndarray, b: np.ndarray, a: np.ndarray, ks: 
         ti, ji = np.nonzero(zero)
         on = w2y[ti, ji] >= b[ti, ji][:, None]  # (z, N) rows
         np.add.at(d, (ti, seg[ji], slice(None), 0), on * a[ti, ji][:, None])
-    if G > 1:
-        np.cumsum(d, axis=1, out=d)
-    return np.cumsum(d[..., :N], axis=3)
+    f = np.cumsum(d, axis=3, out=d)  # per segment
+    for g in range(1, G):  # … per prefix (a few contiguous adds; cheaper than a strided cumsum)
+        f[:, g] += f[:, g - 1]
+    return f
 
 
 def field_dense(lat: Lattice, w: np.ndarray, b: np.ndarray, a: np.ndarray) -> np.ndarray:

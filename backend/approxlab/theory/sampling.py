@@ -29,8 +29,12 @@ as the reference).
 
 from __future__ import annotations
 
+import copy
+import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 
@@ -42,6 +46,8 @@ Fn = Callable[[np.ndarray], np.ndarray]
 GUIDE_BITS = 16
 #: Samples per chunk of the all-trials evaluation (keeps the working set in cache).
 CHUNK_SAMPLES = 1 << 18
+#: Runs with at least this many samples use two threads.
+PARALLEL_SAMPLES = 1 << 20
 #: Histogram cells per chunk (trials × prefixes × pieces).
 CHUNK_CELLS = 1 << 17
 
@@ -251,17 +257,24 @@ def bias_measure(f: Fn, df: Fn, critical: np.ndarray, n: int) -> BiasMeasure:
 # drawing samples
 
 
-def _streams(seed: int) -> tuple[np.random.SFC64, np.random.PCG64]:
-    """Independent streams for the pieces (SFC64, the fastest) and for the positions within
-    pieces (PCG64, which can jump ahead to any trial)."""
+def _streams(seed: int) -> tuple[np.random.PCG64DXSM, np.random.PCG64]:
+    """Independent streams for the pieces and for the positions within pieces; both can
+    jump ahead to any trial, so work split over trials draws exactly the same samples."""
     ss = np.random.SeedSequence(seed)
     a, b = ss.spawn(2)
-    return np.random.SFC64(a), np.random.PCG64(b)
+    return np.random.PCG64DXSM(a), np.random.PCG64(b)
+
+
+def _stream_at(base: np.random.BitGenerator, offset: int) -> np.random.BitGenerator:
+    """A copy of ``base`` advanced by ``offset`` outputs."""
+    bg = copy.deepcopy(base)
+    bg.advance(offset)
+    return bg
 
 
 def _positions_for_trial(measure: BiasMeasure, seed: int, trial: int, pieces: np.ndarray):
     _, pos = _streams(seed)
-    pos.advance(trial * pieces.size)
+    pos = _stream_at(pos, trial * pieces.size)
     return measure.positions(pieces, unit_interval(pos.random_raw(pieces.size)))
 
 
@@ -385,6 +398,54 @@ class MaureyRun:
         return int(np.argmin(self.sq_errors))
 
 
+@cache
+def _pool() -> ThreadPoolExecutor:
+    """Two worker threads (numpy releases the GIL in the heavy loops); made on first use."""
+    return ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1))
+
+
+@dataclass
+class _Part:
+    t0: int
+    errors: np.ndarray
+    prefix: np.ndarray
+    totals: np.ndarray
+    kept: dict[int, np.ndarray]
+    best: tuple[float, int, np.ndarray]
+
+
+def _run_part(
+    measure: BiasMeasure,
+    k: int,
+    t0: int,
+    t1: int,
+    stream: np.random.BitGenerator,
+    grid_ks: np.ndarray,
+    curve_trials: int,
+    show: int,
+) -> _Part:
+    """Trials ``t0 … t1 − 1``: draw their pieces (jumping ahead in the stream), measure."""
+    pieces = measure.sampler.draw(_stream_at(stream, t0 * k), (t1 - t0) * k).reshape(-1, k)
+    errs = np.empty(t1 - t0)
+    prefix = np.empty((max(0, min(t1, curve_trials) - t0), grid_ks.size))
+    totals = np.zeros(measure.pieces, dtype=np.int64)
+    r = 0
+    while r < t1 - t0:
+        curve = t0 + r < curve_trials
+        ks = grid_ks if curve else grid_ks[-1:]
+        nt = max(1, CHUNK_CELLS // (ks.size * measure.pieces))
+        nt = min(nt, (curve_trials if curve else t1) - t0 - r)
+        e, tot = _prefix_sq_errors(measure, pieces[r : r + nt], ks)
+        totals += tot
+        if curve:
+            prefix[r : r + nt] = e
+        errs[r : r + nt] = e[:, -1]
+        r += nt
+    i = int(np.argmin(errs))
+    kept = {t: pieces[t - t0].copy() for t in range(t0, min(t1, show))}
+    return _Part(t0, errs, prefix, totals, kept, (float(errs[i]), t0 + i, pieces[i].copy()))
+
+
 def maurey_errors(
     measure: BiasMeasure,
     k: int,
@@ -399,38 +460,30 @@ def maurey_errors(
     The first ``curve_trials`` trials are also measured at every prefix size in ``ks`` (the
     first ``k′`` of ``k`` iid samples are ``k′`` iid samples), giving the error-vs-k curve
     without drawing again.  Biases of the first ``show`` trials and of the best trial are
-    returned for drawing.  Samples are identical to :func:`maurey_sample` with the same seed.
+    returned for drawing.  Samples are identical to :func:`maurey_sample` with the same seed
+    (the work is split over trials, each part jumping ahead in the same stream).
     """
     grid_ks = np.unique(np.append(np.asarray(ks, dtype=np.intp), k))
     grid_ks = grid_ks[(grid_ks >= 1) & (grid_ks <= k)]
-    finals = np.array([k])
-    ps, _ = _streams(seed)
-    errs = np.empty(trials)
-    prefix = np.empty((min(curve_trials, trials), grid_ks.size))
+    curve_trials = min(curve_trials, trials)
+    stream, _ = _streams(seed)
+    # parts of at most CHUNK_SAMPLES samples; big runs are split over two threads
+    size = max(1, CHUNK_SAMPLES // k)
+    bounds = [(t, min(t + size, trials)) for t in range(0, trials, size)]
+
+    def run(b: tuple[int, int]) -> _Part:
+        return _run_part(measure, k, b[0], b[1], stream, grid_ks, curve_trials, show)
+
+    threaded = len(bounds) > 1 and trials * k >= PARALLEL_SAMPLES
+    parts = list(_pool().map(run, bounds)) if threaded else [run(b) for b in bounds]
+    errs = np.concatenate([p.errors for p in parts])
+    prefix = np.concatenate([p.prefix for p in parts])
+    totals = np.sum([p.totals for p in parts], axis=0)
     kept: dict[int, np.ndarray] = {}
-    totals = np.zeros(measure.pieces, dtype=np.int64)
-    best_err, best_row = np.inf, None
-    t = 0
-    while t < trials:
-        curve = t < prefix.shape[0]
-        G = grid_ks.size if curve else 1
-        nt = max(1, min(CHUNK_SAMPLES // k, CHUNK_CELLS // (G * measure.pieces)))
-        nt = min(nt, (prefix.shape[0] if curve else trials) - t)
-        pieces = measure.sampler.draw(ps, nt * k).reshape(nt, k)
-        e, tot = _prefix_sq_errors(measure, pieces, grid_ks if curve else finals)
-        totals += tot
-        if curve:
-            prefix[t : t + nt] = e
-        e = e[:, -1]
-        errs[t : t + nt] = e
-        for r in range(t, min(t + nt, show)):
-            kept[r] = pieces[r - t].copy()
-        i = int(np.argmin(e))
-        if e[i] < best_err:
-            best_err, best_row = float(e[i]), (t + i, pieces[i].copy())
-        t += nt
-    if best_row is not None:
-        kept.setdefault(best_row[0], best_row[1])
+    for p in parts:
+        kept.update(p.kept)
+    best = min((p.best for p in parts), key=lambda b: (b[0], b[1]))
+    kept.setdefault(best[1], best[2])
     shown = {}
     for r, pcs in sorted(kept.items()):
         b = _positions_for_trial(measure, seed, r, pcs)
