@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import approxlab.scenes.adaptive as adaptive
+import approxlab.scenes.grid as grid
 import approxlab.scenes.barron as barron
 import approxlab.scenes.barron_norm as barron_norm
 import approxlab.scenes.maurey as maurey
@@ -16,6 +17,7 @@ SCENES: dict[str, Scene] = {
     for s in (
         threshold.SCENE,
         adaptive.SCENE,
+        grid.SCENE,
         sawtooth.SCENE,
         squaring.SCENE,
         pieces.SCENE,

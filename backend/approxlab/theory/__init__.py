@@ -18,6 +18,10 @@ Modules, one topic each:
   (hand-written tokenizer and recursive descent, numpy evaluation, exact derivatives).
 - :mod:`~approxlab.theory.adaptive` — equal-variation threshold networks (Proposition 2.8,
   Remark 2.2).
+- :mod:`~approxlab.theory.targets_nd` — multivariate targets on [0, 1]^d with ℓ2 Lipschitz
+  constants and exact ranges on boxes; custom targets in x1, …, xd.
+- :mod:`~approxlab.theory.grid` — Theorem 2.3: cubes, 3-layer ReLU bumps (sparse exact
+  evaluation and the real weight matrices), the leak, the corrected k.
 - :mod:`~approxlab.theory.shallow` — chapter 2 constructions (Proposition 2.1).
 - :mod:`~approxlab.theory.sampling` — Maurey sampling of univariate threshold networks
   (Lemmas 2.16–2.17, Example 2.18.1): exact sampler, all trials at once by histogram +

@@ -1,0 +1,68 @@
+"""Scene grid through the API: the corrected construction, refusals with documented limits."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from approxlab.scenes.grid import MAX_CUBES
+from tests.theory.test_expressions import HOSTILE
+
+
+def test_defaults(client):
+    body = client.get("/api/v1/scenes/grid").json()
+    m = body["metrics"]
+    assert m["k"] == math.ceil(1.0 * math.sqrt(2) / 0.6) == 3
+    assert m["cubes"] == 9 and m["nodes"] == 9 * 9
+    assert all(c["holds"] for c in body["checks"])
+    assert {p["id"] for p in body["plots"]} >= {"heat_g", "heat_h", "heat_f", "heat_error", "nodes"}
+    assert any("printed: k = ⌈ρ/(ε√d)⌉" in n for n in body["notes"])
+    assert m["sup_error_printed_k"] > 0.6  # the printed k fails at the defaults
+
+
+@pytest.mark.parametrize(
+    ("query", "param", "words"),
+    [
+        ("d=8&eps=0.1", "eps", ["d = 8", f"{MAX_CUBES:,}", "choose ε ≥"]),
+        ("d=2&eps=0.02&target=gaussian", "eps", ["quadrature grid", "choose ε ≥"]),
+        ("d=1&target=saddle", "d", ["d ≥ 2"]),
+        ("target=custom&expr=x3", "expr", ["unknown name 'x3'"]),
+        ("target=custom&expr=x1>0.5", "expr", ["jumps"]),
+        ("gamma=2", "gamma", ["1"]),
+    ],
+)
+def test_refusals_name_the_parameter_and_the_limit(client, query, param, words):
+    r = client.get(f"/api/v1/scenes/grid?{query}")
+    assert r.status_code == 422
+    msg = r.json()["message"]
+    assert msg.startswith(f"{param}:"), msg
+    for w in words:
+        assert w in msg, msg
+
+
+@pytest.mark.parametrize("text", HOSTILE[:40])
+def test_hostile_expressions(client, text):
+    r = client.get("/api/v1/scenes/grid", params={"target": "custom", "expr": text})
+    assert r.status_code == 422 and r.json()["message"].startswith("expr:")
+
+
+@pytest.mark.parametrize("d", range(1, 9))
+def test_every_dimension_at_the_default_accuracy(client, d):
+    body = client.get(f"/api/v1/scenes/grid?d={d}").json()
+    m = body["metrics"]
+    assert m["cubes"] == m["k"] ** d and m["nodes"] == (4 * d + 1) * m["k"] ** d
+    assert m["sup_error_piecewise"] <= 0.6 + 1e-12
+    assert m["l1_error"] <= 1.2
+    if d > 2:
+        assert m["l1_error_se"] > 0
+        assert all(c["confidence"] == 0.99 for c in body["checks"][1:])
+
+
+def test_custom_target(client):
+    body = client.get(
+        "/api/v1/scenes/grid", params={"target": "custom", "expr": "x1*x2", "eps": 0.3}
+    ).json()
+    assert body["metrics"]["lipschitz"] == pytest.approx(math.sqrt(2), rel=1e-3)
+    assert all(c["holds"] for c in body["checks"])
+    assert any("estimate" in n for n in body["notes"])
