@@ -13,9 +13,15 @@ export class ApiError extends Error {
 }
 
 export class Api {
-  constructor({ maxEntries = 96 } = {}) {
+  /**
+   * @param maxEntries  results kept at most
+   * @param maxChars    total size of the kept results as JSON text (a phone has little memory)
+   */
+  constructor({ maxEntries = 96, maxChars = 24_000_000 } = {}) {
     this.maxEntries = maxEntries;
-    this.cache = new Map(); // url -> SceneResult, in LRU order
+    this.maxChars = maxChars;
+    this.cache = new Map(); // url -> {data, size}, in LRU order
+    this.chars = 0;
     this.inflight = new Map(); // url -> Promise<outcome>
   }
 
@@ -35,17 +41,20 @@ export class Api {
 
   cached(url) {
     const hit = this.cache.get(url);
-    if (hit !== undefined) {
-      this.cache.delete(url);
-      this.cache.set(url, hit);
-    }
-    return hit;
+    if (hit === undefined) return undefined;
+    this.cache.delete(url);
+    this.cache.set(url, hit);
+    return hit.data;
   }
 
-  _store(url, data) {
-    this.cache.set(url, data);
-    while (this.cache.size > this.maxEntries) {
-      this.cache.delete(this.cache.keys().next().value);
+  _store(url, data, size) {
+    if (size > this.maxChars / 4 || this.cache.has(url)) return;
+    this.cache.set(url, { data, size });
+    this.chars += size;
+    while (this.cache.size > this.maxEntries || this.chars > this.maxChars) {
+      const [oldest, entry] = this.cache.entries().next().value;
+      this.cache.delete(oldest);
+      this.chars -= entry.size;
     }
   }
 
@@ -69,13 +78,16 @@ export class Api {
       return { ok: false, status: 0, message: "Cannot reach the approxlab server. Is it still running?" };
     }
     let body = null;
+    let size = 0;
     try {
-      body = await r.json();
+      const text = await r.text();
+      size = text.length;
+      body = JSON.parse(text);
     } catch {
       body = null;
     }
     if (r.ok && body) {
-      this._store(url, body);
+      this._store(url, body, size);
       return { ok: true, data: body };
     }
     const message =
