@@ -116,18 +116,19 @@ def _network_trace(measure: BiasMeasure, biases, signs, name: str, style) -> Tra
 def _density_plot(measure: BiasMeasure, run: MaureyRun, p: Params) -> Plot:
     xs = np.linspace(0.0, 1.0, 1001)
     dens = measure.density(xs)
-    bins = 100
-    edges = np.linspace(0.0, 1.0, bins + 1)
-    # pieces never straddle a bin edge of this coarser grid except at cell ends; assign by
-    # midpoint (pieces are ≤ 1/GRID wide, bins are 1/100 wide)
-    which = np.minimum((0.5 * (measure.lo + measure.hi) * bins).astype(np.intp), bins - 1)
-    counts = np.bincount(which, weights=run.piece_counts, minlength=bins)
-    hist = measure.mass * counts / (p.trials * p.k) * bins
+    # histogram of all sampled biases over groups of 4 grid cells (pieces never straddle a
+    # cell, so the counts per bin are exact; widths are the bins' exact lengths)
+    which = np.minimum(measure.cell // 4, (measure.n - 1) // 4)
+    counts = np.bincount(which, weights=run.piece_counts)
+    starts = np.searchsorted(which, np.arange(counts.size), side="left")
+    ends = np.searchsorted(which, np.arange(counts.size), side="right") - 1
+    left, right = measure.lo[starts], measure.hi[ends]
+    hist = measure.mass * counts / (p.trials * p.k) / (right - left)
     traces = [
         Trace(
             f"histogram of all {p.trials * p.k:,} sampled biases (scaled)",
             "bar",
-            0.5 * (edges[:-1] + edges[1:]),
+            0.5 * (left + right),
             hist,
             style="reference",
         ),
