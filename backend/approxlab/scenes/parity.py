@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cache
+
 import numpy as np
 
 from approxlab.scenes.base import Axis, Check, Plot, Scene, SceneParams, SceneResult, Trace, param
@@ -25,30 +28,60 @@ def distinct(k: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return z.real, z.imag
 
 
-def compute(p: Params) -> SceneResult:
-    L = p.L
+@dataclass(frozen=True)
+class Evaluation:
+    """Both networks on all of {±1}^d, summarised by k = number of −1 entries."""
+
+    points: int
+    max_error: float
+    printed_wrong: int
+    printed_max_error: float
+    by_k: tuple[np.ndarray, np.ndarray]  # distinct (k, network output)
+    by_k_printed: tuple[np.ndarray, np.ndarray]
+    err_by_k: tuple[np.ndarray, np.ndarray]
+    err_by_k_printed: tuple[np.ndarray, np.ndarray]
+    at_k: np.ndarray  # network output for k = 0 … d
+
+
+@cache
+def evaluate_all(L: int) -> Evaluation:
+    """Evaluate the corrected and the printed network on all 2^d points (cached: 4 values)."""
     d = 2**L
     X = parity.hypercube(d)  # all 2^d points
     target = np.prod(X, axis=1)
-    net = parity.parity_network(L)
-    printed = parity.printed_parity_network(L)
-    out = networks.evaluate(net, X)
-    out_printed = networks.evaluate(printed, X)
-    max_error = float(np.max(np.abs(out - target)))
+    out = networks.evaluate(parity.parity_network(L), X)
+    out_printed = networks.evaluate(parity.printed_parity_network(L), X)
+    err = np.abs(out - target)
     printed_err = np.abs(out_printed - target)
-    printed_wrong = int(np.count_nonzero(printed_err))
-
     # by the number k of −1 entries (the networks only see Σx = d − 2k)
     k = np.count_nonzero(X < 0, axis=1)
+    rep = np.argsort(k, kind="stable")[np.searchsorted(np.sort(k), np.arange(d + 1))]
+    return Evaluation(
+        points=int(X.shape[0]),
+        max_error=float(err.max()),
+        printed_wrong=int(np.count_nonzero(printed_err)),
+        printed_max_error=float(printed_err.max()),
+        by_k=distinct(k, out),
+        by_k_printed=distinct(k, out_printed),
+        err_by_k=distinct(k, err),
+        err_by_k_printed=distinct(k, printed_err),
+        at_k=out[rep],
+    )
+
+
+def compute(p: Params) -> SceneResult:
+    L = p.L
+    d = 2**L
+    net = parity.parity_network(L)
+    ev = evaluate_all(L)
+    max_error, printed_wrong = ev.max_error, ev.printed_wrong
     ks = np.arange(d + 1)
-    first = np.searchsorted(np.sort(k), ks)  # some point with each k
-    rep = np.argsort(k, kind="stable")[first]
     u_k = (d - ks) / d  # (d + Σx)/(2d) = 1 − k/d
 
     saw = networks.breakpoints(depth.sawtooth(L)).simplified()
     curves = [
         Trace(f"Δ^{L} (network)", "line", saw.x, saw.y, style="construction"),
-        Trace("Δ^L at u = (d + Σx)/(2d)", "markers", u_k, (1 - out[rep]) / 2, style="highlight"),
+        Trace("Δ^L at u = (d + Σx)/(2d)", "markers", u_k, (1 - ev.at_k) / 2, style="highlight"),
     ]
     if L >= 2:
         sp = networks.breakpoints(depth.sawtooth(L - 1)).simplified()
@@ -59,15 +92,13 @@ def compute(p: Params) -> SceneResult:
     plots = [
         Plot(
             "by_k",
-            f"∏xᵢ on all {2**d:,} points of {{±1}}^{d}, grouped by the number k of −1 entries",
+            f"∏xᵢ on all {ev.points:,} points of {{±1}}^{d}, grouped by the number k of −1 entries",
             Axis("k (entries equal to −1)"),
             Axis("value"),
             [
                 Trace("∏ xᵢ = (−1)^k", "line", ks, (-1.0) ** ks, style="target"),
-                Trace("1 − 2Δ^L(u) (network)", "markers", *distinct(k, out), style="construction"),
-                Trace(
-                    "printed Δ^(L−1)(u)", "markers", *distinct(k, out_printed), style="reference"
-                ),
+                Trace("1 − 2Δ^L(u) (network)", "markers", *ev.by_k, style="construction"),
+                Trace("printed Δ^(L−1)(u)", "markers", *ev.by_k_printed, style="reference"),
             ],
         ),
         Plot(
@@ -86,10 +117,10 @@ def compute(p: Params) -> SceneResult:
                 Trace(
                     "corrected network",
                     "markers",
-                    *distinct(k, np.abs(out - target)),
+                    *ev.err_by_k,
                     style="construction",
                 ),
-                Trace("printed formula", "markers", *distinct(k, printed_err), style="error"),
+                Trace("printed formula", "markers", *ev.err_by_k_printed, style="error"),
             ],
         ),
     ]
@@ -97,16 +128,16 @@ def compute(p: Params) -> SceneResult:
         scene="parity",
         params=p.model_dump(),
         metrics={
-            "points": int(X.shape[0]),
+            "points": ev.points,
             "max_error": max_error,
             "dimension": d,
             "nodes": networks.hidden_nodes(net),
             "layers": depth.sawtooth_layers_notes(L),
-            "printed_max_error": float(printed_err.max()),
+            "printed_max_error": ev.printed_max_error,
             "printed_wrong_points": printed_wrong,
         },
         checks=[
-            Check("points evaluated = 2^d", int(X.shape[0]), 2**d, "=="),
+            Check("points evaluated = 2^d", ev.points, 2**d, "=="),
             Check("max |network − ∏xᵢ| over {±1}^d = 0", max_error, 0.0, "=="),
         ],
         plots=plots,
@@ -117,7 +148,7 @@ def compute(p: Params) -> SceneResult:
             "Δ^L(j/2^L) = Δ(⟨j/2⟩) is 1 for odd j and 0 for even j — the parity of k — "
             "so one more Δ and the ±1 encoding 1 − 2(·) are needed. The printed "
             "Δ^(L−1)(j/2^L) = Δ(⟨j/4⟩) ∈ {0, ½, 1} sees k mod 4 and is never −1: "
-            f"it is wrong on {printed_wrong:,} of the {X.shape[0]:,} points here "
+            f"it is wrong on {printed_wrong:,} of the {ev.points:,} points here "
             "(d = 2, x = (1, −1) gives ½).",
             f"The network: the average (d + Σxᵢ)/(2d) merged into Δ^L's first layer, "
             f"1 − 2(·) merged into its last: {networks.hidden_nodes(net)} nodes, "
