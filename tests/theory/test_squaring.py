@@ -139,3 +139,16 @@ def test_lemma_5_3_chain(i, factors, seed):
     assert err.max() <= (factors - 1) * 4.0**-i + 1e-12
     assert np.all(np.abs(y[50:100]) <= 1e-12)
     assert y.min() >= -1e-12 and y.max() <= 1 + 1e-12
+
+
+@pytest.mark.parametrize("i", [2, 4, 6, 7])
+def test_product_error_is_periodic(i):
+    """g_i − xx′ has period 2^{1−i} in each variable (the product scene draws one corner)."""
+    g = squaring.product_network(i)
+    period = 2.0 ** (1 - i)
+    rng = np.random.default_rng(i)
+    P = rng.uniform(0, 1 - period, size=(4000, 2))
+    err = networks.evaluate(g, P) - P[:, 0] * P[:, 1]
+    for shift in ([period, 0.0], [0.0, period]):
+        Q = P + np.array(shift)
+        np.testing.assert_allclose(networks.evaluate(g, Q) - Q[:, 0] * Q[:, 1], err, atol=1e-14)
