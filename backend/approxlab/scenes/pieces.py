@@ -138,23 +138,34 @@ def compute(p: Params) -> SceneResult:
             ],
         ),
         Plot(
-            "functions",
-            f"One random network ({ex.pieces} pieces) and the zigzag T_{q}^{n} "
-            f"({zig.pieces:,} pieces)",
+            "example",
+            f"Random network #1 on [−1, 1]: {ex.pieces} pieces (exact knots)",
             Axis("x"),
             Axis("f(x)"),
             [
+                Trace("random network #1", "line", ex.knots, ex.values, style="construction"),
                 Trace(
-                    "random network #1 (exact knots)",
+                    "its breakpoints",
+                    "markers",
+                    ex.knots[1:-1],
+                    ex.values[1:-1],
+                    style="highlight",
+                ),
+            ],
+        ),
+        Plot(
+            "construction",
+            f"The zigzag T_{q}^{n} of the same width and depth: {zig.pieces:,} pieces",
+            Axis("x"),
+            Axis("T(x)"),
+            [
+                Trace(
+                    f"zigzag T_{q}^{n} (exact knots, M4-decimated)",
                     "line",
-                    ex.knots,
-                    ex.values,
-                    style="construction",
-                ),
-                Trace(
-                    "its breakpoints", "markers", ex.knots[1:-1], ex.values[1:-1], style="highlight"
-                ),
-                Trace(f"zigzag T_{q}^{n}", "line", zx, zy, style="reference"),
+                    zx,
+                    zy,
+                    style="reference",
+                )
             ],
         ),
     ]

@@ -50,7 +50,7 @@ class Params(SceneParams):
         "have degree r − 1.",
     )
     s: int = param(
-        8,
+        16,
         ge=1,
         le=16,
         step=1,
@@ -58,7 +58,7 @@ class Params(SceneParams):
         description="The partition of unity lives on the grid {0, 1/s, …, 1}^d.",
     )
     k: int = param(
-        6,
+        8,
         ge=1,
         le=10,
         step=1,
@@ -111,6 +111,7 @@ def compute(p: Params) -> SceneResult:
             approx.taylor_error,
             taylor_bound,
             "<=",
+            rounding=approx.taylor_rounding,
         ),
         Check(
             "Lemma 5.5: max |Σ_v part_v − 1| ≤ d 2^d 4^(−k)",
@@ -281,13 +282,18 @@ def _main_plots(
         ),
         Plot(
             "bumps",
-            f"One bump part_v, v = ({centre[0]:.3g}, {centre[1]:.3g}), and Σ_v part_v − 1",
+            f"One bump part_v = prod_k,2(h(x₁ − v₁), h(x₂ − v₂)), v = ({centre[0]:.3g}, "
+            f"{centre[1]:.3g})",
             Axis("x₂"),
             Axis("x₁"),
-            [
-                Trace("part_v", "heatmap", g1, g1, bump.reshape(shape)),
-                Trace("Σ_v part_v − 1", "heatmap", g1, g1, (approx.partition - 1).reshape(shape)),
-            ],
+            [Trace("part_v", "heatmap", g1, g1, bump.reshape(shape))],
+        ),
+        Plot(
+            "partition",
+            "Σ_v part_v − 1: the partition of unity is approximate in 2-D (Lemma 5.5)",
+            Axis("x₂"),
+            Axis("x₁"),
+            [Trace("Σ_v part_v − 1", "heatmap", g1, g1, (approx.partition - 1).reshape(shape))],
         ),
     ]
 
@@ -331,7 +337,7 @@ def _lower_bound_chart(k: int) -> Plot:
             "line",
             eps,
             np.maximum(sb.yarotsky_lower_bound(eps, L), 1.0),
-            style="bound",
+            style=None,
         )
         for L in LOWER_BOUND_DEPTHS
     ]

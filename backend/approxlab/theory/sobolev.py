@@ -56,6 +56,7 @@ from functools import cache
 import numpy as np
 
 from approxlab.theory import networks, squaring
+from approxlab.theory.errors import rounding_allowance
 from approxlab.theory.networks import ReLUNetwork, compose, evaluate, layer
 
 # ----------------------------------------------------------------------------- targets
@@ -298,6 +299,7 @@ class Approximation:
     product_error: float  # max |×(a, b) − ab| over every signed product evaluated
     final_error: float  # max |prod_{k,2}(c, p) − cp| over the final products
     taylor_error: float  # max |p_v(x) − g(x)| over the supports (exact polynomial p_v)
+    taylor_rounding: float  # float64 rounding allowance of that measurement
     rows: int  # (point, branch) pairs evaluated
 
 
@@ -348,7 +350,12 @@ def approximate(
     f = np.einsum("rn,rn->r", w, mono)
     taylor = np.einsum("rn,rn->r", w, exact)
     xv = X[p_idx]
-    taylor_err = float(np.max(np.abs(taylor - target(xv)), initial=0.0))
+    gxv = target(xv)
+    taylor_err = float(np.max(np.abs(taylor - gxv), initial=0.0))
+    # the remainder bound is attained by polynomial targets of degree r (poly, r = 2): the
+    # measurement's rounding is a few ulps of the terms summed
+    scale = float(np.max(np.abs(w * exact).sum(axis=1) + np.abs(gxv), initial=0.0))
+    taylor_rounding = rounding_allowance(scale, ops=2 * len(exps) + 8)
     hats = np.stack(
         [
             evaluate(hat_network(s), T[first, j])[inv.ravel()]
@@ -367,6 +374,7 @@ def approximate(
         product_error=prod_err,
         final_error=final_err,
         taylor_error=taylor_err,
+        taylor_rounding=taylor_rounding,
         rows=R,
     )
 
