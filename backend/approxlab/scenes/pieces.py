@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 
 from approxlab.scenes.base import (
@@ -58,6 +60,13 @@ def construction_teeth(width: int, hidden_layers: int) -> int:
     return q
 
 
+@cache
+def construction(q: int, n: int) -> tuple[ap.PieceProfile, tuple[np.ndarray, np.ndarray]]:
+    """Exact profile of the zigzag T_q^n on the domain, and its M4-decimated curve."""
+    zig = ap.profile(ap.zigzag_network(q, n, DOMAIN), DOMAIN)
+    return zig, m4(zig.knots, zig.values)
+
+
 def compute(p: Params) -> SceneResult:
     w, L = p.width, p.depth
     n = L - 1
@@ -71,7 +80,7 @@ def compute(p: Params) -> SceneResult:
     NP = np.array([pr.node_pieces for pr in profiles])
 
     q = construction_teeth(w, n)
-    zig = ap.profile(ap.zigzag_network(q, n, DOMAIN), DOMAIN)
+    zig, (zx, zy) = construction(q, n)
 
     b_regions = ap.region_bound(widths)
     b_proved = ap.lemma_4_9_corrected(widths)
@@ -86,7 +95,6 @@ def compute(p: Params) -> SceneResult:
     proved_l = np.array([ap.lemma_4_9_corrected(widths[:i]) for i in ell])
     printed_l = np.array([ap.lemma_4_9_printed(w * i, i + 1) for i in ell])
     values, counts = np.unique(P, return_counts=True)
-    zx, zy = m4(zig.knots, zig.values)
     ex = profiles[0]
 
     plots = [
