@@ -276,3 +276,27 @@ def test_example_2_18_2_bound_statistically(name):
     assert e.mean() + 3 * e.std() / np.sqrt(trials) <= lemma
     delta = lemma / bound
     assert np.mean(e > bound) <= delta + 3 * np.sqrt(delta * (1 - delta) / trials)
+
+
+@pytest.mark.parametrize("name", GAUSSIANS)
+def test_lemma_2_9_gradient_transform_and_equation_2_10(name):
+    """‖∇̃g(w)‖ = 2π‖w‖·|ĝ(w)| (Lemma 2.9.2) and g(x) = ∫|ĝ(w)| cos 2π(wᵀx + θ(w)) dw
+    (eq. 2.10), both by quadrature."""
+    t = TARGETS[name]
+    x = np.linspace(-4, 4, 801)
+    X, Y = np.meshgrid(x, x)
+    xy = np.stack([X, Y], axis=-1)
+    h = x[1] - x[0]
+    c = np.asarray(t.center)
+    grad = -(xy - c) / t.sigma**2 * t(xy)[..., None]  # ∇g in closed form
+    for w in ([0.3, -0.2], [1.0, 0.9], [-1.4, 0.1]):
+        e = np.exp(-2j * np.pi * (w[0] * X + w[1] * Y))
+        ft = np.array([np.sum(grad[..., i] * e) * h * h for i in range(2)])
+        want = 2 * np.pi * np.linalg.norm(w) * float(t.ghat_abs(np.array(w)))
+        assert np.linalg.norm(ft) == pytest.approx(want, abs=1e-12)
+    wv = np.linspace(-10 * t.s, 10 * t.s, 801)
+    W = np.stack(np.meshgrid(wv, wv), axis=-1)
+    dw = (wv[1] - wv[0]) ** 2
+    for p in disc_test_points(6):
+        val = np.sum(t.ghat_abs(W) * np.cos(2 * np.pi * (W @ p + t.theta(W)))) * dw
+        assert val == pytest.approx(float(t(p)), abs=1e-12)
