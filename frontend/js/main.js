@@ -425,20 +425,21 @@ async function render(result, seq, url) {
   app.renderedSeq = seq;
   const scene = app.scene;
   clearParamError();
-  // Touch the DOM only where something changed (Plotly's text measuring forces layout).
-  const sig = JSON.stringify([scene.id, result.metrics, result.checks, result.notes]);
-  if (sig !== app.panels) {
-    app.panels = sig;
-    renderMetrics(dom.metrics, result.metrics, scene.metric_labels);
-    renderChecks(dom.checks, dom.checksSummary, result.checks);
-    renderNotes(dom.notesSection, dom.notes, result.notes);
-  }
   try {
     await plotlyReady;
     if (seq !== app.renderedSeq || app.scene !== scene) return; // overtaken while Plotly loaded
     await plots.render(result, { sceneId: scene.id, only: app.view.plots, compact: app.view.embed });
   } catch (e) {
     showMessage(`<p>Could not draw the plots: ${escapeHtml(e.message)}</p>`, { keepScene: true });
+  }
+  // Panels after the plots (same frame): Plotly's text measuring forces layout, which
+  // is cheaper while the rest of the page is clean. Touch them only if they changed.
+  const sig = JSON.stringify([scene.id, result.metrics, result.checks, result.notes]);
+  if (sig !== app.panels && seq === app.renderedSeq && app.scene === scene) {
+    app.panels = sig;
+    renderMetrics(dom.metrics, result.metrics, scene.metric_labels);
+    renderChecks(dom.checks, dom.checksSummary, result.checks);
+    renderNotes(dom.notesSection, dom.notes, result.notes);
   }
   app.hasResult = true;
   if (seq === app.renderedSeq && app.scene === scene) {

@@ -139,9 +139,18 @@ const CONFIG = {
   toImageButtonOptions: { format: "png", scale: 2 },
 };
 
+// The root font size (it grows on wide screens) sets the plots' font size. Reading a
+// computed style forces a style recalculation, so it is read once per window size.
+let fontCache = null;
+window.addEventListener("resize", () => {
+  fontCache = null;
+});
 function plotFontSize() {
-  const root = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
-  return Math.round(root * 0.8);
+  if (fontCache === null) {
+    const root = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+    fontCache = Math.round(root * 0.8);
+  }
+  return fontCache;
 }
 
 function sameArray(a, b) {
@@ -216,7 +225,7 @@ export class PlotArea {
                 if (f.visible && f.pending) this._drawPending([f]);
               }
             },
-            { rootMargin: "80px 0px" },
+            { rootMargin: "0px" },
           )
         : null;
   }

@@ -168,7 +168,7 @@ class AppPage:
     def render_seq(self) -> int:
         return self.frame.evaluate("() => (window.approxlab && window.approxlab.renderSeq) || 0")
 
-    def wait_rendered(self, after: int = 0) -> None:
+    def wait_rendered(self, after: int = 0, timeout: float | None = None) -> None:
         """Wait until a render newer than `after` has finished and nothing newer is pending."""
         self.frame.wait_for_function(
             """(after) => {
@@ -178,6 +178,7 @@ class AppPage:
                     && p && p.dataset.renderSeq === String(a.renderSeq);
             }""",
             arg=after,
+            timeout=timeout,
         )
 
     def wait_for_params(self, scene: str, **params: Any) -> None:
@@ -200,6 +201,14 @@ class AppPage:
         h = self.hash().lstrip("#")
         path, _, query = h.partition("?")
         return path.strip("/"), dict(parse_qsl(query, keep_blank_values=True))
+
+    def hooks(self) -> dict:
+        """The page's state for failure messages: last render, error, pending work."""
+        return self.frame.evaluate(
+            """() => { const a = window.approxlab || {};
+                return {renderSeq: a.renderSeq, idle: a.idle, error: a.error,
+                        rendered: a.rendered && a.rendered.url, hash: location.hash}; }"""
+        )
 
     def rendered(self) -> dict:
         return self.frame.evaluate("() => window.approxlab.rendered")

@@ -311,7 +311,10 @@ def test_every_scene_renders_with_its_defaults(app):
     for info in listing:
         before = app.render_seq()
         app.page.goto(f"/#/{info['id']}")
-        app.wait_rendered(before)
+        try:
+            app.wait_rendered(before, timeout=45_000)  # some scenes compute for a while
+        except Exception as e:
+            raise AssertionError(f"scene {info['id']!r} did not render: {app.hooks()}") from e
         result = app.rendered()
         assert result["scene"] == info["id"]
         api = app.api(info["id"])
