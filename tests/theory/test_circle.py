@@ -57,3 +57,21 @@ def test_rows_on_the_axes_switch_exactly_at_zero():
     phi = np.linspace(0, 2 * np.pi, 100_001)
     np.testing.assert_allclose(cs(phi), direct(rows, rows, c, phi), atol=1e-12)
     assert abs(cs.sup_abs()[0] - np.max(np.abs(direct(rows, rows, c, phi)))) < 1e-8
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**31), n1=st.integers(1, 30), n2=st.integers(1, 30))
+def test_shared_patterns_and_differences(seed, n1, n2):
+    rng = np.random.default_rng(seed)
+    p, q1, q2 = rng.standard_normal((3, n1, 2))
+    c = rng.choice([-1.0, 1.0], n1)
+    pat = circle.pattern(p)
+    s1, s2 = circle.sum_over(pat, q1, c), circle.sum_over(pat, q2, c)
+    s3 = circle.relu_sum(*rng.standard_normal((2, n2, 2)), rng.choice([-1.0, 1.0], n2))
+    phi = rng.uniform(0, 2 * np.pi, 2000)
+    np.testing.assert_allclose(s1(phi), direct(p, q1, c, phi), atol=1e-12)
+    for a, b in ((s1, s2), (s1, s3), (s3, s2)):
+        diff = circle.difference(a, b)
+        np.testing.assert_allclose(diff(phi), a(phi) - b(phi), atol=1e-12)
+        dense = np.linspace(0, 2 * np.pi, 20001)
+        assert diff.sup_abs()[0] >= np.max(np.abs(a(dense) - b(dense))) - 1e-12

@@ -10,7 +10,7 @@ from approxlab.theory import near_init as ni
 #: Points on the plotted circle.
 CURVE_POINTS = 1441
 #: Widths m′ on the "sup |F|/√m vs m" curve (the first m′ units of this draw).
-CURVE_WIDTHS = 20
+CURVE_WIDTHS = 16
 
 
 class Params(SceneParams):
@@ -61,9 +61,12 @@ def compute(p: Params) -> SceneResult:
     widths = _widths(m)
     probes = None
     if d > 2:
-        extra = ni.rng(p.seed, ni.STREAM_PROBES + 1).standard_normal((16, d))
+        extra = ni.rng(p.seed, ni.STREAM_PROBES + 1).standard_normal((8, d))
         probes = np.vstack([x0, sph.where, extra / np.linalg.norm(extra, axis=1, keepdims=True)])
-    sups = ni.prefix_sups(net, widths, probes)
+    if d == 2:  # the last width is m itself: its exact sup is the one computed above
+        sups = np.append(ni.prefix_sups(net, widths[:-1]), sup)
+    else:  # the probes include the best point x*, so the last value is the estimate above
+        sups = ni.prefix_sups(net, widths, probes)
     x0_prefix = np.abs(np.cumsum(ni.relu(net.V0 @ x0) * net.a)[widths - 1])
 
     phi = np.linspace(0.0, 2.0 * np.pi, CURVE_POINTS)

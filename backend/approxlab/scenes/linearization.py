@@ -16,7 +16,7 @@ CURVE_POINTS = 1441
 #: the gap (moved units only) and F itself (all m units).
 GAP_BUDGET, CURVE_BUDGET = 1 << 20, 1 << 18
 #: Points on the "vs B" and "vs m" curves.
-CURVE_B, CURVE_M = 24, 16
+CURVE_B, CURVE_M = 16, 16
 B_MIN, B_MAX = 0.01, 20.0
 
 X0 = np.array([1.0, 0.0])
@@ -103,11 +103,12 @@ def compute(p: Params) -> SceneResult:
 
     if relu:
         bound = float(ni.prop_3_7_bound(m, B, delta))
-        gap_circle = ni.relu_gap_on_circle(V, net.V0, net.a)
+        sums = ni.relu_on_circle(V, net.V0, net.a)
+        gap_circle = sums.gap
         sup_gap, phi_sup = gap_circle.sup_abs()
         phi = np.linspace(0.0, 2.0 * np.pi, CURVE_POINTS)
-        f_v0 = circle.network_sum(net.V0, net.a)(phi)
-        f0 = ni.relu_taylor_on_circle(V, net.V0, net.a)(phi)
+        f_v0 = sums.f_v0(phi)
+        f0 = sums.f0(phi)
         gap_curve = gap_circle(phi)
         f_v = f0 + gap_curve
         grid_note = "exact over the circle (piecewise sinusoids between switching angles)"
@@ -142,9 +143,14 @@ def compute(p: Params) -> SceneResult:
         flips_B = [int(np.count_nonzero((z + dz >= 0) != (z >= 0))) for z, dz in deltas]
     else:
         g = G @ X0
-        gaps_B = list(np.abs(ni.gap_sweep(z0, g, Bs, net.a, act, beta)))
-        shift = Bs[:, None] * g[None, :]
-        flips_B = list(np.count_nonzero((z0[None, :] + shift >= 0) != (z0 >= 0)[None, :], axis=1))
+        if relu:
+            gaps_B, flips_B = ni.relu_gap_sweep(z0, g, Bs, net.a)
+            gaps_B = np.abs(gaps_B)
+        else:
+            gaps_B = np.abs(ni.gap_sweep(z0, g, Bs, net.a, act, beta))
+            flips_B = np.count_nonzero(
+                (z0[None, :] + Bs[:, None] * g[None, :] >= 0) != (z0 >= 0)[None, :], axis=1
+            )
     s1_B = np.searchsorted(np.sort(np.abs(z0)), ni.prop_3_7_tau(m, Bs), side="right")
     bound_B = ni.prop_3_7_bound(m, Bs, delta) if relu else ni.prop_3_4_bound(beta, 1.0, Bs)
 

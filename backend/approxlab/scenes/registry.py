@@ -6,10 +6,14 @@ import approxlab.scenes.adaptive as adaptive
 import approxlab.scenes.grid as grid
 import approxlab.scenes.barron as barron
 import approxlab.scenes.barron_norm as barron_norm
+import approxlab.scenes.init_scale as init_scale
+import approxlab.scenes.kernel_fit as kernel_fit
+import approxlab.scenes.linearization as linearization
 import approxlab.scenes.maurey as maurey
+import approxlab.scenes.ntk as ntk
+import approxlab.scenes.transport as transport
 from approxlab.scenes import parity, pieces, product, sawtooth, separation, squaring, threshold
 from approxlab.scenes import cpwl, sobolev
-from approxlab.scenes import init_scale, kernel_fit, linearization, ntk, transport
 from approxlab.scenes.base import Scene
 
 SCENES: dict[str, Scene] = {

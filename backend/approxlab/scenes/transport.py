@@ -56,26 +56,46 @@ class Params(SceneParams):
     )
 
 
-def _error_sum(net: ni.TwoLayer, V: np.ndarray, ref: planting.ReferenceNetwork, tau: float):
-    """``(τ/√m) F(x; V) − g(x)`` on the unit circle, exactly (a sum of ReLU ridges)."""
-    P = np.vstack([V, ref.beta])
-    c = np.concatenate([tau * net.a / np.sqrt(net.m), -ref.alpha])
-    return circle.relu_sum(P, P, c)
+def _error_sum(pat: circle.Pattern, sub: ni.TwoLayer, V: np.ndarray, ref, tau: float):
+    """``(τ/√m) F(x; V) − g(x)`` on the unit circle, exactly, for a planting ``V`` of ``sub``.
+
+    Planted units keep their direction, so F(x; V) = F₀(x; V) = Σⱼ aⱼ 1[v₀,ⱼᵀx ≥ 0] vⱼᵀx
+    (checked exactly in the scene): the sum switches with V₀ and ``pat`` — the events of
+    the rows [V₀; β] — serves every planting of the same units.
+    """
+    c = np.concatenate([tau * sub.a / np.sqrt(sub.m), -ref.alpha])
+    return circle.sum_over(pat, np.vstack([V, ref.beta]), c)
 
 
-def _curve(net: ni.TwoLayer, ref, geo, widths: np.ndarray, taus: np.ndarray):
-    """Rescaled sup error and Frobenius distance of the planting on each prefix width."""
-    err, frob = [], []
-    for w, tau in zip(widths, taus, strict=True):  # a handful of widths
-        sub = net.prefix(int(w))
-        pl = planting.plant(sub, ref, float(tau), geo.prefix(int(w)))
-        if pl.u == 0:
-            err.append(np.nan)
-            frob.append(np.nan)
-            continue
-        err.append(_error_sum(sub, pl.V, ref, float(tau)).sup_abs()[0])
-        frob.append(float(np.linalg.norm(pl.V - sub.V0)))
-    return np.array(err), np.array(frob)
+def _curves(
+    net: ni.TwoLayer,
+    ref,
+    geo,
+    widths: np.ndarray,
+    tau: float,
+    tau_min: np.ndarray,
+    top: circle.Pattern,
+    top_error: float,
+):
+    """Rescaled sup error and ‖V − V₀‖_F of the planting on the first m′ units, at the
+    fixed τ and at the smallest admissible τ(m′) (NaN where that exceeds the separation);
+    ``top`` is the event pattern of the full width, ``top_error`` its error at τ."""
+    out = np.full((4, widths.size), np.nan)
+    for i, w in enumerate(widths):  # a handful of widths
+        sub, g = net.prefix(int(w)), geo.prefix(int(w))
+        pat = top if w == net.m else circle.pattern(np.vstack([sub.V0, ref.beta]))
+        for row, t in ((0, tau), (2, float(tau_min[i]))):
+            if not t < ref.separation() / 2.0:
+                continue
+            pl = planting.plant(sub, ref, t, g)
+            if w == net.m and row == 0:  # the scene's own planting
+                out[0, i], out[1, i] = top_error, np.linalg.norm(pl.V - sub.V0)
+                continue
+            if pl.u == 0:
+                continue
+            out[row, i] = _error_sum(pat, sub, pl.V, ref, t).sup_abs()[0]
+            out[row + 1, i] = np.linalg.norm(pl.V - sub.V0)
+    return out
 
 
 def compute(p: Params) -> SceneResult:
@@ -91,7 +111,8 @@ def compute(p: Params) -> SceneResult:
     rho = tau  # the temperature that makes (ρ/√m)F ≈ g (corrected; printed τ^{d−1}/2^{d+1})
     scale = rho / np.sqrt(m)
 
-    err_sum = _error_sum(net, pl.V, ref, tau)
+    top = circle.pattern(np.vstack([net.V0, ref.beta]))
+    err_sum = _error_sum(top, net, pl.V, ref, tau)
     sup_error, phi_err = err_sum.sup_abs()
     planted = np.concatenate(pl.U) if pl.U else np.zeros(0, dtype=int)
     gap_sum = ni.relu_gap_on_circle(pl.V, net.V0, net.a)  # only planted units contribute
@@ -119,12 +140,9 @@ def compute(p: Params) -> SceneResult:
     deg = np.degrees(phi)
 
     widths = np.unique(np.round(np.geomspace(min(64, m), m, CURVE_M)).astype(int))
-    err_fixed, frob_fixed = _curve(net, ref, geo, widths[:-1], np.full(widths.size - 1, tau))
-    err_fixed = np.append(err_fixed, sup_error)  # the last width is m itself
-    frob_fixed = np.append(frob_fixed, frob)
-    tau_min = 16.0 * np.sqrt(np.log(k / delta) / (2.0 * widths))  # m′ = min_width(τ) for d = 2
-    ok = tau_min < ref.separation() / 2.0
-    err_min, frob_min = _curve(net, ref, geo, widths[ok], tau_min[ok])
+    tau_min = 16.0 * np.sqrt(np.log(k / delta) / (2.0 * widths))  # m′ = min_width(τ), d = 2
+    curves = _curves(net, ref, geo, widths, tau, tau_min, top, sup_error)
+    fixed, small = np.isfinite(curves[0]), np.isfinite(curves[2])  # plot defined points only
     m_line = np.geomspace(widths[0], max(m, widths[0] + 1), 100)
 
     beta_deg = np.degrees(np.arctan2(ref.beta[:, 1], ref.beta[:, 0]))
@@ -202,12 +220,18 @@ def compute(p: Params) -> SceneResult:
                     ),
                     style="bound",
                 ),
-                Trace(f"measured, τ = {tau:g}", "markers", widths, err_fixed, style="construction"),
+                Trace(
+                    f"measured, τ = {tau:g}",
+                    "markers",
+                    widths[fixed],
+                    curves[0][fixed],
+                    style="construction",
+                ),
                 Trace(
                     "measured, τ = smallest the theorem allows at m′",
                     "markers",
-                    widths[ok],
-                    err_min,
+                    widths[small],
+                    curves[2][small],
                     style="error",
                 ),
             ],
@@ -226,13 +250,17 @@ def compute(p: Params) -> SceneResult:
                     style="bound",
                 ),
                 Trace(
-                    f"measured, τ = {tau:g}", "markers", widths, frob_fixed, style="construction"
+                    f"measured, τ = {tau:g}",
+                    "markers",
+                    widths[fixed],
+                    curves[1][fixed],
+                    style="construction",
                 ),
                 Trace(
                     "measured, τ = smallest the theorem allows at m′",
                     "markers",
-                    widths[ok],
-                    frob_min,
+                    widths[small],
+                    curves[3][small],
                     style="error",
                 ),
             ],
@@ -320,7 +348,9 @@ def compute(p: Params) -> SceneResult:
             "Convention (Remark 3.2): F(x; V) = Σⱼ aⱼ σ(vⱼᵀx), aⱼ ∈ {±1}, v₀,ⱼ ~ N(0, I₂); "
             "plots and errors use the §3.2 scaling (ρ/√m)·F with ρ = τ. Inputs are the unit "
             "circle (d = 2); every function here is positively homogeneous, so sups over the "
-            "ball ‖x‖ ≤ 1 are sups over the circle, computed exactly (piecewise sinusoids).",
+            "ball ‖x‖ ≤ 1 are sups over the circle, computed exactly (piecewise sinusoids; "
+            "F(x; V) is summed in its F₀ form, which switches with V₀ — the identity is the "
+            "first check).",
             "The construction of the proof: Sᵢ = {j : ‖βᵢ − v₀,ⱼ/‖v₀,ⱼ‖‖ ≤ τ, sgn aⱼ = sgn αᵢ}; "
             "the first u = ⌈mτ_d⌉ of them (τ_d = τ^{d−1}/2^{d+2}; the notes' 'first mτ_d' "
             "rounded up) are lengthened by c|αᵢ| along their own direction, c = √m/(τu). "

@@ -38,12 +38,15 @@ class CircleSum:
     ``k`` is ``[knots[k], knots[k+1]]``.  Where a sum jumps (``p_j ≠ q_j``, as in ``F₀``),
     its value at the switching angle is one of the two one-sided limits, so the supremum
     of ``|S|`` is the maximum over the closed arcs; evaluation at a knot uses the arc to
-    its right.
+    its right.  ``ck``, ``sk`` are the cosines and sines of the knots (computed from the
+    rows, without trigonometry, when the sum is built).
     """
 
     knots: np.ndarray
     A: np.ndarray
     B: np.ndarray
+    ck: np.ndarray
+    sk: np.ndarray
 
     def __call__(self, phi: np.ndarray) -> np.ndarray:
         phi = np.mod(np.asarray(phi, dtype=float), TWO_PI)
@@ -52,7 +55,7 @@ class CircleSum:
 
     def sup_abs(self) -> tuple[float, float]:
         """``(sup_φ |S(φ)|, an angle where it is attained)`` — exact over the circle."""
-        return _sup_abs(self.knots, np.cos(self.knots), np.sin(self.knots), self.A, self.B)
+        return _sup_abs(self.knots, self.ck, self.sk, self.A, self.B)
 
     def arcs(self) -> int:
         return int(self.A.size)
@@ -65,8 +68,7 @@ def _sup_abs(
 
     Every arc is at most a half circle (each unit switches at two antipodal angles), so
     the sinusoid has an interior extremum (of size ``R = √(A² + B²)``) exactly when its
-    derivative ``−A sin φ + B cos φ`` changes sign across the arc.  ``ck``, ``sk`` are the
-    cosines and sines of the knots.
+    derivative ``−A sin φ + B cos φ`` changes sign across the arc.
     """
     if A.size == 1:  # no switching: one sinusoid over the whole circle
         return float(np.hypot(A[0], B[0])), float(np.mod(np.arctan2(B[0], A[0]), TWO_PI))
@@ -88,51 +90,81 @@ def _sup_abs(
 
 
 @dataclass(frozen=True)
-class _Events:
-    """The sorted switching events of a sum's terms."""
+class Pattern:
+    """The sorted switching events of activation patterns ``1[p_jᵀx ≥ 0]`` — shared by every
+    sum with these patterns (e.g. ``F(x; V₀)`` and ``F₀(x; V)``, both switching with V₀)."""
 
-    angles: np.ndarray
-    term: np.ndarray  # index of the term switching
-    da: np.ndarray  # change of A at the event
-    db: np.ndarray
-    w: np.ndarray  # (n, 2) per-term contributions c_j q_j
-    active0: np.ndarray  # terms active at φ = 0
+    n: int
+    angles: np.ndarray  # sorted event angles in [0, 2π)
+    term: np.ndarray  # the term switching at each event
+    sign: np.ndarray  # +1 where it switches on, −1 where it switches off
+    ck: np.ndarray  # cos and sin of the event angles
+    sk: np.ndarray
+    active0: np.ndarray  # (n,) active at φ = 0
 
 
-def _events(p: np.ndarray, q: np.ndarray, c: np.ndarray) -> _Events:
+def pattern(p: np.ndarray) -> Pattern:
+    """Events of the rows ``p_j ∈ R²``: unit ``j`` is on over ``[ψ_j − π/2, ψ_j + π/2]``.
+    One O(n log n) sort of the angles ψ_j; rows ``p = 0`` are on everywhere."""
     p = np.asarray(p, dtype=float).reshape(-1, 2)
-    q = np.asarray(q, dtype=float).reshape(-1, 2)
-    c = np.broadcast_to(np.asarray(c, dtype=float), (p.shape[0],))
-    w = c[:, None] * q  # each term's (A, B) contribution while active
-    zero = (p[:, 0] == 0.0) & (p[:, 1] == 0.0)
-    moving = np.flatnonzero(~zero)
-    psi = np.arctan2(p[moving, 1], p[moving, 0])
-    first = np.argsort(psi)  # one O(n log n) sort; the event lists below are then
-    psi = psi[first]  # made of 4 ascending runs, which the stable (run-merging) sort
-    ids = moving[first]  # orders in linear time
-    enter = np.mod(psi - HALF_PI, TWO_PI)
-    leave = np.mod(psi + HALF_PI, TWO_PI)
-    # active at φ = 0 iff its half circle [enter, leave] wraps through 0 — decided from the
-    # rounded event angles themselves, so the running sum stays consistent
-    active0 = zero.copy()  # rows p = 0 are active everywhere
-    active0[ids] = enter > leave
-    angles = np.concatenate([enter, leave])
+    n = p.shape[0]
+    x, y = np.ascontiguousarray(p[:, 0]), np.ascontiguousarray(p[:, 1])
+    zero = (x == 0.0) & (y == 0.0)
+    if zero.any():
+        moving = np.flatnonzero(~zero)
+        x, y = x[moving], y[moving]
+    else:
+        moving = None
+    psi = np.arctan2(y, x)
+    first = np.argsort(psi)  # after this sort the event lists below are made of 4
+    psi = psi[first]  # ascending runs, which the stable (run-merging) sort orders
+    ids = first if moving is None else moving[first]  # in linear time
+    r = np.hypot(x, y)[first]
+    cpsi = x[first] / r
+    spsi = y[first] / r
+    m = ids.size
+    angles = np.empty(2 * m)
+    np.subtract(psi, HALF_PI, out=angles[:m])
+    np.add(psi, HALF_PI, out=angles[m:])
+    np.mod(angles, TWO_PI, out=angles)
+    # on at φ = 0 iff its half circle [enter, leave] wraps through 0 — decided from the
+    # rounded event angles themselves, so the running sums stay consistent
+    active0 = zero.copy()
+    active0[ids] = angles[:m] > angles[m:]
     order = np.argsort(angles, kind="stable")
-    wa, wb = w[ids, 0], w[ids, 1]
-    return _Events(
+    enter = order < m
+    return Pattern(
+        n=n,
         angles=angles[order],
-        term=np.concatenate([ids, ids])[order],
-        da=np.concatenate([wa, -wa])[order],
-        db=np.concatenate([wb, -wb])[order],
-        w=w,
+        term=ids[np.where(enter, order, order - m)],
+        sign=np.where(enter, 1.0, -1.0),
+        ck=np.concatenate([spsi, -spsi])[order],  # cos(ψ ∓ π/2) = ±sin ψ
+        sk=np.concatenate([-cpsi, cpsi])[order],  # sin(ψ ∓ π/2) = ∓cos ψ
         active0=active0,
     )
 
 
-def _assemble(angles, da, db, A0: float, B0: float):
-    A = np.concatenate([[A0], A0 + np.cumsum(da)])
-    B = np.concatenate([[B0], B0 + np.cumsum(db)])
-    return np.concatenate([[0.0], angles, [TWO_PI]]), A, B
+def sum_over(pat: Pattern, q: np.ndarray, c: np.ndarray) -> CircleSum:
+    """``φ ↦ Σ_j c_j 1[p_jᵀx(φ) ≥ 0] q_jᵀx(φ)`` for the patterns ``pat`` of the rows p_j."""
+    q = np.asarray(q, dtype=float).reshape(-1, 2)
+    c = np.broadcast_to(np.asarray(c, dtype=float), (pat.n,))
+    wa, wb = c * q[:, 0], c * q[:, 1]
+    A0 = float(wa[pat.active0].sum())
+    B0 = float(wb[pat.active0].sum())
+    A = np.empty(pat.angles.size + 1)
+    B = np.empty(pat.angles.size + 1)
+    A[0], B[0] = A0, B0
+    np.cumsum(pat.sign * wa[pat.term], out=A[1:])
+    np.cumsum(pat.sign * wb[pat.term], out=B[1:])
+    A[1:] += A0
+    B[1:] += B0
+    return CircleSum(
+        knots=np.concatenate([[0.0], pat.angles, [TWO_PI]]),
+        A=A,
+        B=B,
+        ck=np.concatenate([[1.0], pat.ck, [1.0]]),
+        sk=np.concatenate([[0.0], pat.sk, [0.0]]),
+    )
 
 
 def relu_sum(p: np.ndarray, q: np.ndarray, c: np.ndarray) -> CircleSum:
@@ -140,11 +172,28 @@ def relu_sum(p: np.ndarray, q: np.ndarray, c: np.ndarray) -> CircleSum:
 
     Rows with ``p_j = 0`` are active everywhere (``1[0 ≥ 0] = 1``).  O(n log n).
     """
-    ev = _events(p, q, c)
-    A0 = float(ev.w[ev.active0, 0].sum())
-    B0 = float(ev.w[ev.active0, 1].sum())
-    knots, A, B = _assemble(ev.angles, ev.da, ev.db, A0, B0)
-    return CircleSum(knots=knots, A=A, B=B)
+    return sum_over(pattern(p), q, c)
+
+
+def difference(s1: CircleSum, s2: CircleSum) -> CircleSum:
+    """``s1 − s2`` on the merged arcs (a linear-time merge of the two sorted knot lists).
+
+    Exact up to the rounding of the two running sums, which can cancel: when few terms
+    differ, summing only those (e.g. :func:`relu_sum` of the differing rows) is more
+    accurate."""
+    inner = np.concatenate([s1.knots[1:-1], s2.knots[1:-1]])
+    order = np.argsort(inner, kind="stable")  # two sorted runs: a merge
+    n1 = s1.knots.size - 2
+    from1 = order < n1
+    i1 = np.concatenate([[0], np.cumsum(from1)])
+    i2 = np.concatenate([[0], np.cumsum(~from1)])
+    return CircleSum(
+        knots=np.concatenate([[0.0], inner[order], [TWO_PI]]),
+        A=s1.A[i1] - s2.A[i2],
+        B=s1.B[i1] - s2.B[i2],
+        ck=np.concatenate([[1.0], np.concatenate([s1.ck[1:-1], s2.ck[1:-1]])[order], [1.0]]),
+        sk=np.concatenate([[0.0], np.concatenate([s1.sk[1:-1], s2.sk[1:-1]])[order], [0.0]]),
+    )
 
 
 def network_sum(V: np.ndarray, a: np.ndarray) -> CircleSum:

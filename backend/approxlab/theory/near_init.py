@@ -40,7 +40,7 @@ Activation = Literal["relu", "softplus"]
 STREAM_SIGNS, STREAM_WEIGHTS, STREAM_DIRECTION, STREAM_PROBES = 0, 1, 2, 3
 
 #: Fixed-point ascent steps of :func:`sup_on_sphere` (d ≥ 3).
-ASCENT_STEPS = 6
+ASCENT_STEPS = 4
 
 
 @dataclass(frozen=True)
@@ -174,9 +174,29 @@ def relu_gap_on_circle(V: np.ndarray, V0: np.ndarray, a: np.ndarray) -> circle.C
     return circle.relu_sum(np.vstack([Vc, V0c]), np.vstack([Vc, Vc]), np.concatenate([ac, -ac]))
 
 
-def relu_taylor_on_circle(V: np.ndarray, V0: np.ndarray, a: np.ndarray) -> circle.CircleSum:
-    """ReLU ``F₀(x; V) = Σ_j a_j 1[v_{0,j}ᵀx ≥ 0] v_jᵀx`` on the unit circle."""
-    return circle.relu_sum(V0, V, a)
+@dataclass(frozen=True)
+class ReluOnCircle:
+    """``F(x; V₀)``, ``F₀(x; V)`` and the gap ``F(x; V) − F₀(x; V)`` on the unit circle."""
+
+    f_v0: circle.CircleSum
+    f0: circle.CircleSum
+    gap: circle.CircleSum
+
+    def f_v(self, phi: np.ndarray) -> np.ndarray:
+        return self.f0(phi) + self.gap(phi)
+
+
+def relu_on_circle(V: np.ndarray, V0: np.ndarray, a: np.ndarray) -> ReluOnCircle:
+    """:class:`ReluOnCircle` with one sort for both sums that switch with V₀; the gap from
+    the moved units alone when they are few (accurate), else as ``F(·; V) − F₀(·; V)``."""
+    pat0 = circle.pattern(V0)
+    f_v0 = circle.sum_over(pat0, V0, a)
+    f0 = circle.sum_over(pat0, V, a)
+    if changed_rows(V, V0).size <= V.shape[0] // 4:
+        gap = relu_gap_on_circle(V, V0, a)
+    else:
+        gap = circle.difference(circle.network_sum(V, a), f0)
+    return ReluOnCircle(f_v0, f0, gap)
 
 
 def flipped_units(V: np.ndarray, V0: np.ndarray, x: np.ndarray) -> int:
@@ -204,6 +224,30 @@ def gap_sweep(z0, g, scales, a, name: Activation = "relu", beta=1.0) -> np.ndarr
     r -= sigma(z0)[None, :]
     r -= scales * (dsigma(z0) * g)[None, :]
     return r @ a  # per-unit remainders first: no cancellation between large sums
+
+
+def relu_gap_sweep(z0, g, scales, a) -> tuple[np.ndarray, np.ndarray]:
+    """ReLU :func:`gap_sweep` and the number of flipped units, for all scales at once.
+
+    A ReLU remainder vanishes unless the unit flips, and then equals ``s|g_j| − |z_{0,j}|``;
+    unit j flips once ``s`` passes ``|z_{0,j}|/|g_j|`` (when ``g_j`` points across the
+    boundary).  Sorting these crossing scales turns every gap into two prefix sums:
+    ``s·Σ a_j|g_j| − Σ a_j|z_{0,j}|`` over the flipped units.
+    """
+    scales = np.asarray(scales, dtype=float)
+    gaps = np.zeros(scales.size)
+    flips = np.zeros(scales.size, dtype=int)
+    # z₀ ≥ 0 flips when z₀ + s g < 0 (strictly past the crossing); z₀ < 0 when z₀ + s g ≥ 0
+    for group, side in (((z0 >= 0) & (g < 0), "left"), ((z0 < 0) & (g > 0), "right")):
+        ag, az, aa = np.abs(g[group]), np.abs(z0[group]), a[group]
+        cross = az / ag
+        order = np.argsort(cross)
+        count = np.searchsorted(cross[order], scales, side=side)
+        pg = np.concatenate([[0.0], np.cumsum((aa * ag)[order])])
+        pz = np.concatenate([[0.0], np.cumsum((aa * az)[order])])
+        gaps += scales * pg[count] - pz[count]
+        flips += count
+    return gaps, flips
 
 
 @dataclass(frozen=True)
@@ -394,6 +438,8 @@ def prefix_sups(net: TwoLayer, widths: np.ndarray, probes: np.ndarray | None = N
     vectors), computed for all widths at once from cumulative sums over the units.
     """
     widths = np.asarray(widths, dtype=int)
+    if widths.size == 0:
+        return np.zeros(0)
     if net.d == 2:
         return np.array([sup_on_circle(net.prefix(int(w)))[0] for w in widths])
     C = relu(probes @ net.V0.T) * net.a  # (probes, m), contiguous along the units

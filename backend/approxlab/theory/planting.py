@@ -146,8 +146,8 @@ class Geometry:
 def geometry(net: TwoLayer, ref: ReferenceNetwork) -> Geometry:
     norms = np.linalg.norm(net.V0, axis=1)
     dirs = net.V0 / np.where(norms > 0, norms, 1.0)[:, None]
-    diff = dirs[:, None, :] - ref.beta[None, :, :]
-    dist = np.sqrt(np.einsum("mkd,mkd->mk", diff, diff))
+    # ‖ṽ − β‖² = 2 − 2ṽᵀβ for unit vectors (unit rows of zero weights get distance √2)
+    dist = np.sqrt(np.maximum(2.0 - 2.0 * (dirs @ ref.beta.T), 0.0))
     match = (np.sign(net.a)[:, None] == np.sign(ref.alpha)[None, :]) & (norms > 0)[:, None]
     return Geometry(dirs, norms, dist, match)
 
