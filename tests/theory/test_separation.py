@@ -177,3 +177,9 @@ def test_piece_bound_is_at_most_two_to_the_l_squared():
         assert separation.piece_bound(2**L, L) <= 2 ** (L * L)
         assert separation.tooth_bound_any(L * L + 2, 2 ** (L * L)) > 1 / 8
         assert math.isclose(separation.tooth_bound_any(L * L + 2, 1), 0.25)
+
+
+def test_triangle_peaks():
+    f = networks.breakpoints(depth.sawtooth(7))
+    tri = separation.triangles(f)
+    np.testing.assert_array_equal(tri.peak, np.where(tri.above, 1.0, 0.0))

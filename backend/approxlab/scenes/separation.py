@@ -26,6 +26,8 @@ from approxlab.theory.plotting import m4
 L_MIN, L_MAX = 2, 4
 #: Theorem 4.6 is shown for the squaring networks h_1 … h_I46.
 I46 = 15
+#: cap on exact L1 evaluations per start of the competitor's fit
+FIT_EVALS = 600
 #: pixel columns for aggregated shading
 COLUMNS = 1600
 
@@ -85,7 +87,9 @@ def analysis(L: int) -> Analysis:
     best, start_l1, evals = None, {}, 0
     for name, s in starts.items():
         start_l1[name] = separation.l1_distance(f, s, 0.0, 1.0)
-        fit, l1, ev = separation.free_knot_l1_fit(f, s, work=1_000_000)
+        fit, l1, ev = separation.free_knot_l1_fit(
+            f, s, work=1_000_000, halvings=12, max_evals=FIT_EVALS
+        )
         evals += ev
         if best is None or l1 < best[1]:
             best = (fit, l1)
@@ -169,9 +173,22 @@ def shading(
     tri: separation.Triangles, miss: np.ndarray, f: PiecewiseLinear, lo: float, hi: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The missed triangles on ``[lo, hi]`` as a band ``(x, lower, upper)`` between ``f`` and
-    ½: exact polygon vertices when few, else per-pixel-column extent (what a raster shows)."""
+    ½: exact polygon vertices when few; else, per pixel column, the extent (½ to the peak)
+    of the missed triangles whose middle lies in it — what a raster of them shows."""
     sel = miss & (tri.end > lo) & (tri.start < hi)
     inside = (f.x >= lo) & (f.x <= hi)
+    if np.count_nonzero(inside) > 2 * COLUMNS:
+        # sub-pixel triangles: per column, the extent of the missed triangles it meets
+        idx = np.flatnonzero(sel)
+        lower = np.where(tri.above[idx], 0.5, tri.peak[idx])
+        upper = np.where(tri.above[idx], tri.peak[idx], 0.5)
+        mid = (tri.start[idx] + tri.end[idx]) / 2
+        col = np.minimum(((mid - lo) / (hi - lo) * COLUMNS).astype(np.int64), COLUMNS - 1)
+        lo_c, hi_c = np.full(COLUMNS, 0.5), np.full(COLUMNS, 0.5)
+        np.minimum.at(lo_c, col, lower)
+        np.maximum.at(hi_c, col, upper)
+        cx = lo + (np.arange(COLUMNS) + 0.5) * (hi - lo) / COLUMNS
+        return cx, lo_c, hi_c
     xs = separation.merge_sorted(f.x[inside], np.concatenate([[lo], tri.start[sel], [hi]]))
     xs = separation.merge_sorted(xs, tri.end[sel])
     xs = xs[(xs >= lo) & (xs <= hi)]
@@ -181,14 +198,7 @@ def shading(
     # a point on a region boundary belongs to both neighbours; take the missed one
     k2 = np.clip(np.searchsorted(tri.start, xs, side="right") - 1, 0, tri.end.size - 1)
     m = sel[k] | sel[k2]
-    lower = np.where(m, np.minimum(fy, 0.5), 0.5)
-    upper = np.where(m, np.maximum(fy, 0.5), 0.5)
-    if xs.size <= 2 * COLUMNS:
-        return xs, lower, upper
-    col = np.minimum(((xs - lo) / (hi - lo) * COLUMNS).astype(np.int64), COLUMNS - 1)
-    starts = np.flatnonzero(np.diff(col, prepend=-1))
-    cx = lo + (col[starts] + 0.5) * (hi - lo) / COLUMNS
-    return cx, np.minimum.reduceat(lower, starts), np.maximum.reduceat(upper, starts)
+    return xs, np.where(m, np.minimum(fy, 0.5), 0.5), np.where(m, np.maximum(fy, 0.5), 0.5)
 
 
 def compute(p: Params) -> SceneResult:

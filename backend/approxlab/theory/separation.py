@@ -86,13 +86,15 @@ class Triangles:
     """The regions between ``f`` and the line ``y = ½``, between consecutive crossings.
 
     ``start``/``end`` bound each region, ``above`` says whether ``f > ½`` there, ``area`` is
-    ``∫|f − ½|`` over it (exact), ``full`` marks whole triangles (not the halves at 0, 1).
+    ``∫|f − ½|`` over it (exact), ``peak`` the value of ``f`` farthest from ½ in it (at a
+    knot), ``full`` marks whole triangles (not the halves at 0, 1).
     """
 
     start: np.ndarray
     end: np.ndarray
     above: np.ndarray
     area: np.ndarray
+    peak: np.ndarray
     full: np.ndarray
 
 
@@ -116,7 +118,12 @@ def triangles(f: PiecewiseLinear, level: float = 0.5) -> Triangles:
     mid = (start + end) / 2
     above = f(mid) > level
     full = (start > f.x[0]) & (end < f.x[-1])
-    return Triangles(start, end, above, area, full)
+    # every region holds at least one knot of f (one crossing per affine segment)
+    owner = np.clip(np.searchsorted(bounds, f.x, side="right") - 1, 0, start.size - 1)
+    first = np.searchsorted(owner, np.arange(start.size))
+    far = np.maximum.reduceat(np.abs(d), first)
+    peak = np.where(above, level + far, level - far)
+    return Triangles(start, end, above, area, peak, full)
 
 
 def missed(tri: Triangles, g: PiecewiseLinear, level: float = 0.5) -> np.ndarray:
@@ -198,6 +205,7 @@ def free_knot_l1_fit(
     start: PiecewiseLinear,
     work: int = 4_000_000,
     halvings: int = 20,
+    max_evals: int | None = None,
 ) -> tuple[PiecewiseLinear, float, int]:
     """Local search for the continuous piecewise-linear ``g`` (knots and values free, the
     number of pieces fixed) minimising the exact ``∫|f − g|``.
@@ -205,8 +213,8 @@ def free_knot_l1_fit(
     Coordinate search: every interior knot and every value is moved by ``±step`` in turn
     and the move kept if the exact L1 distance (recomputed on the two affected pieces only)
     decreases; steps halve when a sweep improves nothing, ``halvings`` times at most.
-    ``work`` caps the number of knots of ``f`` visited (deterministic, so equal inputs give
-    equal fits).  Returns
+    ``work`` caps the number of knots of ``f`` visited and ``max_evals`` the number of
+    exact evaluations (both deterministic, so equal inputs give equal fits).  Returns
     ``(g, ∫|f − g|, evaluations)``.
     """
     x, y = start.x.copy(), start.y.copy()
@@ -225,13 +233,14 @@ def free_knot_l1_fit(
     step_y = 0.125
     spent, evals = 0, 0
     halved = 0
-    while spent < work and halved <= halvings:
+    cap = max_evals if max_evals is not None else np.inf
+    while spent < work and halved <= halvings and evals < cap:
         improved = False
         coords = [("x", j) for j in range(1, B)] + [("y", j) for j in range(B + 1)]
         for kind, j in coords:
             j0, j1 = max(j - 1, 0), min(j + 1, B)
             c = cost_range(j0, j1)
-            if spent + 3 * c > work:
+            if spent + 3 * c > work or evals + 3 > cap:
                 spent = work
                 break
             base = local(j0, j1, x, y)
