@@ -35,14 +35,17 @@ from approxlab.theory.sampling import (
 GOAL_RATIO, GOAL_MS = 30.0, 150.0
 
 
-def timed(fn, repeat: int) -> tuple[float, float, object]:
+def timed(fn, repeat: int) -> tuple[float, float, float, object]:
+    """p50 and p95 wall time and median CPU time (all threads) of ``fn``, in ms."""
     fn()  # warm-up
-    samples, out = [], None
+    wall, cpu, out = [], [], None
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         out = fn()
-        samples.append((time.perf_counter() - t0) * 1e3)
-    return float(np.percentile(samples, 50)), float(np.percentile(samples, 95)), out
+        wall.append((time.perf_counter() - t0) * 1e3)
+        cpu.append((time.process_time() - c0) * 1e3)
+    p50, p95 = np.percentile(wall, [50, 95])
+    return float(p50), float(p95), float(np.median(cpu)), out
 
 
 def main() -> int:
@@ -59,19 +62,30 @@ def main() -> int:
     t = targets.get("sin")
     m = bias_measure(t.f, t.df, targets.critical_points("sin"), a.n)
 
-    p50, p95, run = timed(lambda: maurey_errors(m, a.k, a.trials, a.seed), a.repeat)
-    print(f"fast (sample + evaluate)      p50 {p50:8.1f} ms   p95 {p95:8.1f} ms")
+    p50, p95, cpu, run = timed(lambda: maurey_errors(m, a.k, a.trials, a.seed), a.repeat)
+    print(
+        f"fast (sample + evaluate)      p50 {p50:8.1f} ms   p95 {p95:8.1f} ms   cpu {cpu:6.1f} ms"
+    )
 
     s = maurey_sample(m, a.k, a.trials, a.seed)  # the very same samples, made explicit
-    e50, e95, fast = timed(lambda: sq_errors(m, s.pieces), a.repeat)
-    print(f"fast (evaluate, pieces)       p50 {e50:8.1f} ms   p95 {e95:8.1f} ms")
-    b50, b95, fast_b = timed(lambda: sq_errors_from_biases(m, s.biases, s.signs), a.repeat)
-    print(f"fast (evaluate, biases)       p50 {b50:8.1f} ms   p95 {b95:8.1f} ms")
+    e50, e95, ecpu, fast = timed(lambda: sq_errors(m, s.pieces), a.repeat)
+    print(
+        f"fast (evaluate, pieces)       p50 {e50:8.1f} ms   p95 {e95:8.1f} ms   cpu {ecpu:6.1f} ms"
+    )
+    b50, b95, bcpu, fast_b = timed(lambda: sq_errors_from_biases(m, s.biases, s.signs), a.repeat)
+    print(
+        f"fast (evaluate, biases)       p50 {b50:8.1f} ms   p95 {b95:8.1f} ms   cpu {bcpu:6.1f} ms"
+    )
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     dense = sq_errors_dense(m, s.biases, s.signs)
     dense_ms = (time.perf_counter() - t0) * 1e3
-    print(f"dense (trials × k × n)        {dense_ms:8.1f} ms  (one run)")
+    dense_cpu = (time.process_time() - c0) * 1e3
+    print(
+        f"dense (trials × k × n)        {dense_ms:8.1f} ms (one run)"
+        f"         cpu {dense_cpu:6.0f} ms"
+    )
+    print(f"load average: {os.getloadavg()[0]:.1f} (wall times grow with it; cpu times less so)")
 
     agree = max(
         float(np.max(np.abs(x - dense) / np.maximum(dense, 1e-300)))
