@@ -64,6 +64,7 @@ const app = {
   panels: "", // signature of the metrics/checks/notes on screen
   lastChanged: null, // the parameter the user changed last
   appliedHash: null, // the location.hash the page shows
+  explicit: new Set(), // parameters named in the URL or changed by the user
   inFlight: 0,
   held: false, // a request is waiting for a free slot
   dragging: false,
@@ -328,6 +329,7 @@ function navigate() {
   app.view = route.view;
   const params = effectiveParams(scene, route.params);
   app.dragging = false;
+  app.explicit = new Set(Object.keys(route.params));
   if (!fresh && sameParams(params, app.params) && app.hasResult) return;
   app.params = params;
   app.controls.set(params);
@@ -346,7 +348,11 @@ function onControlChange(name, value, phase) {
   const params = { ...app.params, [name]: value };
   const changed = !sameParams(params, app.params);
   app.params = params;
-  const hash = buildHash(app.scene.id, params, app.view.raw);
+  app.explicit.add(name);
+  // The URL carries what the user set (from the link or the controls), in schema order;
+  // untouched parameters keep their defaults and are left out to keep links short.
+  const shown = Object.fromEntries(Object.entries(params).filter(([k]) => app.explicit.has(k)));
+  const hash = buildHash(app.scene.id, shown, app.view.raw);
   app.appliedHash = hash;
   if (phase === "input") {
     // Dragging: one history entry for the whole drag, updated in place.

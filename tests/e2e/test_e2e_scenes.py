@@ -58,6 +58,7 @@ def test_threshold_eps_slider_with_keyboard(app):
     assert math.isclose(float(slider.input_value()), math.log10(eps1), abs_tol=1e-9)
     scene, params = app.hash_state()
     assert scene == "threshold" and float(params["eps"]) == eps1
+    assert set(params) == {"eps"}  # untouched parameters stay out of the link
     app.wait_for_params("threshold", eps=eps1)
     api = app.api("threshold", **params)
     assert app.metric("width") == fmt_int(api["metrics"]["width"]) != width0
