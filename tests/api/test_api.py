@@ -25,6 +25,7 @@ CONTRACT_METRICS = {
         "sup_error_adaptive",
     },
     "grid": {"k", "cubes", "nodes", "sup_error_piecewise", "l1_error"},
+    "universal": {"sup_error"},
     "sawtooth": {"pieces", "nodes", "layers", "fractal_max_dev"},
     "squaring": {"sup_error", "bound", "nodes_skip", "nodes_pure", "layers", "shallow_nodes"},
     "product": {"sup_error", "bound", "nodes", "layers"},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import approxlab.scenes.adaptive as adaptive
 import approxlab.scenes.grid as grid
+import approxlab.scenes.universal as universal
 import approxlab.scenes.barron as barron
 import approxlab.scenes.barron_norm as barron_norm
 import approxlab.scenes.init_scale as init_scale
@@ -22,6 +23,7 @@ SCENES: dict[str, Scene] = {
         threshold.SCENE,
         adaptive.SCENE,
         grid.SCENE,
+        universal.SCENE,
         sawtooth.SCENE,
         squaring.SCENE,
         pieces.SCENE,

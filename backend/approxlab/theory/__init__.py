@@ -22,6 +22,11 @@ Modules, one topic each:
   constants and exact ranges on boxes; custom targets in x1, …, xd.
 - :mod:`~approxlab.theory.grid` — Theorem 2.3: cubes, 3-layer ReLU bumps (sparse exact
   evaluation and the real weight matrices), the leak, the corrected k.
+- :mod:`~approxlab.theory.random_features` — Theorem 2.5: 2-layer networks with random inner
+  weights and least-squares outer weights for nine activations (spline projections for
+  ReLU / threshold, a truncated Legendre frame for smooth units).
+- :mod:`~approxlab.theory.minimax` — best uniform polynomial approximation on a finite set
+  (discrete Remez exchange with de la Vallée Poussin bounds).
 - :mod:`~approxlab.theory.shallow` — chapter 2 constructions (Proposition 2.1).
 - :mod:`~approxlab.theory.sampling` — Maurey sampling of univariate threshold networks
   (Lemmas 2.16–2.17, Example 2.18.1): exact sampler, all trials at once by histogram +
