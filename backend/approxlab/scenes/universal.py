@@ -323,7 +323,8 @@ def _fit_note(activation: str, seed: int) -> str:
         f"Outer weights: least squares on a {QUAD_NODES}-point Gauss–Legendre grid, rotated "
         "by an orthogonal Legendre basis; the "
         f"{QUAD_NODES - legendre_rank(activation, seed)} rows below 10⁻¹³ of every unit's "
-        "norm are dropped before numpy.linalg.lstsq (SVD)."
+        "norm are dropped and the rest is solved by its thin SVD (minimum norm, singular "
+        "values below 10⁻¹² of the largest treated as zero, as numpy.linalg.lstsq does)."
     )
 
 
