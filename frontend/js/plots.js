@@ -186,6 +186,11 @@ export function samePlot(a, b) {
 
 const DEFER_QUIET_MS = 120;
 
+function inView(el) {
+  const r = el.getBoundingClientRect();
+  return r.bottom > 0 && r.top < window.innerHeight && r.right > 0 && r.left < window.innerWidth;
+}
+
 /**
  * The plots of the current scene. Plots in (or near) the viewport are redrawn at once;
  * plots scrolled out of view are redrawn once the sliders have been quiet for a moment,
@@ -197,6 +202,7 @@ export class PlotArea {
     this.onSettled = onSettled;
     this.figures = new Map(); // plot id -> {fig, caption, div, drawn, visible, plot, pending}
     this.deferTimer = null;
+    this.deferToken = 0;
     this.settledWaiters = [];
     // Plotly's `responsive` only follows window resizes; layout changes (grid reflow,
     // embed frames, sidebar) resize the divs without one.
@@ -244,6 +250,7 @@ export class PlotArea {
 
   reset() {
     clearTimeout(this.deferTimer);
+    this.deferToken += 1;
     for (const f of this.figures.values()) this._drop(f);
     this.figures.clear();
     this.container.replaceChildren();
@@ -362,15 +369,28 @@ export class PlotArea {
     this.container.dataset.count = String(plots.length);
     const fontSize = plotFontSize();
     const now = [];
+    let fresh = false;
     figures.forEach((f, i) => {
       const job = { plot: plots[i], fontSize, compact, uirevision: `${sceneId}/${plots[i].id}` };
-      if (!f.drawn || f.visible || !this.viewport) now.push(this._draw(f, job));
-      else f.pending = job;
+      // New figures: the first one and those in view now, the rest right after the first
+      // paint. Drawn figures: those in view now, the rest when the sliders are quiet.
+      const visible = f.drawn ? f.visible : i === 0 || inView(f.div);
+      if (visible || !this.viewport) now.push(this._draw(f, job));
+      else {
+        f.pending = job;
+        fresh ||= !f.drawn;
+      }
     });
     await Promise.all(now);
     clearTimeout(this.deferTimer);
+    const token = ++this.deferToken;
     if (this.pending) {
-      this.deferTimer = setTimeout(() => this._drawPending([...this.figures.values()]), DEFER_QUIET_MS);
+      const run = () => {
+        if (token === this.deferToken) this._drawPending([...this.figures.values()]);
+      };
+      // first draws: right after the next paint; redraws: once the sliders are quiet
+      if (fresh) requestAnimationFrame(() => setTimeout(run, 0));
+      else this.deferTimer = setTimeout(run, DEFER_QUIET_MS);
     } else {
       this._settle();
     }
