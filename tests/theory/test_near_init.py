@@ -203,3 +203,21 @@ def test_sup_on_sphere_is_exact_in_2d_and_a_good_lower_estimate_in_3d():
     np.testing.assert_allclose(
         ni.prefix_sups(net, widths), [ni.sup_on_circle(net.prefix(w))[0] for w in widths]
     )
+
+
+@pytest.mark.parametrize("m", [1, 50, 3000])
+def test_worst_case_sup_gap_and_relu_sweep_match_the_full_computations(m):
+    net = ni.initialization(m, 2, 9)
+    plan = ni.worst_case_plan(net, X0)
+    for B in (0.01, 0.7, 12.0):
+        dV, _ = ni.worst_case_perturbation(net, X0, B, plan)
+        full = ni.relu_gap_on_circle(net.V0 + dV, net.V0, net.a).sup_abs()[0]
+        assert abs(ni.worst_case_sup_gap(net, plan, X0, B) - full) < 1e-12
+    z0, g = net.V0 @ X0, ni.random_direction(m, 2, 9) @ X0
+    Bs = np.geomspace(0.01, 20, 16)
+    gaps, flips = ni.relu_gap_sweep(z0, g, Bs, net.a)
+    np.testing.assert_allclose(gaps, ni.gap_sweep(z0, g, Bs, net.a), atol=1e-10)
+    shift = Bs[:, None] * g[None, :]
+    np.testing.assert_array_equal(
+        flips, np.count_nonzero((z0[None, :] + shift >= 0) != (z0 >= 0)[None, :], axis=1)
+    )

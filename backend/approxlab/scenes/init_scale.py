@@ -206,8 +206,11 @@ def compute(p: Params) -> SceneResult:
             f"probability δ₀ + δ₁, printed '1 − δ₁ + δ₀'), gives "
             f"4√m ln(2m(2m+1)^d/δ) + √d + √(2 ln(m/δ)) = {bound_proof:,.1f} here, which is "
             "below 16d√m ln(m/δ) for every m ≥ 1, d ≥ 2, δ ≤ 1/2 — so the stronger 16d form "
-            "holds and is the one checked (with probability ≥ 1 − 2δ).",
-            "Lemma 3.15 (1): the proof bounds one tail of Σⱼ qⱼ; |F| needs both, i.e. "
+            "holds and is the one checked (with probability ≥ 1 − 2δ). The text before "
+            "Theorem 3.10 quotes a third form, 4√(md ln(m/δ)), without proof; it is not checked.",
+            "Lemma 3.15 (1): the proof's range for qⱼ mixes √(2 ln(m/δ)) and √(2 ln(2m/δ)) (the "
+            "union bound over m units at δ/2 gives the latter); it bounds one tail of Σⱼ qⱼ "
+            "while |F| needs both, i.e. "
             "ln(4/δ) instead of ln(2/δ) in Hoeffding's step — still below 4‖x‖√m ln(2m/δ) "
             "for δ ≤ 1/2 (checked numerically), so the printed bound stands.",
         ],

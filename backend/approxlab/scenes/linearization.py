@@ -140,6 +140,8 @@ def compute(p: Params) -> SceneResult:
         ks = plan.k(Bs)
         deltas = [(plan.z[:k], plan.shifts(float(b), int(k))) for b, k in zip(Bs, ks, strict=True)]
         gaps_B = [abs(np.sum(ni.remainders(z, dz, act, beta))) for z, dz in deltas]
+        if relu:  # the moved units are few: the exact sup over the circle is cheap
+            sups_B = [ni.worst_case_sup_gap(net, plan, X0, float(b)) for b in Bs]
         flips_B = [int(np.count_nonzero((z + dz >= 0) != (z >= 0))) for z, dz in deltas]
     else:
         g = G @ X0
@@ -156,12 +158,15 @@ def compute(p: Params) -> SceneResult:
 
     # gap at x₀ against m (the first m′ units of this draw, perturbation rebuilt at radius B)
     widths = np.unique(np.round(np.geomspace(1, m, CURVE_M)).astype(int))
-    gaps_m = []
+    gaps_m, sups_m = [], []
     for w in widths:  # a handful of widths
         if worst:
-            sub = ni.worst_case_plan(net.prefix(int(w)), X0)
+            prefix = net.prefix(int(w))
+            sub = ni.worst_case_plan(prefix, X0)
             k = sub.k(B)
             gaps_m.append(abs(np.sum(ni.remainders(sub.z[:k], sub.shifts(B, k), act, beta))))
+            if relu:
+                sups_m.append(ni.worst_case_sup_gap(prefix, sub, X0, B))
         else:
             Gw = G[:w] / np.linalg.norm(G[:w])
             r = ni.remainders(z0[:w], B * (Gw @ X0), act, beta)
@@ -205,23 +210,43 @@ def compute(p: Params) -> SceneResult:
         ),
         Plot(
             "vs_B",
-            "|F − F₀| at x₀ against the radius B",
+            "|F − F₀| against the radius B (same draw, same kind of direction)",
             Axis("B = ‖V − V₀‖_F", log=True),
-            Axis("|F(x₀; V) − F₀(x₀; V)|", log=True),
+            Axis("|F(x; V) − F₀(x; V)|", log=True),
             [
                 Trace(bound_name, "line", Bs, bound_B, style="bound"),
-                Trace("measured", "markers", Bs, np.array(gaps_B), style="construction"),
+                Trace("at x₀ (measured)", "markers", Bs, np.array(gaps_B), style="construction"),
+                *(
+                    [Trace("sup over the circle (measured)", "markers", Bs, sups_B, style="error")]
+                    if relu and worst
+                    else []
+                ),
                 Trace("this B", "markers", [B], [abs(gap_x0)], style="highlight"),
             ],
         ),
         Plot(
             "vs_m",
-            f"|F − F₀| at x₀ against the width (first m′ units, B = {B:g})",
+            f"|F − F₀| against the width (first m′ units, B = {B:g})",
             Axis("width m′", log=True),
-            Axis("|F(x₀; V) − F₀(x₀; V)|", log=True),
+            Axis("|F(x; V) − F₀(x; V)|", log=True),
             [
                 Trace(bound_name, "line", m_line, bound_m, style="bound"),
-                Trace("measured", "markers", widths, np.array(gaps_m), style="construction"),
+                Trace(
+                    "at x₀ (measured)", "markers", widths, np.array(gaps_m), style="construction"
+                ),
+                *(
+                    [
+                        Trace(
+                            "sup over the circle (measured)",
+                            "markers",
+                            widths,
+                            sups_m,
+                            style="error",
+                        )
+                    ]
+                    if relu and worst
+                    else []
+                ),
             ],
         ),
         Plot(

@@ -155,6 +155,13 @@ def compute(p: Params) -> SceneResult:
             [
                 Trace(f"g(x) = {ref.label}", "line", deg, g, style="target"),
                 Trace("(ρ/√m) F(x; V) (planted)", "line", deg, approx, style="construction"),
+                Trace(
+                    "(ρ/√m)(F(x; V) − F(x; V₀)): the planted signal",
+                    "line",
+                    deg,
+                    approx - noise,
+                    style="highlight",
+                ),
                 Trace("(ρ/√m) F(x; V₀) (noise)", "line", deg, noise, style="reference"),
                 Trace(
                     "sup |error|",
@@ -370,6 +377,8 @@ def compute(p: Params) -> SceneResult:
             "m ≥ 4^{d+2} ln(1/δ)/τ^{2d−2} = ln(1/δ)/τ_d² implies it only when δ ≤ 1/k. The "
             "noise term uses Lemma 3.15 (2) in its 16d form (see init-scale).",
             hyp_note,
+            "The planted signal alone is g averaged over caps of radius τ around the βᵢ (error "
+            "≤ τ‖α‖₁); the rest of the error is the initialization's noise, the 16d ln(m/δ) term. "
             "At fixed τ the rescaled error stays of order τ as m grows — the noise "
             "(τ/√m)F(x; V₀) has size ≈ τ/√2 at every x — while ‖V − V₀‖_F stays below a bound "
             "independent of m. g is approached by letting τ → 0 as m grows, which the "

@@ -275,6 +275,20 @@ class WorstCase:
         return np.where(self.z[:k] >= 0.0, -1.0, 1.0) * (B / np.sqrt(k)) if k else np.zeros(0)
 
 
+def worst_case_sup_gap(net: TwoLayer, plan: WorstCase, x0: np.ndarray, B: float) -> float:
+    """Exact ``sup_{‖x‖=1} |F(x; V) − F₀(x; V)|`` (ReLU, d = 2) for the worst-case
+    perturbation of radius ``B``: only its ``k`` moved units enter the gap."""
+    k = plan.k(B)
+    if k == 0:
+        return 0.0
+    units = plan.units[:k]
+    V0c = net.V0[units]
+    Vc = V0c + plan.shifts(B, k)[:, None] * x0[None, :]
+    ac = net.a[units]
+    gap = circle.relu_sum(np.vstack([Vc, V0c]), np.vstack([Vc, Vc]), np.concatenate([ac, -ac]))
+    return gap.sup_abs()[0]
+
+
 def worst_case_plan(net: TwoLayer, x0: np.ndarray) -> WorstCase:
     """Candidates of :func:`worst_case_perturbation`: the units with the majority sign of
     ``a``, sorted by ``|v_{0,j}ᵀx0|``."""
