@@ -28,6 +28,7 @@ const $ = (id) => document.getElementById(id);
 const dom = {
   body: document.body,
   progress: $("progress"),
+  sidebar: $("sidebar"),
   sceneList: $("scene-list"),
   sceneSelect: $("scene-select"),
   message: $("message"),
@@ -155,11 +156,22 @@ function buildSceneList() {
 }
 
 function markCurrent(id) {
+  let current = null;
   for (const a of dom.sceneList.querySelectorAll("a[data-scene]")) {
-    if (a.dataset.scene === id) a.setAttribute("aria-current", "page");
-    else a.removeAttribute("aria-current");
+    if (a.dataset.scene === id) {
+      a.setAttribute("aria-current", "page");
+      current = a;
+    } else a.removeAttribute("aria-current");
   }
   dom.sceneSelect.value = id ?? "";
+  // Keep the current scene in view in the (separately scrolling) scene list.
+  const nav = dom.sidebar;
+  if (current && nav.scrollHeight > nav.clientHeight) {
+    const top = current.offsetTop;
+    if (top < nav.scrollTop || top + current.offsetHeight > nav.scrollTop + nav.clientHeight) {
+      nav.scrollTop = Math.max(0, top - nav.clientHeight / 3);
+    }
+  }
 }
 
 // ---------------------------------------------------------------- messages
