@@ -88,4 +88,4 @@ def test_custom_width_limit(client):
     )
     assert r.status_code == 422
     msg = r.json()["message"]
-    assert msg.startswith("expr:") and "20,000" in msg and "choose ε ≥" in msg
+    assert msg.startswith("expr:") and "8,000" in msg and "choose ε ≥" in msg

@@ -25,8 +25,9 @@ from approxlab.theory.shallow import threshold_network, threshold_width
 
 TargetName = Literal["sin", "abs", "square", "nielsen", "custom"]
 
-#: Most threshold nodes for a custom target (library targets need at most ⌈7.0/0.001⌉).
-MAX_CUSTOM_WIDTH = 20_000
+#: Most threshold nodes for a custom target, as for the library (⌈7.0/0.001⌉ for nielsen): the
+#: plots carry every step, so this also bounds the response size.
+MAX_CUSTOM_WIDTH = 8_000
 
 
 class Params(SceneParams):
