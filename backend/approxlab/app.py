@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import os
+
+# The server's matrix products are small; OpenBLAS worker threads only fight each other and
+# the request threads on a 2-core machine (up to 10x slower under load).  Must be set before
+# numpy is first imported; a deployment can still override it.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.staticfiles import StaticFiles
@@ -17,11 +25,13 @@ from approxlab.api.routes import build_router
 from approxlab.scenes.registry import SCENES
 from approxlab.settings import Settings
 
-#: Everything the page loads comes from this server; frames may embed it anywhere.
+#: Everything the page loads comes from this server.  No ``frame-ancestors``: any slide deck
+#: may embed a view, including reveal.js decks opened from ``file://`` (which
+#: ``frame-ancestors *`` would block).
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
-    "object-src 'none'; base-uri 'self'; frame-ancestors *"
+    "object-src 'none'; base-uri 'self'"
 )
 
 
@@ -40,6 +50,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="The constructions from approximation-theory proofs, computed live. "
         "Every scene is `GET /api/v1/scenes/{id}?<params>`.",
     )
+    # results are 10–500 kB of JSON and Plotly.js is 4.8 MB: compress for classroom Wi-Fi
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     app.include_router(build_router(SCENES, settings))
     app.include_router(pieces_api.router)
 

@@ -81,11 +81,6 @@ def test_plots_option_selects_plots(app):
     app.assert_hash("sawtooth", L="9", embed="1", plots="sawtooth")
 
 
-@pytest.mark.xfail(
-    reason="backend CSP 'frame-ancestors *' matches only network schemes, so a deck opened "
-    "from a file:// URL (or about:blank) cannot frame the app",
-    strict=False,
-)
 def test_embed_from_a_local_file_deck(page, base_url, app, tmp_path, page_guard):
     page_guard["allowed"].append("file:")
     deck = tmp_path / "deck.html"
