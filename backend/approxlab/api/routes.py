@@ -41,6 +41,7 @@ def scene_info(scene: Scene) -> dict[str, Any]:
         "statement_html": to_html(scene.statement),
         "params_schema": scene.params.model_json_schema(),
         "metric_labels": scene.metric_labels,
+        "widgets": list(scene.widgets),
     }
 
 

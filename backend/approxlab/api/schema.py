@@ -22,6 +22,7 @@ class SceneInfo(BaseModel):
     statement_html: str
     params_schema: dict[str, Any]
     metric_labels: dict[str, str]
+    widgets: list[dict[str, Any]]
 
 
 class CheckOut(BaseModel):

@@ -208,6 +208,9 @@ class Scene:
     params: type[SceneParams]
     compute: Callable[[Any], SceneResult]
     metric_labels: dict[str, str] = field(default_factory=dict)
+    #: Opt-in custom interactions the generic frontend offers for this scene, e.g.
+    #: ``{"type": "drag-knots", ...}`` or ``{"type": "pieces-json", ...}`` (see frontend/js).
+    widgets: tuple[dict[str, Any], ...] = ()
 
     def run(self, params: SceneParams) -> SceneResult:
         return self.compute(params)

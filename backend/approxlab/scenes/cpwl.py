@@ -271,4 +271,17 @@ SCENE = Scene(
         "max_dev_shallow": "sup |shallow − f|",
         "max_dev_deep": "sup |deep − f|",
     },
+    widgets=(
+        {
+            "type": "drag-knots",
+            "plot": "function",
+            "trace": "knots (x_i, f(x_i))",
+            "x_param": "knots",
+            "y_param": "values",
+            "x_range": [0.0, 1.0],
+            "y_range": [-VALUE_LIMIT, VALUE_LIMIT],
+            "min_points": MIN_KNOTS,
+            "max_points": MAX_KNOTS,
+        },
+    ),
 )

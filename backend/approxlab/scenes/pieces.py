@@ -275,4 +275,5 @@ SCENE = Scene(
         "delta_teeth": "teeth q of the construction",
         "pieces_per_node": "mean pieces per node",
     },
+    widgets=({"type": "pieces-json", "endpoint": "/api/v1/pieces"},),
 )
