@@ -200,3 +200,17 @@ def test_relu_error_decreases_with_width():
     g = targets.get("sin")
     errs = [float(np.max(np.abs(fit("relu", g, n, 0)(X) - g(X)))) for n in (8, 64, 512)]
     assert errs[0] > 10 * errs[1] > 100 * errs[2]
+
+
+def test_lemma_2_7_separating_function():
+    """f(z) = exp(⟨z − x′, x − x′⟩) = exp(⟨−x′, x − x′⟩)·exp(⟨z, x − x′⟩) is in the class and
+    takes f(x′) = 1 and f(x) = exp(‖x − x′‖²) (the printed proof swaps the two)."""
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        x, xp = rng.random(3), rng.random(3)
+
+        def f(z, x=x, xp=xp):
+            return np.exp(-xp @ (x - xp)) * np.exp(z @ (x - xp))
+
+        assert f(xp) == pytest.approx(1.0, rel=1e-14)
+        assert f(x) == pytest.approx(np.exp(np.sum((x - xp) ** 2)), rel=1e-14)

@@ -289,6 +289,10 @@ def compute(p: Params) -> SceneResult:
         "Remez exchange, certified by de la Vallée Poussin's bound).",
         f"The chart uses the units of seed {CHART_SEED} for every seed (computed once); the "
         "marker is this network, whose error for another seed is another draw.",
+        "Typos in the printed proofs (003), statement unaffected: Lemma 2.7 separates points "
+        "with f(z) = exp(⟨z − x′, x − x′⟩), so f(x′) = 1 ≠ exp(‖x − x′‖²) = f(x) (printed "
+        "with f(x) and f(x′) swapped); in the proof of Theorem 2.5, p(r) := Σᵢ uᵢσ(wᵢr + bᵢ) "
+        "(printed wᵢx).",
         "Remark 2.6 (003): if σ is a polynomial of degree k, every such network is a "
         "polynomial of degree ≤ k, so its error can never go below the best degree-k "
         "polynomial's — width does not help. Any continuous non-polynomial σ is universal "

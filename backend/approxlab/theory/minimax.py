@@ -4,9 +4,10 @@
 Stiefel's single-point exchange: solve for the polynomial that equioscillates with levelled
 error ``h`` on a reference of ``k + 2`` points, then swap in the point of largest error so
 that signs still alternate.  ``|h|`` increases strictly and the set is finite, so it ends at
-the optimum.  At every step de la Vallée Poussin's theorem gives the certified bracket
-``|h| ≤ E_k(X) ≤ max_X |g − p|`` (polynomials satisfy the Haar condition on distinct
-points); the exchange stops when the bracket closes to a relative 10⁻¹².
+the optimum.  De la Vallée Poussin's theorem gives the certified bracket
+``min_ref |g − p| ≤ E_k(X) ≤ max_X |g − p|`` when the errors alternate in sign on the
+reference (polynomials satisfy the Haar condition on distinct points); the exchange stops
+when ``max_X |g − p| ≤ (1 + 10⁻¹²)·|h|``.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ RTOL = 1e-12
 
 @dataclass(frozen=True)
 class Minimax:
-    lower: float  # |h|: certified lower bound on E_k(X)
+    lower: float  # min |error| on the alternating reference: certified lower bound on E_k(X)
     upper: float  # max_X |g − p| of the returned polynomial: an upper bound on E_k(X)
     coef: np.ndarray  # Chebyshev coefficients of p in t = 2x − 1 (x ∈ [0, 1])
     steps: int
@@ -55,7 +56,7 @@ def best_polynomial(x: np.ndarray, y: np.ndarray, k: int) -> Minimax:
         err = y - V @ coef
         i = int(np.argmax(np.abs(err)))
         if np.abs(err[i]) <= abs(h) * (1.0 + RTOL) + 1e-300 or i in ref:
-            return Minimax(abs(h), float(np.abs(err[i])), coef, step)
+            return Minimax(_vallee_poussin(err[ref]), float(np.abs(err[i])), coef, step)
         s = np.sign(err[i])
         p = int(np.searchsorted(ref, i))
         ref = ref.copy()
@@ -71,4 +72,13 @@ def best_polynomial(x: np.ndarray, y: np.ndarray, k: int) -> Minimax:
                 ref = np.concatenate([ref[1:], [i]])
         else:  # exactly one neighbour has the sign of err[i]
             ref[p - 1 if np.sign(err[ref[p - 1]]) == s else p] = i
-    return Minimax(abs(h), float(np.max(np.abs(err))), coef, MAX_STEPS)
+    return Minimax(_vallee_poussin(err[ref]), float(np.max(np.abs(err))), coef, MAX_STEPS)
+
+
+def _vallee_poussin(e: np.ndarray) -> float:
+    """de la Vallée Poussin: if the errors at k + 2 increasing points alternate in sign, every
+    degree-k polynomial has error at least min |eᵢ| on them; otherwise certify nothing."""
+    s = np.sign(e)
+    if np.all(s != 0) and np.all(s[1:] == -s[:-1]):
+        return float(np.min(np.abs(e)))
+    return 0.0
