@@ -145,20 +145,22 @@ def error_chart(g: targets.Target, seed: int) -> dict[str, np.ndarray]:
         errs = []
         if act in ("relu", "threshold"):
             for n in CHART_WIDTHS:
-                net = fit(act, g, n, seed)
+                net = fit(act, g, n, seed, cached=True)
                 xe = eval_points(net)
                 errs.append(sup_error(net, g, xe, net(xe))[0])
         else:
             E = features(act, draw_units(act, seed, max(CHART_WIDTHS)), x)
             for n in CHART_WIDTHS:
-                errs.append(float(np.max(np.abs(E[:, :n] @ fit(act, g, n, seed).a - gx))))
+                errs.append(
+                    float(np.max(np.abs(E[:, :n] @ fit(act, g, n, seed, cached=True).a - gx)))
+                )
         out[act] = np.array(errs)
     return out
 
 
 def compute(p: Params) -> SceneResult:
     g = targets.choose(p.target, p.expr)
-    net = fit(p.activation, g, p.width, p.seed)
+    net = fit(p.activation, g, p.width, p.seed, cached=p.seed == CHART_SEED)
     xe = eval_points(net)
     fx = net(xe)
     gxe = g(xe)

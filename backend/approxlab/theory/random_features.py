@@ -27,7 +27,7 @@ through normal equations of the features:
   slopes are bounded — and the remaining ``D × n`` system is solved by its thin SVD
   (minimum norm, singular values below :data:`RCOND` of the largest treated as zero: what
   ``numpy.linalg.lstsq`` does), cached per (activation, seed) for the widths of
-  :data:`CACHED_WIDTHS`.
+  :data:`CACHED_WIDTHS` when a sweep asks for it.
 """
 
 from __future__ import annotations
@@ -375,11 +375,11 @@ def _cached_svds(activation: str, seed: int) -> dict[int, tuple[np.ndarray, ...]
     return {n: _svd(C[:, :n]) for n in CACHED_WIDTHS}
 
 
-def _fit_smooth(g: Fn, activation: str, seed: int, n: int) -> np.ndarray:
+def _fit_smooth(g: Fn, activation: str, seed: int, n: int, cached: bool) -> np.ndarray:
     """Minimum-norm least squares ``a = V Σ⁻¹ Uᵀ y`` in the truncated Legendre frame."""
     x, sw, Q = _legendre_frame()
     C = _legendre_features(activation, seed)
-    if n in CACHED_WIDTHS:
+    if cached and n in CACHED_WIDTHS:
         U, s, Vt = _cached_svds(activation, seed)[n]
     else:
         U, s, Vt = _svd(C[:, :n])
@@ -392,13 +392,17 @@ def legendre_rank(activation: str, seed: int) -> int:
     return int(_legendre_features(activation, seed).shape[0])
 
 
-def fit(activation: str, g: Fn, width: int, seed: int) -> TwoLayerNetwork:
-    """Random inner weights (seeded), outer weights by L² least squares on [0, 1]."""
+def fit(activation: str, g: Fn, width: int, seed: int, *, cached: bool = False) -> TwoLayerNetwork:
+    """Random inner weights (seeded), outer weights by L² least squares on [0, 1].
+
+    With ``cached``, smooth units reuse the factorizations of all :data:`CACHED_WIDTHS` for
+    this (activation, seed), computed on first use — for sweeps over those widths.
+    """
     units = draw_units(activation, seed, width)
     if activation == "relu":
         a = _fit_relu(g, units)
     elif activation == "threshold":
         a = _fit_threshold(g, units)
     else:
-        a = _fit_smooth(g, activation, seed, width)
+        a = _fit_smooth(g, activation, seed, width, cached)
     return TwoLayerNetwork(activation, units, a)
