@@ -104,7 +104,11 @@ class Params(SceneParams):
             "+ − * / ^, parentheses, sin cos tan exp log sqrt abs tanh min max clip, "
             "comparisons and where(cond, a, b)."
         ),
-        json_schema_extra={"label": "custom g(x1, …, xd)", "scale": "linear"},
+        json_schema_extra={
+            "label": "custom g(x1, …, xd)",
+            "scale": "linear",
+            "visible_when": {"target": "custom"},
+        },
     )
     eps: float = param(
         0.6,

@@ -38,7 +38,11 @@ def expr_param(default: str = EXPR_DEFAULT, variables: str = "x") -> Any:
             "+ − * / ^, parentheses, sin cos tan exp log sqrt abs tanh min max clip, "
             "comparisons (<, <=, >, >= give 1 or 0) and where(cond, a, b)."
         ),
-        json_schema_extra={"label": f"custom g({variables})", "scale": "linear"},
+        json_schema_extra={
+            "label": f"custom g({variables})",
+            "scale": "linear",
+            "visible_when": {"target": CUSTOM},
+        },
     )
 
 
