@@ -92,8 +92,11 @@ def compute(p: Params) -> SceneResult:
     else:
         dV = B * G
     V = net.V0 + dV
-    rows = ni.changed_rows(V, net.V0)  # the gap only involves moved units
-    gap_x0 = float(ni.taylor_gap(X0, V[rows], net.V0[rows], net.a[rows], act, beta)[0])
+    rows = plan.units[: plan.k(B)] if worst else np.arange(m)  # the moved units
+    if worst:  # the gap only involves moved units
+        gap_x0 = float(ni.taylor_gap(X0, V[rows], net.V0[rows], net.a[rows], act, beta)[0])
+    else:
+        gap_x0 = float(ni.taylor_gap(X0, V, net.V0, net.a, act, beta)[0])
     flips = ni.flipped_units(V, net.V0, X0)
     tau = float(ni.prop_3_7_tau(m, B))
     s1 = ni.lemma_3_8_count(net.V0, X0, tau)
@@ -103,7 +106,7 @@ def compute(p: Params) -> SceneResult:
 
     if relu:
         bound = float(ni.prop_3_7_bound(m, B, delta))
-        sums = ni.relu_on_circle(V, net.V0, net.a)
+        sums = ni.relu_on_circle(V, net.V0, net.a, rows)
         gap_circle = sums.gap
         sup_gap, phi_sup = gap_circle.sup_abs()
         phi = np.linspace(0.0, 2.0 * np.pi, CURVE_POINTS)
@@ -153,7 +156,7 @@ def compute(p: Params) -> SceneResult:
             flips_B = np.count_nonzero(
                 (z0[None, :] + Bs[:, None] * g[None, :] >= 0) != (z0 >= 0)[None, :], axis=1
             )
-    s1_B = np.searchsorted(np.sort(np.abs(z0)), ni.prop_3_7_tau(m, Bs), side="right")
+    s1_B = np.count_nonzero(np.abs(z0)[None, :] <= ni.prop_3_7_tau(m, Bs)[:, None], axis=1)
     bound_B = ni.prop_3_7_bound(m, Bs, delta) if relu else ni.prop_3_4_bound(beta, 1.0, Bs)
 
     # gap at x₀ against m (the first m′ units of this draw, perturbation rebuilt at radius B)

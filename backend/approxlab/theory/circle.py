@@ -181,18 +181,28 @@ def difference(s1: CircleSum, s2: CircleSum) -> CircleSum:
     Exact up to the rounding of the two running sums, which can cancel: when few terms
     differ, summing only those (e.g. :func:`relu_sum` of the differing rows) is more
     accurate."""
-    inner = np.concatenate([s1.knots[1:-1], s2.knots[1:-1]])
-    order = np.argsort(inner, kind="stable")  # two sorted runs: a merge
-    n1 = s1.knots.size - 2
-    from1 = order < n1
+    k1, k2 = s1.knots[1:-1], s2.knots[1:-1]
+    n1, n2 = k1.size, k2.size
+    pos1 = np.arange(n1) + np.searchsorted(k2, k1, side="left")  # ties: s1's knot first
+    pos2 = np.arange(n2) + np.searchsorted(k1, k2, side="right")
+    from1 = np.zeros(n1 + n2, dtype=bool)
+    from1[pos1] = True
     i1 = np.concatenate([[0], np.cumsum(from1)])
-    i2 = np.concatenate([[0], np.cumsum(~from1)])
+    i2 = np.arange(n1 + n2 + 1) - i1
+
+    def merged(a: np.ndarray, b: np.ndarray, end: float, start: float) -> np.ndarray:
+        out = np.empty(n1 + n2 + 2)
+        out[0], out[-1] = start, end
+        out[1:-1][pos1] = a[1:-1]
+        out[1:-1][pos2] = b[1:-1]
+        return out
+
     return CircleSum(
-        knots=np.concatenate([[0.0], inner[order], [TWO_PI]]),
+        knots=merged(s1.knots, s2.knots, TWO_PI, 0.0),
         A=s1.A[i1] - s2.A[i2],
         B=s1.B[i1] - s2.B[i2],
-        ck=np.concatenate([[1.0], np.concatenate([s1.ck[1:-1], s2.ck[1:-1]])[order], [1.0]]),
-        sk=np.concatenate([[0.0], np.concatenate([s1.sk[1:-1], s2.sk[1:-1]])[order], [0.0]]),
+        ck=merged(s1.ck, s2.ck, 1.0, 1.0),
+        sk=merged(s1.sk, s2.sk, 0.0, 0.0),
     )
 
 

@@ -162,14 +162,16 @@ def changed_rows(V: np.ndarray, V0: np.ndarray) -> np.ndarray:
     return np.flatnonzero(np.any(V != V0, axis=1))
 
 
-def relu_gap_on_circle(V: np.ndarray, V0: np.ndarray, a: np.ndarray) -> circle.CircleSum:
+def relu_gap_on_circle(
+    V: np.ndarray, V0: np.ndarray, a: np.ndarray, rows: np.ndarray | None = None
+) -> circle.CircleSum:
     """ReLU ``F(x; V) − F₀(x; V)`` on the unit circle (d = 2), exactly.
 
     Since ``σ(z) = 1[z ≥ 0] z``, ``F₀(x; V) = Σ_j a_j 1[v_{0,j}ᵀx ≥ 0] v_jᵀx``, so the gap
     is ``Σ_j a_j (1[v_jᵀx ≥ 0] − 1[v_{0,j}ᵀx ≥ 0]) v_jᵀx`` — only units whose rows moved
-    contribute.
+    contribute (``rows``, if known; found by comparison otherwise).
     """
-    j = changed_rows(V, V0)
+    j = changed_rows(V, V0) if rows is None else rows
     Vc, V0c, ac = V[j], V0[j], a[j]
     return circle.relu_sum(np.vstack([Vc, V0c]), np.vstack([Vc, Vc]), np.concatenate([ac, -ac]))
 
@@ -186,14 +188,18 @@ class ReluOnCircle:
         return self.f0(phi) + self.gap(phi)
 
 
-def relu_on_circle(V: np.ndarray, V0: np.ndarray, a: np.ndarray) -> ReluOnCircle:
+def relu_on_circle(
+    V: np.ndarray, V0: np.ndarray, a: np.ndarray, rows: np.ndarray | None = None
+) -> ReluOnCircle:
     """:class:`ReluOnCircle` with one sort for both sums that switch with V₀; the gap from
-    the moved units alone when they are few (accurate), else as ``F(·; V) − F₀(·; V)``."""
+    the moved units alone when they are few (accurate), else as ``F(·; V) − F₀(·; V)``.
+    ``rows``: the moved units, if known."""
     pat0 = circle.pattern(V0)
     f_v0 = circle.sum_over(pat0, V0, a)
     f0 = circle.sum_over(pat0, V, a)
-    if changed_rows(V, V0).size <= V.shape[0] // 4:
-        gap = relu_gap_on_circle(V, V0, a)
+    rows = changed_rows(V, V0) if rows is None else rows
+    if rows.size <= V.shape[0] // 4:
+        gap = relu_gap_on_circle(V, V0, a, rows)
     else:
         gap = circle.difference(circle.network_sum(V, a), f0)
     return ReluOnCircle(f_v0, f0, gap)
