@@ -9,6 +9,10 @@ import os
 # numpy is first imported; a deployment can still override it.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -22,6 +26,7 @@ from approxlab import __version__
 from approxlab.api import pieces as pieces_api
 from approxlab.api.responses import error_json
 from approxlab.api.routes import build_router
+from approxlab.scenes.base import Scene
 from approxlab.scenes.registry import SCENES
 from approxlab.settings import Settings
 
@@ -42,9 +47,31 @@ def plotly_js_path() -> Path:
     return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
+def warm_up(scenes: dict[str, Scene]) -> None:
+    """Compute every scene once at its defaults, filling the per-process tables (quadrature
+    rules, bias measures, minimax polynomials, …) so the first visitor does not pay for
+    them.  Runs in a background thread at startup; the server answers meanwhile."""
+    log = logging.getLogger("approxlab")
+    for scene in scenes.values():
+        try:
+            scene.run(scene.params())
+        except Exception:  # a failing scene must not take the server down
+            log.exception("warm-up of scene %s failed", scene.id)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if settings.warm_up:
+            threading.Thread(
+                target=warm_up, args=(SCENES,), name="approxlab-warm-up", daemon=True
+            ).start()
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="approxlab",
         version=__version__,
         description="The constructions from approximation-theory proofs, computed live. "

@@ -23,3 +23,5 @@ class Settings(BaseSettings):
     result_cache_bytes: int = 64 * 1024 * 1024
     #: ``Cache-Control: max-age`` for scene results (they only change with the version).
     result_max_age: int = 3600
+    #: Compute every scene once at startup (in a background thread) to fill shared tables.
+    warm_up: bool = True

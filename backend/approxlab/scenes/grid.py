@@ -76,9 +76,9 @@ def _max_k(d: int) -> int:
         k += 1
     while k**d > MAX_CUBES:
         k -= 1
-    if d <= 2:
-        while axis_rule_size(k) ** d > MAX_QUADRATURE_POINTS:
-            k -= 1
+    if d <= 2:  # the quadrature grid grows with k too: largest k ≤ k that fits
+        ks = np.arange(1, k + 1)
+        k = int(ks[axis_rule_size(ks) ** d <= MAX_QUADRATURE_POINTS].max())
     return k
 
 

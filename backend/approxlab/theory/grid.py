@@ -38,8 +38,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from approxlab.theory.networks import ReLUNetwork, layer
 from approxlab.theory.targets_nd import FieldFn
@@ -231,21 +233,29 @@ RULE_ORDER = 2
 RULE_NODES = 512
 
 
-def rule_pieces(k: int, nodes: int = RULE_NODES) -> tuple[int, int]:
+def rule_pieces(k: ArrayLike, nodes: int = RULE_NODES) -> tuple[Any, Any]:
     """Panels per plateau ``[u + γ, v − γ]`` and per ramp strip (width γ) along one axis.
 
     Plateaus get ``⌈32/k⌉`` panels (≥ 32 per axis); ramps, where the bumps overlap and the
-    second-layer ReLU has its kinks, get what the budget leaves, 1 to 4 panels.
+    second-layer ReLU has its kinks, get what the budget leaves, 1 to 4 panels.  ``k`` may
+    be an integer or an integer array.
     """
-    plateau = max(1, math.ceil(32 / k))
-    strip = (nodes // RULE_ORDER - k * plateau) // (2 * k)
-    return plateau, int(min(4, max(1, strip)))
+    k = np.asarray(k, dtype=np.int64)
+    plateau = np.maximum(1, -(-32 // k))
+    strip = np.clip((nodes // RULE_ORDER - k * plateau) // (2 * k), 1, 4)
+    if k.ndim == 0:
+        return int(plateau), int(strip)
+    return plateau, strip
 
 
-def axis_rule_size(k: int, nodes: int = RULE_NODES) -> int:
-    """Number of nodes of :func:`axis_rule` (at most; for cost limits)."""
+def axis_rule_size(k: ArrayLike, nodes: int = RULE_NODES) -> Any:
+    """Number of nodes of :func:`axis_rule` (at most; for cost limits); vectorized in ``k``."""
     plateau, strip = rule_pieces(k, nodes)
-    return RULE_ORDER * k * (plateau + 2 * strip)
+    return (
+        RULE_ORDER * np.asarray(k, dtype=np.int64) * (plateau + 2 * strip)
+        if np.ndim(k)
+        else RULE_ORDER * int(k) * (plateau + 2 * strip)
+    )
 
 
 def axis_rule(k: int, gamma: float, nodes: int = RULE_NODES) -> tuple[np.ndarray, np.ndarray]:
