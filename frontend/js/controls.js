@@ -6,6 +6,10 @@
 //   enum              → <select> labelled with the schema's `options`
 //   anything else     → text input
 //
+// A property may carry `visible_when: {param: value | [values…]}`: its control shows only
+// while every named parameter has (one of) the given value(s). A hidden control keeps its
+// value (and a value the user set stays in the URL); it is only out of sight.
+//
 // Values are kept as the strings that go into the URL. Every change is reported as
 // onChange(name, value, phase) with phase "input" (dragging), "repeat" (held key) or
 // "commit" (a finished change: release, key press, typed value, selection).
@@ -142,6 +146,18 @@ function resolve(schema, prop) {
   return { ...target, ...rest };
 }
 
+/** Normalise a `visible_when` hint to [[param, [allowed strings…]], …] (null: always shown). */
+export function visibleWhen(hint) {
+  if (!hint || typeof hint !== "object" || Array.isArray(hint)) return null;
+  const rules = Object.entries(hint).map(([param, v]) => [param, (Array.isArray(v) ? v : [v]).map((x) => String(x))]);
+  return rules.length ? rules : null;
+}
+
+/** True when every parameter named by the rules currently has one of its allowed values. */
+export function isVisible(rules, params) {
+  return !rules || rules.every(([param, allowed]) => params[param] !== undefined && allowed.includes(String(params[param])));
+}
+
 export class Controls {
   /**
    * @param form     the <form> to fill
@@ -154,6 +170,8 @@ export class Controls {
     this.onChange = onChange;
     this.widgets = new Map();
     form.replaceChildren();
+    // Enter in a lone text field must not submit (reload) the page
+    form.onsubmit = (e) => e.preventDefault();
     const props = (schema && schema.properties) || {};
     for (const [name, raw] of Object.entries(props)) {
       if (only && !only.includes(name)) continue;
@@ -163,6 +181,7 @@ export class Controls {
       else if (prop.type === "boolean") w = this._boolean(name, prop);
       else if (prop.type === "number" || prop.type === "integer") w = this._number(name, prop);
       else w = this._text(name, prop);
+      w.visibleWhen = visibleWhen(prop.visible_when);
       this.widgets.set(name, w);
       form.append(w.el);
     }
@@ -175,6 +194,27 @@ export class Controls {
   /** Show these values (strings) without reporting changes. */
   set(params) {
     for (const [name, w] of this.widgets) w.set(params[name]);
+    this.applyVisibility(params);
+  }
+
+  /** Show the values of the named parameters only (the others keep what they show). */
+  update(changed, params) {
+    for (const [name, value] of Object.entries(changed)) this.widgets.get(name)?.set(value);
+    this.applyVisibility(params);
+  }
+
+  /** Hide the controls whose `visible_when` does not hold for these (effective) params. */
+  applyVisibility(params) {
+    for (const w of this.widgets.values()) {
+      if (!w.visibleWhen) continue;
+      const show = isVisible(w.visibleWhen, params);
+      if (w.el.hidden === show) w.el.hidden = !show;
+    }
+  }
+
+  /** Names of the controls shown right now. */
+  visibleNames() {
+    return [...this.widgets].filter(([, w]) => !w.el.hidden).map(([name]) => name);
   }
 
   /** Mark the named controls invalid (and the others valid). */

@@ -2,11 +2,12 @@
 // sequencing and rendering. Generic: nothing here knows any particular scene.
 
 import { Api } from "./api.js";
-import { Controls } from "./controls.js";
+import { Controls, isVisible, visibleWhen } from "./controls.js";
 import { renderChecks, renderMetrics, renderNotes } from "./panels.js";
 import { PlotArea } from "./plots.js";
 import { buildHash, parseHash, viewKey } from "./route.js";
 import { escapeHtml, paramString, richText } from "./format.js";
+import { mountWidgets } from "./widgets/index.js";
 
 const BUSY_DELAY_MS = 150;
 // While dragging, at most this many results are fetched at once; the newest value goes
@@ -33,6 +34,7 @@ const dom = {
   sceneSelect: $("scene-select"),
   message: $("message"),
   scene: $("scene"),
+  sceneWidgets: $("scene-widgets"),
   chapter: $("scene-chapter"),
   title: $("scene-title"),
   source: $("scene-source"),
@@ -60,6 +62,8 @@ const app = {
   viewKey: "",
   params: {}, // effective params (strings), schema order
   controls: null,
+  visibility: new Map(), // param -> visible_when rules (from the schema)
+  widgets: null, // the scene's opt-in widgets (widgets/index.js)
   seq: 0, // last request issued
   renderedSeq: 0, // newest request whose outcome is on screen
   panels: "", // signature of the metrics/checks/notes on screen
@@ -69,6 +73,7 @@ const app = {
   inFlight: 0,
   held: false, // a request is waiting for a free slot
   dragging: false,
+  previewing: false, // a widget is showing a change that is not in the URL yet
   rafPending: false,
   busyTimer: null,
   hasResult: false,
@@ -188,6 +193,8 @@ function hideMessage() {
 }
 
 function showUnknownScene(id) {
+  app.widgets?.destroy();
+  app.widgets = null;
   app.scene = null;
   app.viewKey = "";
   app.seq += 1;
@@ -276,6 +283,47 @@ function effectiveParams(scene, params) {
   return out;
 }
 
+/**
+ * The parameters sent to the API: all effective ones, except those whose control is hidden
+ * by `visible_when` and which the user did not set (the server's default applies then).
+ */
+function requestParams(params = app.params) {
+  const out = {};
+  for (const [k, v] of Object.entries(params)) {
+    if (app.explicit.has(k) || isVisible(app.visibility.get(k), params)) out[k] = v;
+  }
+  return out;
+}
+
+function visibilityRules(scene) {
+  const rules = new Map();
+  for (const [name, prop] of Object.entries(scene.params_schema?.properties || {})) {
+    const r = visibleWhen(prop.visible_when);
+    if (r) rules.set(name, r);
+  }
+  return rules;
+}
+
+/** What the opt-in widgets of a scene may use (see widgets/index.js). */
+const widgetHost = {
+  get params() {
+    return app.params;
+  },
+  get view() {
+    return app.view;
+  },
+  /** Change parameters: phase "preview" (not in the URL yet), "commit" or "repeat". */
+  setParams(updates, phase = "commit") {
+    changeParams(updates, phase, null);
+  },
+  /** The figure and Plotly div of a plot on screen, or null. */
+  plot(id) {
+    return plots.element(id);
+  },
+  plotly: () => plotlyReady,
+  panelHost: dom.sceneWidgets,
+};
+
 function mountScene(scene, view) {
   hideMessage();
   dom.body.classList.toggle("embed", view.embed);
@@ -300,6 +348,9 @@ function mountScene(scene, view) {
   dom.workbench.classList.remove("stale");
   dom.paramError.hidden = true;
 
+  app.widgets?.destroy();
+  app.widgets = null;
+  app.visibility = visibilityRules(scene);
   app.controls = new Controls(dom.form, scene.params_schema, { only: view.controls, onChange: onControlChange });
   dom.controlsCard.hidden = app.controls.size === 0;
   dom.controlsCard.classList.toggle("single", app.controls.size === 1);
@@ -307,6 +358,7 @@ function mountScene(scene, view) {
   app.scene = scene;
   app.view = view;
   app.viewKey = viewKey(view);
+  app.widgets = mountWidgets(scene, widgetHost);
   // Responses for the previous scene must not land here.
   app.renderedSeq = app.seq;
   settleBusy();
@@ -341,7 +393,9 @@ function navigate() {
   app.view = route.view;
   const params = effectiveParams(scene, route.params);
   app.dragging = false;
+  app.previewing = false;
   app.explicit = new Set(Object.keys(route.params));
+  app.widgets?.navigated();
   if (!fresh && sameParams(params, app.params) && app.hasResult) return;
   app.params = params;
   app.controls.set(params);
@@ -355,12 +409,31 @@ function navigate() {
 // ---------------------------------------------------------------- control changes
 
 function onControlChange(name, value, phase) {
+  changeParams({ [name]: value }, phase, name);
+}
+
+/**
+ * Apply a change of parameters made on the page (a control or a widget).
+ *   phase "input":   a slider is being dragged: the URL follows in place (one history entry)
+ *   phase "preview": a widget is being dragged: results follow, the URL waits for the commit
+ *   phase "repeat":  a held key: the URL is updated in place
+ *   phase "commit":  a finished change: a new history entry
+ * `control` names the control the change came from (null: a widget; its controls are updated).
+ */
+function changeParams(updates, phase, control) {
   if (!app.scene) return;
-  app.lastChanged = name;
-  const params = { ...app.params, [name]: value };
+  app.lastChanged = control;
+  const params = { ...app.params, ...updates };
   const changed = !sameParams(params, app.params);
   app.params = params;
-  app.explicit.add(name);
+  for (const name of Object.keys(updates)) app.explicit.add(name);
+  if (control === null) app.controls?.update(updates, params);
+  else app.controls?.applyVisibility(params);
+  if (phase === "preview") {
+    app.previewing = true;
+    scheduleRequest();
+    return;
+  }
   // The URL carries what the user set (from the link or the controls), in schema order;
   // untouched parameters keep their defaults and are left out to keep links short.
   const shown = Object.fromEntries(Object.entries(params).filter(([k]) => app.explicit.has(k)));
@@ -377,7 +450,9 @@ function onControlChange(name, value, phase) {
   if (phase === "repeat" || app.dragging) history.replaceState(null, "", hash);
   else if (hash !== location.hash) history.pushState(null, "", hash);
   app.dragging = false;
-  if (changed || !app.hasResult || !dom.paramError.hidden) request();
+  const previewed = app.previewing;
+  app.previewing = false;
+  if (changed || previewed || !app.hasResult || !dom.paramError.hidden) request();
   else scheduleRequest();
 }
 
@@ -395,7 +470,7 @@ function scheduleRequest() {
 async function request() {
   const scene = app.scene;
   if (!scene) return;
-  const url = api.sceneUrl(scene.id, app.params);
+  const url = api.sceneUrl(scene.id, requestParams());
   if (app.hasResult && hooks.rendered && hooks.rendered.url === url && app.renderedSeq === app.seq && dom.paramError.hidden) {
     return; // already on screen
   }
@@ -446,7 +521,9 @@ async function render(result, seq, url) {
   try {
     await plotlyReady;
     if (seq !== app.renderedSeq || app.scene !== scene) return; // overtaken while Plotly loaded
-    await plots.render(result, { sceneId: scene.id, only: app.view.plots, compact: app.view.embed });
+    const shown = app.widgets ? app.widgets.transform(result) : result;
+    await plots.render(shown, { sceneId: scene.id, only: app.view.plots, compact: app.view.embed });
+    if (seq === app.renderedSeq && app.scene === scene) app.widgets?.rendered(result);
   } catch (e) {
     showMessage(`<p>Could not draw the plots: ${escapeHtml(e.message)}</p>`, { keepScene: true });
   }
@@ -480,7 +557,7 @@ async function render(result, seq, url) {
 function prefetchNeighbours(scene) {
   const name = app.lastChanged;
   const w = name && app.controls ? app.controls.widgets.get(name) : null;
-  if (!hooks.prefetch || !w || !w.spec || document.hidden || app.dragging) return;
+  if (!hooks.prefetch || !w || !w.spec || document.hidden || app.dragging || app.previewing) return;
   const value = Number(app.params[name]);
   if (!Number.isFinite(value)) return;
   const base = { ...app.params };
@@ -489,7 +566,7 @@ function prefetchNeighbours(scene) {
     for (const dir of [1, -1]) {
       const v = paramString(w.spec.stepFrom(value, dir));
       if (v === base[name]) continue;
-      const url = api.sceneUrl(scene.id, { ...base, [name]: v });
+      const url = api.sceneUrl(scene.id, requestParams({ ...base, [name]: v }));
       if (!api.cached(url)) api.result(url);
     }
   }, 0);

@@ -106,7 +106,7 @@ function axis(ax) {
 
 export function layoutFor(plot, { uirevision, fontSize, compact }) {
   const traces = plot.traces || [];
-  return {
+  const layout = {
     uirevision,
     font: { family: FONT, size: fontSize, color: "#1d2330" },
     paper_bgcolor: "rgba(0,0,0,0)",
@@ -128,9 +128,15 @@ export function layoutFor(plot, { uirevision, fontSize, compact }) {
     hoverlabel: { font: { family: FONT, size: fontSize } },
     barmode: "overlay",
   };
+  // Client-side only: a widget may adjust a plot's layout (e.g. fix the axes while a point
+  // is dragged). Objects (axes) are merged one level deep.
+  for (const [k, v] of Object.entries(plot.layoutPatch || {})) {
+    layout[k] = v && typeof v === "object" && !Array.isArray(v) && layout[k] ? { ...layout[k], ...v } : v;
+  }
+  return layout;
 }
 
-const CONFIG = {
+export const PLOT_CONFIG = {
   responsive: true,
   displaylogo: false,
   showSendToCloud: false,
@@ -145,7 +151,7 @@ let fontCache = null;
 window.addEventListener("resize", () => {
   fontCache = null;
 });
-function plotFontSize() {
+export function plotFontSize() {
   if (fontCache === null) {
     const root = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
     fontCache = Math.round(root * 0.8);
@@ -167,7 +173,7 @@ function sameArray(a, b) {
 /** True when two plots of the wire format would draw the same picture. */
 export function samePlot(a, b) {
   if (!a || !b || a.title !== b.title) return false;
-  if (JSON.stringify([a.x, a.y]) !== JSON.stringify([b.x, b.y])) return false;
+  if (JSON.stringify([a.x, a.y, a.layoutPatch]) !== JSON.stringify([b.x, b.y, b.layoutPatch])) return false;
   const ta = a.traces || [];
   const tb = b.traces || [];
   if (ta.length !== tb.length) return false;
@@ -243,6 +249,12 @@ export class PlotArea {
     return n;
   }
 
+  /** The figure and Plotly div of a plot on screen ({fig, div, drawn}), or null. */
+  element(id) {
+    const f = this.figures.get(id);
+    return f ? { fig: f.fig, div: f.div, drawn: f.drawn } : null;
+  }
+
   _byDiv(div) {
     for (const f of this.figures.values()) if (f.div === div) return f;
     return null;
@@ -292,7 +304,7 @@ export class PlotArea {
     const layout = layoutFor(job.plot, { uirevision: job.uirevision, fontSize: job.fontSize, compact: job.compact });
     f.plot = job.plot;
     f.drawn = true;
-    return window.Plotly.react(f.div, traces, layout, CONFIG).then(() => this._fitLegend(f));
+    return window.Plotly.react(f.div, traces, layout, PLOT_CONFIG).then(() => this._fitLegend(f));
   }
 
   /**
