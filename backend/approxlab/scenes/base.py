@@ -24,9 +24,16 @@ TraceStyle = Literal["target", "construction", "bound", "error", "reference", "h
 
 
 class SceneParams(BaseModel):
-    """Base of every scene's params model: unknown fields and NaN/inf are rejected."""
+    """Base of every scene's params model: unknown fields and NaN/inf are rejected.
 
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+    Defaults are validated too (``validate_default``), so a cross-field cost limit written
+    as a field validator also guards a default value combined with a user-given one (e.g.
+    the default ε with a user's d).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid", allow_inf_nan=False, frozen=True, validate_default=True
+    )
 
 
 def param(

@@ -178,15 +178,16 @@ def compute(p: Params) -> SceneResult:
         ),
     ]
     notes = [
-        "Lemma 4.9 corrected — printed: N_A(f) ≤ (2m/L)^L for L layers and m = Σ m_i. "
-        "Corrected: with L layers (affine maps, the notes' count) and m nodes, "
-        "N_A(f) ≤ 2^(L−1) ∏_{j<L} m_j ≤ (2m/(L−1))^(L−1), because the last layer has no "
-        "ReLU, so only L − 1 layers double the count. The printed form holds only if L counts "
-        "hidden layers (or m includes the output unit); as printed it fails: one ReLU σ(x) "
-        "has 2 layers, 1 node and 2 pieces > (2·1/2)^2 = 1. The proof's intermediate "
-        "2^L ∏_{j≤L} m_j (output width m_L = 1) and the first bullet (a node of layer i has "
-        "≤ 2^i ∏_{j<i} m_j pieces) are valid. Theorem 4.4 survives: with m ≤ 2^L nodes, "
-        "(2m/(L−1))^(L−1) ≤ 2^(L²).",
+        "Lemma 4.9 and the node count — printed: N_A(f) ≤ (2m/L)^L for L layers of widths "
+        "(m_1, …, m_L) and m = Σ m_i. Read literally, m_L is the output width (1), and then "
+        "the bound is valid (it is AM–GM applied to the proof's 2^L ∏_{j≤L} m_j). But the "
+        "notes count nodes as hidden ReLU units (Δ has 3 nodes; Theorem 4.4's '≤ 2^L "
+        "nodes'), and with m = hidden nodes the printed form fails: σ(x) has 2 layers, 1 "
+        "node and 2 pieces > (2·1/2)² = 1. With hidden nodes, the valid bound is "
+        "N_A(f) ≤ 2^(L−1) ∏_{j<L} m_j ≤ (2m/(L−1))^(L−1) (the last layer has no ReLU, so "
+        "only L − 1 layers double the count); this is what the scene checks, with m = hidden "
+        "nodes. The first bullet (a node of layer i has ≤ 2^i ∏_{j<i} m_j pieces) is valid. "
+        "Theorem 4.4 survives either way: with ≤ 2^L nodes, (2m/(L−1))^(L−1) ≤ 2^(L²).",
         f"Here: printed (2m/L)^L = {b_printed:.4g}; {violations} of {p.samples} networks "
         "exceed it" + (" — try width 1 with 2 or 3 layers." if violations == 0 else "."),
         "The checked bound ∏ (m_j + 1) is tighter: after each hidden layer the knots cut the "
@@ -253,7 +254,8 @@ SCENE = Scene(
         r"Lemma 4.9 (corrected): a node in hidden layer $i$ has at most "
         r"$2^i\prod_{j<i} m_j$ affine pieces, and a network with $L$ layers and "
         r"$m=\sum_j m_j$ nodes has $N_A(f) \le \prod_{j<L}(m_j+1) \le 2^{L-1}\prod_{j<L} m_j "
-        r"\le (2m/(L-1))^{L-1}$ (printed: $(2m/L)^L$, which fails for $L$ counting layers). "
+        r"\le (2m/(L-1))^{L-1}$ with $m$ counting hidden nodes (printed: $(2m/L)^L$, valid only "
+        r"when $m$ also counts the output unit). "
         r"Deep constructions reach $q^{L-1}$ pieces; random networks (Hanin–Rolnick) have "
         r"about as many pieces as nodes."
     ),
@@ -269,7 +271,7 @@ SCENE = Scene(
         "bound_regions": "∏ (m_j + 1)",
         "bound_lemma": "(2m/(L−1))^(L−1) (Lemma 4.9, corrected)",
         "bound_product": "2^L ∏ m_j (proof of Lemma 4.9)",
-        "bound_printed": "(2m/L)^L (as printed)",
+        "bound_printed": "(2m/L)^L as printed, with m = hidden nodes",
         "printed_violations": "networks above the printed bound",
         "delta_pieces": "pieces of the zigzag construction",
         "delta_teeth": "teeth q of the construction",
