@@ -48,15 +48,23 @@ def plotly_js_path() -> Path:
 
 
 def warm_up(scenes: dict[str, Scene]) -> None:
-    """Compute every scene once at its defaults, filling the per-process tables (quadrature
-    rules, bias measures, minimax polynomials, …) so the first visitor does not pay for
-    them.  Runs in a background thread at startup; the server answers meanwhile."""
+    """Compute every scene once at its defaults and once per value of each enumerated
+    parameter (other parameters at defaults), filling the per-process tables (quadrature
+    rules, bias measures, minimax polynomials, error charts per target, …) so that the
+    first visitor of a library choice does not pay for them.  Runs in a background thread
+    at startup (a few seconds of CPU); the server answers meanwhile."""
     log = logging.getLogger("approxlab")
     for scene in scenes.values():
-        try:
-            scene.run(scene.params())
-        except Exception:  # a failing scene must not take the server down
-            log.exception("warm-up of scene %s failed", scene.id)
+        variants: list[dict[str, object]] = [{}]
+        for name, prop in scene.params.model_json_schema()["properties"].items():
+            variants += [{name: v} for v in prop.get("enum", []) if v != prop.get("default")]
+        for variant in variants:
+            try:
+                scene.run(scene.params(**variant))
+            except ValueError:
+                pass  # a combination the scene refuses (e.g. a dimension limit)
+            except Exception:  # a failing scene must not take the server down
+                log.exception("warm-up of scene %s with %s failed", scene.id, variant)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -404,7 +404,8 @@ def test_hostile_inputs_are_rejected_quickly(text):
     with pytest.raises(ExpressionError) as info:
         compile_expression(text).check_finite(np.linspace(0, 1, 8193))
     elapsed = time.perf_counter() - t0
-    assert elapsed < 0.05, f"{text[:40]!r} took {elapsed * 1e3:.1f} ms"
+    # generous wall-clock limit (shared CI cores): catches blow-ups, not milliseconds
+    assert elapsed < 0.5, f"{text[:40]!r} took {elapsed * 1e3:.1f} ms"
     assert str(info.value)  # a message, pointing at the problem
     if info.value.position is not None:
         assert 0 <= info.value.position <= len(text)
