@@ -126,6 +126,7 @@ export class DragKnots {
   /** The edited plot: no zoom box (a press belongs to the knots), and while a change is
    *  on its way, the points where the user put them and the axes held still. */
   transform(result) {
+    this.settlePending(result.params || {});
     const shown = this.drag || this.pending;
     const plots = (result.plots || []).map((plot) => {
       if (plot.id !== this.cfg.plot) return plot;
@@ -153,14 +154,19 @@ export class DragKnots {
     this.attach(el);
     this.lastParams = result.params || {};
     if (!this.div) return;
-    // a committed change is on screen, or the user has changed something else since
-    if (this.pending && !this.drag && (this.matches(this.lastParams, this.pending) || !this.matches(this.host.params, this.pending))) {
-      this.pending = null;
-      this.frozen = null;
-    }
+    this.settlePending(this.lastParams);
     const n = this.points()?.xs.length ?? 0;
     if (this.selected >= n) this.selected = Math.max(0, n - 1);
     this.placeRing();
+  }
+
+  /** A committed change is in this result, or the user has changed something else since:
+   *  the points and the axes follow the results again. */
+  settlePending(params) {
+    if (this.pending && !this.drag && (this.matches(params, this.pending) || !this.matches(this.host.params, this.pending))) {
+      this.pending = null;
+      this.frozen = null;
+    }
   }
 
   navigated() {
@@ -269,11 +275,12 @@ export class DragKnots {
     return { xs: ks, ys, explicit: true };
   }
 
+  /** Do these parameters describe the points `shown` ({xs, ys, explicit})? */
   matches(params, shown) {
     const p = this.points(params);
-    if (!p || p.xs.length !== shown.xs.length) return false;
+    if (!p || p.xs.length !== shown.xs.length || p.explicit !== shown.explicit) return false;
     const close = (a, b) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
-    return p.xs.every((x, i) => close(x, shown.xs[i])) && p.ys.every((y, i) => close(y, shown.ys[i]));
+    return p.ys.every((y, i) => close(y, shown.ys[i])) && (!p.explicit || p.xs.every((x, i) => close(x, shown.xs[i])));
   }
 
   /** The parameter strings for these points (the positions only when they are explicit). */
@@ -427,6 +434,13 @@ export class DragKnots {
     if (d.freeY) {
       const [lo, hi] = this.cfg.yRange;
       d.ys[i] = rounded(clamp(ax.ya.p2d(py), lo, hi), d.dec.y);
+      // beyond the top or bottom of the plot: the axis grows with the point, so it stays in view
+      const r = this.frozen.y;
+      if (ax.ya.type === "linear" && r[0] < r[1] && (d.ys[i] > r[1] || d.ys[i] < r[0])) {
+        const pad = 0.06 * (r[1] - r[0]);
+        this.frozen.y = [Math.min(r[0], d.ys[i] - pad), Math.max(r[1], d.ys[i] + pad)];
+        d.rescale = true;
+      }
     }
     if (d.freeX) {
       const [lo, hi] = this.xLimits(d.xs, i, d.dec.x);
@@ -446,6 +460,10 @@ export class DragKnots {
       this.raf = 0;
       const d = this.drag;
       if (!d) return;
+      if (d.rescale && window.Plotly) {
+        d.rescale = false;
+        window.Plotly.relayout(this.div, { "yaxis.range": this.frozen.y.slice() });
+      }
       this.drawLocal(d.xs, d.ys);
       this.host.setParams(this.paramsFor(d.xs, d.ys, d.explicit), "preview");
       this.announce();
@@ -501,7 +519,7 @@ export class DragKnots {
       // already released
     }
     if (commit && d.moved) {
-      this.pending = { xs: d.xs.slice(), ys: d.ys.slice() };
+      this.pending = { xs: d.xs.slice(), ys: d.ys.slice(), explicit: d.explicit };
       this.drawLocal(d.xs, d.ys);
       this.host.setParams(this.paramsFor(d.xs, d.ys, d.explicit), "commit");
     }
@@ -576,7 +594,7 @@ export class DragKnots {
   }
 
   commitEdit(xs, ys, explicit, phase, text) {
-    this.pending = { xs: xs.slice(), ys: ys.slice() };
+    this.pending = { xs: xs.slice(), ys: ys.slice(), explicit };
     this.drawLocal(xs, ys);
     this.host.setParams(this.paramsFor(xs, ys, explicit), phase);
     if (text) this.message(text);
