@@ -18,7 +18,11 @@ from approxlab.scenes.base import (
     band,
     param,
 )
-from approxlab.scenes.target_param import custom_target, expr_param, target_options
+from approxlab.scenes.target_param import (
+    custom_target_within_width,
+    expr_param,
+    target_options,
+)
 from approxlab.theory import targets
 from approxlab.theory.adaptive import adaptive_threshold_network, adaptive_width
 from approxlab.theory.errors import rounding_allowance, sup_error_step
@@ -56,17 +60,7 @@ class Params(SceneParams):
     @field_validator("expr")
     @classmethod
     def _custom_target(cls, expr: str, info: ValidationInfo) -> str:
-        g = custom_target(expr, info, lipschitz=True)
-        eps = info.data.get("eps")
-        if g is not None and eps is not None:
-            rho = targets.lipschitz(g)
-            if threshold_width(rho, eps) > MAX_CUSTOM_WIDTH:
-                raise ValueError(
-                    f"g = {expr} has ρ ≈ {rho:.4g}, so the uniform grid at ε = {eps:g} needs "
-                    f"{threshold_width(rho, eps):,} nodes, more than the limit of "
-                    f"{MAX_CUSTOM_WIDTH:,}; choose ε ≥ {rho / MAX_CUSTOM_WIDTH:.2g}"
-                )
-        return expr
+        return custom_target_within_width(expr, info, max_width=MAX_CUSTOM_WIDTH)
 
 
 def _sup_error(g: targets.Target, net: ThresholdNetwork) -> tuple[float, np.ndarray, np.ndarray]:

@@ -18,6 +18,7 @@ from approxlab.scenes.base import (
     Trace,
     band,
     param,
+    seed_param,
 )
 from approxlab.theory.barron import (
     TARGETS,
@@ -65,14 +66,7 @@ class Params(SceneParams):
         label="trials",
         description="Independent sampled networks; errors are averaged over them.",
     )
-    seed: int = param(
-        0,
-        ge=0,
-        le=1_000_000,
-        step=1,
-        label="seed",
-        description="Seed of the random draws (equal seeds give identical networks).",
-    )
+    seed: int = seed_param("Seed of the random draws (equal seeds give identical networks).")
 
 
 @cache

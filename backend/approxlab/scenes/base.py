@@ -60,6 +60,11 @@ def param(
     return Field(default, ge=ge, le=le, description=description, json_schema_extra=hints)
 
 
+def seed_param(description: str = "Seed of the random draws (equal seeds, equal results).") -> Any:
+    """The ``seed`` parameter of scenes with randomness: 0 … 1,000,000, default 0."""
+    return param(0, ge=0, le=1_000_000, step=1, label="seed", description=description)
+
+
 @dataclass(frozen=True)
 class Check:
     """A theorem's inequality evaluated on the construction: ``measured <relation> bound``.

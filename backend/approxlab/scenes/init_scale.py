@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from approxlab.scenes.base import Axis, Check, Plot, Scene, SceneParams, SceneResult, Trace, param
+from approxlab.scenes.base import (
+    Axis,
+    Check,
+    Plot,
+    Scene,
+    SceneParams,
+    SceneResult,
+    Trace,
+    param,
+    seed_param,
+)
 from approxlab.theory import near_init as ni
 
 #: Points on the plotted circle.
@@ -35,9 +45,7 @@ class Params(SceneParams):
         label="δ",
         description="Failure probability δ of the lemma's two statements.",
     )
-    seed: int = param(
-        0, ge=0, le=1_000_000, step=1, label="seed", description="Seed of the random draw."
-    )
+    seed: int = seed_param("Seed of the random draw.")
 
 
 def _widths(m: int) -> np.ndarray:

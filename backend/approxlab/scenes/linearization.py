@@ -6,7 +6,17 @@ from typing import Literal
 
 import numpy as np
 
-from approxlab.scenes.base import Axis, Check, Plot, Scene, SceneParams, SceneResult, Trace, param
+from approxlab.scenes.base import (
+    Axis,
+    Check,
+    Plot,
+    Scene,
+    SceneParams,
+    SceneResult,
+    Trace,
+    param,
+    seed_param,
+)
 from approxlab.theory import circle
 from approxlab.theory import near_init as ni
 
@@ -74,9 +84,7 @@ class Params(SceneParams):
         label="δ",
         description="Failure probability δ of Proposition 3.7 and Lemma 3.8.",
     )
-    seed: int = param(
-        0, ge=0, le=1_000_000, step=1, label="seed", description="Seed of the random draw."
-    )
+    seed: int = seed_param("Seed of the random draw.")
 
 
 def compute(p: Params) -> SceneResult:

@@ -19,6 +19,7 @@ from approxlab.scenes.base import (
     Trace,
     band,
     param,
+    seed_param,
 )
 from approxlab.scenes.target_param import custom_target, expr_param, target_options
 from approxlab.theory import targets
@@ -63,14 +64,7 @@ class Params(SceneParams):
         label="trials",
         description="Independent sampled networks; errors are averaged over them.",
     )
-    seed: int = param(
-        0,
-        ge=0,
-        le=1_000_000,
-        step=1,
-        label="seed",
-        description="Seed of the random draws (equal seeds give identical samples).",
-    )
+    seed: int = seed_param("Seed of the random draws (equal seeds give identical samples).")
     expr: str = expr_param()
 
     @field_validator("expr")

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from approxlab.scenes.base import Axis, Check, Plot, Scene, SceneParams, SceneResult, Trace, param
+from approxlab.scenes.base import (
+    Axis,
+    Check,
+    Plot,
+    Scene,
+    SceneParams,
+    SceneResult,
+    Trace,
+    param,
+    seed_param,
+)
 from approxlab.theory import kernels
 from approxlab.theory import near_init as ni
 from approxlab.theory.errors import rounding_allowance
@@ -27,9 +37,7 @@ class Params(SceneParams):
         label="width m",
         description="Number of hidden units m.",
     )
-    seed: int = param(
-        0, ge=0, le=1_000_000, step=1, label="seed", description="Seed of the random draw."
-    )
+    seed: int = seed_param("Seed of the random draw.")
     theta: float = param(
         60.0,
         ge=0.0,

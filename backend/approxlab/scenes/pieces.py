@@ -16,6 +16,7 @@ from approxlab.scenes.base import (
     Trace,
     band,
     param,
+    seed_param,
 )
 from approxlab.theory import affine_pieces as ap
 from approxlab.theory.plotting import m4
@@ -49,7 +50,7 @@ class Params(SceneParams):
         label="bias std σ_b",
         description="Biases ~ N(0, σ_b²); weights He-initialised, N(0, 2/fan_in).",
     )
-    seed: int = param(0, ge=0, le=1_000_000, step=1, label="seed", description="Random seed.")
+    seed: int = seed_param("Random seed.")
 
 
 def construction_teeth(width: int, hidden_layers: int) -> int:

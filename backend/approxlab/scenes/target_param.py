@@ -16,6 +16,7 @@ from pydantic import Field, ValidationInfo
 
 from approxlab.theory import targets
 from approxlab.theory.expressions import MAX_LENGTH, ExpressionError
+from approxlab.theory.shallow import threshold_width
 from approxlab.theory.targets import CUSTOM, CUSTOM_LABEL, Target
 
 #: Default custom expression in x (on [0, 1]).
@@ -61,3 +62,20 @@ def custom_target(expr: str, info: ValidationInfo, *, lipschitz: bool) -> Target
     except ExpressionError as e:
         raise ValueError(str(e)) from None
     return g
+
+
+def custom_target_within_width(expr: str, info: ValidationInfo, *, max_width: int) -> str:
+    """Validate a custom, Lipschitz ``expr`` whose uniform grid ⌈ρ/ε⌉ (Proposition 2.1) at the
+    already-validated ``eps`` has at most ``max_width`` nodes; the message says which ε works."""
+    g = custom_target(expr, info, lipschitz=True)
+    eps = info.data.get("eps")
+    if g is not None and eps is not None:
+        rho = targets.lipschitz(g)
+        width = threshold_width(rho, eps)
+        if width > max_width:
+            raise ValueError(
+                f"g = {expr} has ρ ≈ {rho:.4g}, so the uniform grid at ε = {eps:g} needs "
+                f"{width:,} threshold nodes, more than the limit of {max_width:,}; "
+                f"choose ε ≥ {rho / max_width:.2g}"
+            )
+    return expr

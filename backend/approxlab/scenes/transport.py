@@ -6,7 +6,17 @@ from typing import Literal
 
 import numpy as np
 
-from approxlab.scenes.base import Axis, Check, Plot, Scene, SceneParams, SceneResult, Trace, param
+from approxlab.scenes.base import (
+    Axis,
+    Check,
+    Plot,
+    Scene,
+    SceneParams,
+    SceneResult,
+    Trace,
+    param,
+    seed_param,
+)
 from approxlab.theory import circle, planting
 from approxlab.theory import near_init as ni
 from approxlab.theory.errors import rounding_allowance
@@ -51,9 +61,7 @@ class Params(SceneParams):
         description="The small network g(x) = Σᵢ αᵢ σ(βᵢᵀx) planted into the initialization.",
         options={name: n.label for name, n in planting.REFERENCE_NETWORKS.items()},
     )
-    seed: int = param(
-        0, ge=0, le=1_000_000, step=1, label="seed", description="Seed of the random draw."
-    )
+    seed: int = seed_param("Seed of the random draw.")
 
 
 def _error_sum(pat: circle.Pattern, sub: ni.TwoLayer, V: np.ndarray, ref, tau: float):

@@ -18,6 +18,7 @@ from approxlab.scenes.base import (
     SceneResult,
     Trace,
     param,
+    seed_param,
 )
 from approxlab.scenes.target_param import custom_target, expr_param, target_options
 from approxlab.theory import targets
@@ -74,14 +75,7 @@ class Params(SceneParams):
         label="width n",
         description="Number of hidden units (the first n of a fixed random sequence).",
     )
-    seed: int = param(
-        0,
-        ge=0,
-        le=1_000_000,
-        step=1,
-        label="seed",
-        description="Seed of the random inner weights.",
-    )
+    seed: int = seed_param("Seed of the random inner weights.")
     target: TargetName = param(
         "sin",
         label="target g",
