@@ -207,3 +207,22 @@ def test_openapi_docs(client):
     params = spec["paths"]["/api/v1/scenes/threshold"]["get"]["parameters"]
     eps = next(p for p in params if p["name"] == "eps")
     assert eps["schema"]["minimum"] == 0.001 and eps["schema"]["maximum"] == 0.5
+
+
+def test_vendored_plotly_matches_the_wheel():
+    """The vendored cartesian bundle is the same plotly.js release as the plotly wheel's."""
+    import re
+    from pathlib import Path
+
+    import plotly
+
+    from approxlab.app import plotly_js_path
+    from approxlab.settings import Settings
+
+    def version(path: Path) -> str:
+        return re.search(r"plotly\.js.*? v(\d+\.\d+\.\d+)", path.read_text()[:400]).group(1)
+
+    wheel = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    served = plotly_js_path(Settings().frontend_dir)
+    assert served.name == "plotly-cartesian.min.js"
+    assert version(served) == version(wheel)
