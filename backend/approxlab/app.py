@@ -25,7 +25,7 @@ from starlette.staticfiles import StaticFiles
 from approxlab import __version__
 from approxlab.api import pieces as pieces_api
 from approxlab.api.responses import error_json
-from approxlab.api.routes import build_router
+from approxlab.api.routes import SceneRenderer, build_router
 from approxlab.scenes.base import Scene
 from approxlab.scenes.registry import SCENES
 from approxlab.settings import Settings
@@ -52,20 +52,30 @@ def plotly_js_path(frontend_dir: Path) -> Path:
     return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
-def warm_up(scenes: dict[str, Scene]) -> None:
-    """Compute every scene once at its defaults and once per value of each enumerated
-    parameter (other parameters at defaults), filling the per-process tables (quadrature
-    rules, bias measures, minimax polynomials, error charts per target, …) so that the
-    first visitor of a library choice does not pay for them.  Runs in a background thread
-    at startup (a few seconds of CPU); the server answers meanwhile."""
+#: Integer parameters with at most this many values (depths, resolutions) are warmed at
+#: every value: stepping their slider then never waits for a computation.
+WARM_ALL_INTEGERS = 21
+
+
+def warm_up(scenes: dict[str, Scene], renderer: SceneRenderer) -> None:
+    """Render every scene at its defaults, at each value of every enumerated parameter, and
+    at every value of every small integer parameter (others at defaults), into the shared
+    response cache — filling the per-process tables (quadrature rules, bias measures,
+    minimax polynomials, error charts per target, …) on the way.  Runs in a background
+    thread at startup (a few seconds of CPU); the server answers meanwhile."""
     log = logging.getLogger("approxlab")
     for scene in scenes.values():
         variants: list[dict[str, object]] = [{}]
         for name, prop in scene.params.model_json_schema()["properties"].items():
-            variants += [{name: v} for v in prop.get("enum", []) if v != prop.get("default")]
+            values = list(prop.get("enum", []))
+            lo, hi = prop.get("minimum"), prop.get("maximum")
+            small = lo is not None and hi is not None and hi - lo < WARM_ALL_INTEGERS
+            if prop.get("type") == "integer" and name != "seed" and small:
+                values = list(range(int(lo), int(hi) + 1))
+            variants += [{name: v} for v in values if v != prop.get("default")]
         for variant in variants:
             try:
-                scene.run(scene.params(**variant))
+                renderer.render(scene, scene.params(**variant))
             except ValueError:
                 pass  # a combination the scene refuses (e.g. a dimension limit)
             except Exception:  # a failing scene must not take the server down
@@ -74,12 +84,13 @@ def warm_up(scenes: dict[str, Scene]) -> None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    renderer = SceneRenderer(settings.result_cache_bytes)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if settings.warm_up:
             threading.Thread(
-                target=warm_up, args=(SCENES,), name="approxlab-warm-up", daemon=True
+                target=warm_up, args=(SCENES, renderer), name="approxlab-warm-up", daemon=True
             ).start()
         yield
 
@@ -92,7 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     # results are 10–500 kB of JSON and Plotly.js is 4.8 MB: compress for classroom Wi-Fi
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
-    app.include_router(build_router(SCENES, settings))
+    app.include_router(build_router(SCENES, settings, renderer))
     app.include_router(pieces_api.router)
 
     @app.exception_handler(RequestValidationError)

@@ -18,7 +18,7 @@ from approxlab.api.cache import ByteLRU
 from approxlab.api.responses import cached_json, dumps, error_json, etag_for
 from approxlab.api.schema import ErrorResponse, Health, SceneInfo, SceneResultOut
 from approxlab.api.typeset import to_html
-from approxlab.scenes.base import Scene
+from approxlab.scenes.base import Scene, SceneParams
 from approxlab.settings import Settings
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -64,9 +64,28 @@ def _openapi_parameters(scene: Scene) -> list[dict[str, Any]]:
     return out
 
 
-def build_router(scenes: dict[str, Scene], settings: Settings) -> APIRouter:
+class SceneRenderer:
+    """Serialized scene results with their ETags, computed once per distinct parameters and
+    shared by every client (a projector and thirty laptops ask for the same URLs)."""
+
+    def __init__(self, max_bytes: int):
+        self.cache = ByteLRU(max_bytes)
+
+    def render(self, scene: Scene, params: SceneParams) -> tuple[bytes, str]:
+        key = f"{scene.id}?{dumps(params.model_dump()).decode()}"
+        hit = self.cache.get(key)
+        if hit is None:
+            body = dumps(scene.run(params).to_dict())
+            hit = (body, etag_for(body))
+            self.cache.put(key, *hit)
+        return hit
+
+
+def build_router(
+    scenes: dict[str, Scene], settings: Settings, renderer: SceneRenderer | None = None
+) -> APIRouter:
     router = APIRouter(prefix="/api/v1")
-    cache = ByteLRU(settings.result_cache_bytes)
+    renderer = renderer or SceneRenderer(settings.result_cache_bytes)
     listing: dict[str, Any] = {}
 
     @router.get("/health", response_model=Health, tags=["meta"])
@@ -85,13 +104,8 @@ def build_router(scenes: dict[str, Scene], settings: Settings) -> APIRouter:
             p = params_mod.parse(scene, request.query_params)
         except params_mod.ParamError as e:
             return error_json(422, e.message, e.items)
-        key = f"{scene.id}?{dumps(p.model_dump()).decode()}"
-        hit = cache.get(key)
-        if hit is None:
-            body = dumps(scene.run(p).to_dict())
-            hit = (body, etag_for(body))
-            cache.put(key, *hit)
-        return cached_json(request, hit[0], hit[1], settings.result_max_age)
+        body, etag = renderer.render(scene, p)
+        return cached_json(request, body, etag, settings.result_max_age)
 
     def make_handler(scene: Scene) -> Callable[[Request], Response]:
         def handler(request: Request) -> Response:
