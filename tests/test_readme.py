@@ -20,3 +20,10 @@ def test_readme_has_exactly_two_commands_and_ci_runs_the_test_one():
     ci = (ROOT / ".ci" / "run").read_text()
     assert test in ci
     assert (ROOT / test.split()[-1]).exists()
+
+
+def test_readme_scene_table_matches_the_registry():
+    from approxlab.scenes.registry import SCENES
+
+    rows = re.findall(r"^\| `([a-z0-9-]+)` \|", (ROOT / "README.md").read_text(), re.M)
+    assert sorted(rows) == sorted(SCENES)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
-import numpy as np
 from fastapi import APIRouter
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
@@ -20,9 +19,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from approxlab.api.responses import dumps, error_json
-from approxlab.api.schema import ErrorResponse
+from approxlab.api.schema import CheckOut, ErrorResponse
+from approxlab.scenes.base import Check
 from approxlab.theory import affine_pieces
-from approxlab.theory.networks import KnotLimitError, PiecewiseLinear, layer, propagate
+from approxlab.theory.networks import KnotLimitError, PiecewiseLinear, layer
 
 #: Documented limits: every accepted request finishes in well under a second.
 MAX_LAYERS = 32
@@ -133,50 +133,35 @@ class PiecesResponse(BaseModel):
     hidden_widths: list[int]
     layers: int
     nodes: int
-
-
-class _TooLargeError(ValueError):
-    pass
+    checks: list[CheckOut] = Field(description="Lemma 4.9's inequalities on this network")
 
 
 def count_pieces(req: PiecesRequest) -> dict[str, Any]:
-    """Exact pieces, breakpoints and bounds; raises ``ValueError`` naming the layer."""
+    """Exact pieces, breakpoints, bounds and checks; limit errors raise ``ValueError``."""
     net = [layer(lay.weight, lay.bias) for lay in req.layers]
     widths = affine_pieces.hidden_widths(net)
     domain = (float(req.domain[0]), float(req.domain[1]))
-    regions: list[int] = []
-    work = 0
-    last = len(net) - 1
-    out: PiecewiseLinear | None = None
-    with np.errstate(all="ignore"):
-        steps = propagate(net, domain, MAX_KNOTS)
-        for li, t, pre in steps:
-            if not np.all(np.isfinite(pre)):
-                raise _TooLargeError(f"layers[{li}]: values overflow float64 on the domain")
-            if li < last:
-                regions.append(int(np.count_nonzero(np.diff(t) > 0)))
-                work += t.size * net[li + 1][0].shape[0]
-                if work > MAX_WORK:
-                    raise _TooLargeError(
-                        f"layers[{li + 1}]: propagating {t.size:,} knots through the remaining "
-                        f"layers exceeds the limit of {MAX_WORK:,} (unit, knot) evaluations"
-                    )
-            else:
-                keep = np.concatenate([[True], np.diff(t) > 0])
-                out = PiecewiseLinear(t[keep], pre[0, keep])
-    assert out is not None
+    prof = affine_pieces.profile(net, domain, MAX_KNOTS, max_work=MAX_WORK)
+    out = PiecewiseLinear(prof.knots, prof.values)
     simple = out.simplified()
+    bound = affine_pieces.region_bound(widths)
+    lemma = affine_pieces.lemma_4_9_proved(widths)
+    checks = [
+        Check("pieces ≤ ∏_j (m_j + 1)", prof.pieces, bound, "<="),
+        Check("∏_j (m_j + 1) ≤ 2^(L−1) ∏_j m_j (Lemma 4.9)", bound, lemma, "<="),
+    ]
     return {
-        "pieces": out.pieces(),
+        "pieces": prof.pieces,
         "breakpoints": out.breakpoints(),
-        "bound": affine_pieces.region_bound(widths),
+        "bound": bound,
         "bound_formula": "∏_j (m_j + 1) over the hidden layers' widths m_j",
-        "lemma_4_9_bound": affine_pieces.lemma_4_9_proved(widths),
+        "lemma_4_9_bound": lemma,
         "knots": {"x": simple.x, "y": simple.y},
-        "regions": regions,
+        "regions": prof.regions,
         "hidden_widths": widths,
         "layers": len(net),
         "nodes": int(sum(widths)),
+        "checks": [c.to_dict() for c in checks],
     }
 
 
@@ -244,7 +229,7 @@ router = APIRouter(prefix="/api/v1", route_class=_NamedErrors)
 def pieces(req: PiecesRequest) -> Response:
     try:
         body = count_pieces(req)
-    except (KnotLimitError, _TooLargeError) as e:
+    except (KnotLimitError, affine_pieces.WorkLimitError) as e:
         return error_json(
             422, str(e), [{"loc": ["body", "layers"], "msg": str(e), "type": "limit"}]
         )

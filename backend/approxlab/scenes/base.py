@@ -65,6 +65,13 @@ def seed_param(description: str = "Seed of the random draws (equal seeds, equal 
     return param(0, ge=0, le=1_000_000, step=1, label="seed", description=description)
 
 
+def width_param(default: int, description: str = "Number of hidden units m.") -> Any:
+    """The width ``m`` of chapter 3's two-layer networks: 1 … 100,000 on a log slider."""
+    return param(
+        default, ge=1, le=100_000, scale="log", step=0.1, label="width m", description=description
+    )
+
+
 @dataclass(frozen=True)
 class Check:
     """A theorem's inequality evaluated on the construction: ``measured <relation> bound``.

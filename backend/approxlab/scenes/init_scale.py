@@ -14,6 +14,7 @@ from approxlab.scenes.base import (
     Trace,
     param,
     seed_param,
+    width_param,
 )
 from approxlab.theory import near_init as ni
 
@@ -24,15 +25,7 @@ CURVE_WIDTHS = 16
 
 
 class Params(SceneParams):
-    m: int = param(
-        1000,
-        ge=1,
-        le=100_000,
-        scale="log",
-        step=0.1,
-        label="width m",
-        description="Number of hidden units m.",
-    )
+    m: int = width_param(1000)
     d: int = param(
         2, ge=2, le=8, step=1, label="input dimension d", description="Input dimension d."
     )

@@ -16,6 +16,7 @@ from approxlab.scenes.base import (
     Trace,
     param,
     seed_param,
+    width_param,
 )
 from approxlab.theory import circle
 from approxlab.theory import near_init as ni
@@ -33,15 +34,7 @@ X0 = np.array([1.0, 0.0])
 
 
 class Params(SceneParams):
-    m: int = param(
-        1000,
-        ge=1,
-        le=100_000,
-        scale="log",
-        step=0.1,
-        label="width m",
-        description="Number of hidden units m.",
-    )
+    m: int = width_param(1000)
     B: float = param(
         1.0,
         ge=B_MIN,

@@ -14,6 +14,7 @@ from approxlab.scenes.base import (
     Trace,
     param,
     seed_param,
+    width_param,
 )
 from approxlab.theory import kernels
 from approxlab.theory import near_init as ni
@@ -28,15 +29,7 @@ DKW_DELTA = 0.05
 
 
 class Params(SceneParams):
-    m: int = param(
-        1000,
-        ge=1,
-        le=100_000,
-        scale="log",
-        step=0.1,
-        label="width m",
-        description="Number of hidden units m.",
-    )
+    m: int = width_param(1000)
     seed: int = seed_param("Seed of the random draw.")
     theta: float = param(
         60.0,

@@ -16,6 +16,7 @@ from approxlab.scenes.base import (
     Trace,
     param,
     seed_param,
+    width_param,
 )
 from approxlab.theory import circle, planting
 from approxlab.theory import near_init as ni
@@ -29,15 +30,7 @@ NetworkName = Literal["two", "three", "five"]
 
 
 class Params(SceneParams):
-    m: int = param(
-        5_000,
-        ge=1,
-        le=100_000,
-        scale="log",
-        step=0.1,
-        label="width m",
-        description="Number of hidden units m of the random network.",
-    )
+    m: int = width_param(5_000, "Number of hidden units m of the random network.")
     tau: float = param(
         0.4,
         ge=0.05,

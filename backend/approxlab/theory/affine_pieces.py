@@ -142,21 +142,43 @@ class PieceProfile:
     values: np.ndarray
 
 
+class WorkLimitError(ValueError):
+    """Raised by :func:`profile` when propagation would exceed its work or float64 limits."""
+
+
 def profile(
-    net: ReLUNetwork, domain: tuple[float, float], max_knots: int | None = None
+    net: ReLUNetwork,
+    domain: tuple[float, float],
+    max_knots: int | None = None,
+    max_work: int | None = None,
 ) -> PieceProfile:
-    """Exact region, node-piece and output-piece counts by breakpoint propagation."""
+    """Exact region, node-piece and output-piece counts by breakpoint propagation.
+
+    ``max_knots`` bounds the knots of any layer (:class:`KnotLimitError`); ``max_work``
+    bounds Σ over layers of knots × width, and non-finite values (float64 overflow on the
+    domain) are refused — both with :class:`WorkLimitError` naming the layer.
+    """
     regions: list[int] = []
     node_pieces: list[int] = []
     last = len(net) - 1
-    for li, t, pre in propagate(net, domain, max_knots):
-        if li < last:
-            regions.append(int(np.count_nonzero(np.diff(t) > 0)))
-            node_pieces.append(int(np.max(_row_pieces(t, np.maximum(pre, 0.0)))))
-            continue
-        keep = np.concatenate([[True], np.diff(t) > 0])
-        t, y = t[keep], pre[0, keep]
-        return PieceProfile(regions, node_pieces, int(_row_pieces(t, y[None, :])[0]), t, y)
+    work = 0
+    with np.errstate(all="ignore"):
+        for li, t, pre in propagate(net, domain, max_knots):
+            if not np.all(np.isfinite(pre)):
+                raise WorkLimitError(f"layers[{li}]: values overflow float64 on the domain")
+            if li < last:
+                work += t.size * net[li + 1][0].shape[0]
+                if max_work is not None and work > max_work:
+                    raise WorkLimitError(
+                        f"layers[{li + 1}]: propagating {t.size:,} knots through the remaining "
+                        f"layers exceeds the limit of {max_work:,} (unit, knot) evaluations"
+                    )
+                regions.append(int(np.count_nonzero(np.diff(t) > 0)))
+                node_pieces.append(int(np.max(_row_pieces(t, np.maximum(pre, 0.0)))))
+                continue
+            keep = np.concatenate([[True], np.diff(t) > 0])
+            t, y = t[keep], pre[0, keep]
+            return PieceProfile(regions, node_pieces, int(_row_pieces(t, y[None, :])[0]), t, y)
     raise AssertionError("propagate yields the output layer last")
 
 
