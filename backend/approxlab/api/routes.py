@@ -16,9 +16,10 @@ from approxlab import __version__
 from approxlab.api import params as params_mod
 from approxlab.api.cache import ByteLRU
 from approxlab.api.responses import cached_json, dumps, error_json, etag_for
-from approxlab.api.schema import ErrorResponse, Health, SceneInfo, SceneResultOut
+from approxlab.api.schema import ErrorResponse, Health, SceneInfo, SceneResultOut, Vocabulary
 from approxlab.api.typeset import to_html
 from approxlab.scenes.base import Scene, SceneParams
+from approxlab.scenes.plotkit import vocabulary
 from approxlab.settings import Settings
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -35,7 +36,12 @@ def scene_info(scene: Scene) -> dict[str, Any]:
     return {
         "id": scene.id,
         "title": scene.title,
-        "chapter": scene.chapter,
+        "chapter": scene.chapter.heading,
+        "chapter_id": scene.chapter.id,
+        "chapter_number": scene.chapter.number,
+        "summary": scene.summary,
+        "primary_plot": scene.primary_plot,
+        "has_networks": scene.networks is not None,
         "source": scene.source,
         "statement": scene.statement,
         "statement_html": to_html(scene.statement),
@@ -91,6 +97,14 @@ def build_router(
     @router.get("/health", response_model=Health, tags=["meta"])
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
+
+    vocab_body = dumps(vocabulary())
+    vocab_etag = etag_for(vocab_body)
+
+    @router.get("/vocabulary", response_model=Vocabulary, tags=["meta"])
+    def get_vocabulary(request: Request) -> Response:
+        """Trace kinds, check relations and rendering roles (colour and dash per theme)."""
+        return cached_json(request, vocab_body, vocab_etag, settings.result_max_age)
 
     @router.get("/scenes", response_model=list[SceneInfo], tags=["scenes"])
     def list_scenes(request: Request) -> Response:

@@ -19,6 +19,7 @@ from approxlab.scenes.base import (
     Trace,
     param,
 )
+from approxlab.scenes.chapters import SHALLOW
 from approxlab.theory import targets_nd
 from approxlab.theory.errors import rounding_allowance
 from approxlab.theory.expressions import MAX_LENGTH, ExpressionError
@@ -455,8 +456,6 @@ def compute(p: Params) -> SceneResult:
         _gamma_plot(k, d, gamma, tau),
     ]
     return SceneResult(
-        scene="grid",
-        params=p.model_dump(),
         metrics=metrics,
         checks=checks,
         plots=plots,
@@ -467,7 +466,12 @@ def compute(p: Params) -> SceneResult:
 SCENE = Scene(
     id="grid",
     title="Gridding [0, 1]^d: bumps from 3-layer networks and the curse of dimension",
-    chapter="2 · Constructive approximation",
+    chapter=SHALLOW,
+    summary=(
+        "The proof's k^d cubes and 3-layer ReLU bumps on [0, 1]^d: g, the "
+        "piecewise-constant h, the network and their errors."
+    ),
+    primary_plot="heat_error",
     source="003, Theorem 2.3",
     statement=(
         r"Let $g:\mathbb{R}^d\to\mathbb{R}$ be $\rho$-Lipschitz (w.r.t. $\lVert\cdot\rVert_2$) "

@@ -18,6 +18,7 @@ from approxlab.scenes.base import (
     param,
     seed_param,
 )
+from approxlab.scenes.chapters import DEPTH
 from approxlab.theory import affine_pieces as ap
 from approxlab.theory.plotting import m4
 
@@ -206,8 +207,6 @@ def compute(p: Params) -> SceneResult:
         "(no grid); pieces are maximal affine pieces of the output.",
     ]
     return SceneResult(
-        scene="pieces",
-        params=p.model_dump(),
         metrics={
             "pieces_mean": float(P.mean()),
             "pieces_median": float(np.median(P)),
@@ -249,7 +248,12 @@ def compute(p: Params) -> SceneResult:
 SCENE = Scene(
     id="pieces",
     title="Counting affine pieces: worst case vs random networks",
-    chapter="4 · Depth",
+    chapter=DEPTH,
+    summary=(
+        "Exact piece counts of random He-initialised networks against ∏(m_j+1) and Lemma "
+        "4.9, beside a zigzag construction."
+    ),
+    primary_plot="distribution",
     source="003, Lemma 4.9; 001 (Hanin–Rolnick)",
     statement=(
         r"Lemma 4.9 (corrected): a node in hidden layer $i$ has at most "

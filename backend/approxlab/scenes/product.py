@@ -7,6 +7,7 @@ from functools import cache
 import numpy as np
 
 from approxlab.scenes.base import Axis, Check, Plot, Scene, SceneParams, SceneResult, Trace, param
+from approxlab.scenes.chapters import DEPTH
 from approxlab.theory import networks, squaring
 from approxlab.theory.errors import rounding_allowance
 
@@ -189,8 +190,6 @@ def compute(p: Params) -> SceneResult:
         for k in CHAIN_FACTORS
     ]
     return SceneResult(
-        scene="product",
-        params=p.model_dump(),
         metrics={
             "sup_error": sup,
             "bound": bound,
@@ -245,7 +244,12 @@ def compute(p: Params) -> SceneResult:
 SCENE = Scene(
     id="product",
     title="Multiplication from squaring",
-    chapter="4 · Depth",
+    chapter=DEPTH,
+    summary=(
+        "The product network g_i(x, x′) − xx′ on [0, 1]², its exact sup 4^(−i), and "
+        "products of several factors."
+    ),
+    primary_plot="error",
     source="003, Corollary 4.3",
     statement=(
         r"For every $i$ there is a ReLU network $g_i:\mathbb{R}^2\to\mathbb{R}$ with $15i$ "

@@ -8,6 +8,7 @@ from typing import Literal
 import numpy as np
 
 from approxlab.scenes.base import Axis, Check, Plot, Scene, SceneParams, SceneResult, Trace, param
+from approxlab.scenes.chapters import DEPTH
 from approxlab.theory import depth, fractal, networks
 from approxlab.theory.errors import rounding_allowance
 from approxlab.theory.networks import PiecewiseLinear
@@ -128,8 +129,6 @@ def compute(p: Params) -> SceneResult:
     bits = bit_extraction(L)
     plots += viral.plots + bits.plots
     return SceneResult(
-        scene="sawtooth",
-        params=p.model_dump(),
         metrics={
             "pieces": pieces,
             "nodes": nodes,
@@ -303,7 +302,12 @@ def bit_extraction(L: int) -> Part:
 SCENE = Scene(
     id="sawtooth",
     title="The sawtooth Δ^L: exponentially many pieces",
-    chapter="4 · Depth",
+    chapter=DEPTH,
+    summary=(
+        "Δ^L as a ReLU network of 3L nodes, its 2^L pieces counted exactly, the fractal "
+        "identity and bit extraction."
+    ),
+    primary_plot="sawtooth",
     source="003, Proposition 4.1",
     statement=(
         r"Let $\Delta(x) = 2\sigma_r(x) - 4\sigma_r(x-1/2) + 2\sigma_r(x-1)$ and let "

@@ -18,6 +18,7 @@ from approxlab.scenes.base import (
     band,
     param,
 )
+from approxlab.scenes.chapters import DEPTH
 from approxlab.theory import depth, networks, separation, squaring
 from approxlab.theory.errors import rounding_allowance
 from approxlab.theory.networks import PiecewiseLinear
@@ -376,8 +377,6 @@ def compute(p: Params) -> SceneResult:
     ]
     start_desc = "; ".join(f"{k}: {v:.6f}" for k, v in a.start_l1.items())
     return SceneResult(
-        scene="separation",
-        params=p.model_dump(),
         metrics={
             "target_pieces": target_pieces,
             "competitor_pieces": competitor_pieces,
@@ -441,7 +440,12 @@ def compute(p: Params) -> SceneResult:
 SCENE = Scene(
     id="separation",
     title="Depth separation: Δ^(L²+2) against shallow networks",
-    chapter="4 · Depth",
+    chapter=DEPTH,
+    summary=(
+        "Δ^(L²+2) against a 2^L-node competitor: piece counts, the exact L¹ error ≥ 1/32, "
+        "the triangles it must miss."
+    ),
+    primary_plot="separation",
     source="003, Theorem 4.4",
     statement=(
         r"Let $L \ge 2$. Then $f = \Delta^{L^2+2}$ can be written as a ReLU network with "

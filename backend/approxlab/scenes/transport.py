@@ -18,6 +18,7 @@ from approxlab.scenes.base import (
     seed_param,
     width_param,
 )
+from approxlab.scenes.chapters import NEAR_INIT
 from approxlab.theory import circle, planting
 from approxlab.theory import near_init as ni
 from approxlab.theory.errors import rounding_allowance
@@ -331,8 +332,6 @@ def compute(p: Params) -> SceneResult:
         f"units per βᵢ that are available (⌈mτ_d⌉ = {pl.u_target})."
     )
     return SceneResult(
-        scene="transport",
-        params=p.model_dump(),
         metrics={
             "frobenius_distance": frob,
             "max_row_distance": row,
@@ -392,7 +391,12 @@ def compute(p: Params) -> SceneResult:
 SCENE = Scene(
     id="transport",
     title="Planting a network into a random initialization (signal to noise)",
-    chapter="3 · Near initialization",
+    chapter=NEAR_INIT,
+    summary=(
+        "A small network planted into a random initialization: the fit, and how far the "
+        "weights moved, against Theorem 3.10."
+    ),
+    primary_plot="approximation",
     source="003, Theorem 3.10",
     statement=(
         r"Let $g(x) = \sum_{i=1}^k \alpha_i\sigma(\beta_i^\top x)$ with $\|\beta_i\| = 1$ and "
