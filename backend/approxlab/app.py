@@ -82,15 +82,17 @@ def warm_up(scenes: dict[str, Scene], renderer: SceneRenderer) -> None:
                 log.exception("warm-up of scene %s with %s failed", scene.id, variant)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, scenes: dict[str, Scene] | None = None) -> FastAPI:
+    """The app serving ``scenes`` (default: the registry's) and the frontend."""
     settings = settings or Settings()
+    scenes = SCENES if scenes is None else scenes
     renderer = SceneRenderer(settings.result_cache_bytes)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if settings.warm_up:
             threading.Thread(
-                target=warm_up, args=(SCENES, renderer), name="approxlab-warm-up", daemon=True
+                target=warm_up, args=(scenes, renderer), name="approxlab-warm-up", daemon=True
             ).start()
         yield
 
@@ -103,7 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     # results are 10–500 kB of JSON and Plotly.js is 4.8 MB: compress for classroom Wi-Fi
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
-    app.include_router(build_router(SCENES, settings, renderer))
+    app.include_router(build_router(scenes, settings, renderer))
     app.include_router(pieces_api.router)
 
     @app.exception_handler(RequestValidationError)
