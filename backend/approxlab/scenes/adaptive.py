@@ -19,17 +19,17 @@ from approxlab.scenes.base import (
     param,
 )
 from approxlab.scenes.chapters import SHALLOW
+from approxlab.scenes.decimate import m4
 from approxlab.scenes.target_param import (
     custom_target_within_width,
     expr_param,
     target_options,
 )
-from approxlab.theory import targets
-from approxlab.theory.adaptive import adaptive_threshold_network, adaptive_width
-from approxlab.theory.errors import rounding_allowance, sup_error_step
-from approxlab.theory.plotting import m4
-from approxlab.theory.shallow import threshold_network, threshold_width
-from approxlab.theory.threshold import ThresholdNetwork
+from approxlab.theory.core import targets
+from approxlab.theory.core.errors import rounding_allowance, sup_error_step
+from approxlab.theory.core.threshold_networks import ThresholdNetwork
+from approxlab.theory.shallow.adaptive import adaptive_threshold_network, adaptive_width
+from approxlab.theory.shallow.threshold import threshold_network, threshold_width
 
 LIBRARY = ("plateau", "sin", "abs", "square", "nielsen")
 TargetName = Literal["plateau", "sin", "abs", "square", "nielsen", "custom"]

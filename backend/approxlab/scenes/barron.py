@@ -21,7 +21,7 @@ from approxlab.scenes.base import (
     seed_param,
 )
 from approxlab.scenes.chapters import SHALLOW
-from approxlab.theory.barron import (
+from approxlab.theory.shallow.barron import (
     TARGETS,
     FFTTarget,
     FourierTarget,
@@ -29,7 +29,7 @@ from approxlab.theory.barron import (
     sample_units,
     sampled_sq_errors,
 )
-from approxlab.theory.halfplanes import Lattice, lattice
+from approxlab.theory.shallow.halfplanes import Lattice, lattice
 
 TargetName = Literal["gauss", "offset", "plateau"]
 

@@ -18,8 +18,8 @@ from approxlab.scenes.base import (
     param,
 )
 from approxlab.scenes.chapters import SHALLOW
-from approxlab.theory import gaussian as gs
-from approxlab.theory.errors import rounding_allowance
+from approxlab.theory.core.errors import rounding_allowance
+from approxlab.theory.shallow import barron_norm as gs
 
 #: Relative accuracy of the node-count comparison: ε = EPS_REL·g(0).
 EPS_REL = 0.1

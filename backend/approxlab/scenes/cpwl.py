@@ -10,8 +10,9 @@ from pydantic import Field, ValidationInfo, field_validator
 
 from approxlab.scenes.base import Axis, Check, Plot, Scene, SceneParams, SceneResult, Trace
 from approxlab.scenes.chapters import DEPTH
-from approxlab.theory import cpwl, networks
-from approxlab.theory.errors import rounding_allowance
+from approxlab.theory.core import networks
+from approxlab.theory.core.errors import rounding_allowance
+from approxlab.theory.depth import cpwl
 
 MIN_KNOTS, MAX_KNOTS = 2, 64
 VALUE_LIMIT = 10.0

@@ -20,10 +20,11 @@ from approxlab.scenes.base import (
     param,
 )
 from approxlab.scenes.chapters import SHALLOW
-from approxlab.theory import targets_nd
-from approxlab.theory.errors import rounding_allowance
-from approxlab.theory.expressions import MAX_LENGTH, ExpressionError
-from approxlab.theory.grid import (
+from approxlab.theory.core import targets_nd
+from approxlab.theory.core.errors import rounding_allowance
+from approxlab.theory.core.expressions import MAX_LENGTH, ExpressionError
+from approxlab.theory.core.networks import evaluate
+from approxlab.theory.shallow.grid import (
     GridNetwork,
     axis_rule_size,
     cells_per_axis,
@@ -37,7 +38,6 @@ from approxlab.theory.grid import (
     sup_piecewise_error,
     tensor_rule,
 )
-from approxlab.theory.networks import evaluate
 
 #: Most cubes k^d (5^8 = 390,625 fits): every cube's corner value and exact range is computed.
 MAX_CUBES = 400_000

@@ -8,8 +8,8 @@ import numpy as np
 
 from approxlab.scenes.base import Axis, Check, Plot, Scene, SceneParams, SceneResult, Trace, param
 from approxlab.scenes.chapters import NEAR_INIT
-from approxlab.theory import kernel_fit as kf
-from approxlab.theory.errors import rounding_allowance
+from approxlab.theory.core.errors import rounding_allowance
+from approxlab.theory.near_init import kernel_fit as kf
 
 #: Equally spaced angles where the error is measured (and the curves drawn).
 GRID = 2048

@@ -19,8 +19,8 @@ from approxlab.scenes.base import (
     width_param,
 )
 from approxlab.scenes.chapters import NEAR_INIT
-from approxlab.theory import circle
-from approxlab.theory import near_init as ni
+from approxlab.theory.near_init import circle
+from approxlab.theory.near_init import two_layer as ni
 
 #: Angles on the plotted circle.
 CURVE_POINTS = 1441

@@ -22,10 +22,15 @@ from approxlab.scenes.base import (
     seed_param,
 )
 from approxlab.scenes.chapters import SHALLOW
+from approxlab.scenes.decimate import m4
 from approxlab.scenes.target_param import custom_target, expr_param, target_options
-from approxlab.theory import targets
-from approxlab.theory.plotting import m4
-from approxlab.theory.sampling import BiasMeasure, MaureyRun, bias_measure, maurey_errors
+from approxlab.theory.core import targets
+from approxlab.theory.shallow.maurey import (
+    BiasMeasure,
+    MaureyRun,
+    bias_measure,
+    maurey_errors,
+)
 
 LIBRARY = ("sin", "abs", "square", "nielsen", "plateau")
 TargetName = Literal["sin", "abs", "square", "nielsen", "plateau", "custom"]

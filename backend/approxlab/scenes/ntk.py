@@ -17,9 +17,9 @@ from approxlab.scenes.base import (
     width_param,
 )
 from approxlab.scenes.chapters import NEAR_INIT
-from approxlab.theory import kernels
-from approxlab.theory import near_init as ni
-from approxlab.theory.errors import rounding_allowance
+from approxlab.theory.core.errors import rounding_allowance
+from approxlab.theory.near_init import ntk as kernels
+from approxlab.theory.near_init import two_layer as ni
 
 #: Angles on the kernel plot.
 CURVE_POINTS = 1441

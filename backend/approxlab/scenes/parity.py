@@ -9,7 +9,9 @@ import numpy as np
 
 from approxlab.scenes.base import Axis, Check, Plot, Scene, SceneParams, SceneResult, Trace, param
 from approxlab.scenes.chapters import DEPTH
-from approxlab.theory import depth, networks, parity
+from approxlab.theory.core import networks
+from approxlab.theory.depth import parity
+from approxlab.theory.depth import sawtooth as depth
 
 
 class Params(SceneParams):

@@ -19,8 +19,8 @@ from approxlab.scenes.base import (
     seed_param,
 )
 from approxlab.scenes.chapters import DEPTH
-from approxlab.theory import affine_pieces as ap
-from approxlab.theory.plotting import m4
+from approxlab.scenes.decimate import m4
+from approxlab.theory.depth import pieces as ap
 
 DOMAIN = (-1.0, 1.0)
 #: The zigzag construction is counted exactly by propagation; its teeth per layer are the

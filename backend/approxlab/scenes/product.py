@@ -8,8 +8,9 @@ import numpy as np
 
 from approxlab.scenes.base import Axis, Check, Plot, Scene, SceneParams, SceneResult, Trace, param
 from approxlab.scenes.chapters import DEPTH
-from approxlab.theory import networks, squaring
-from approxlab.theory.errors import rounding_allowance
+from approxlab.theory.core import networks
+from approxlab.theory.core.errors import rounding_allowance
+from approxlab.theory.depth import squaring
 
 I_MAX = 7
 #: Lemma 5.3 is shown for products of this many factors (l ≥ 3: on a dyadic grid of

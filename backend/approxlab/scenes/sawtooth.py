@@ -9,10 +9,12 @@ import numpy as np
 
 from approxlab.scenes.base import Axis, Check, Plot, Scene, SceneParams, SceneResult, Trace, param
 from approxlab.scenes.chapters import DEPTH
-from approxlab.theory import depth, fractal, networks
-from approxlab.theory.errors import rounding_allowance
-from approxlab.theory.networks import PiecewiseLinear
-from approxlab.theory.plotting import m4
+from approxlab.scenes.decimate import m4
+from approxlab.theory.core import networks
+from approxlab.theory.core.errors import rounding_allowance
+from approxlab.theory.core.networks import PiecewiseLinear
+from approxlab.theory.depth import fractal
+from approxlab.theory.depth import sawtooth as depth
 
 #: Up to this many knots the network is also evaluated directly at every knot; beyond it,
 #: at an evenly spread subset of this size (the exact propagation covers all knots).

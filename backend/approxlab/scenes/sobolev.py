@@ -18,9 +18,10 @@ from approxlab.scenes.base import (
     param,
 )
 from approxlab.scenes.chapters import DEPTH
-from approxlab.theory import networks, squaring
-from approxlab.theory import sobolev as sb
-from approxlab.theory.errors import rounding_allowance
+from approxlab.theory.core import networks
+from approxlab.theory.core.errors import rounding_allowance
+from approxlab.theory.depth import sobolev as sb
+from approxlab.theory.depth import squaring
 
 #: Evaluation grids: the sup error is taken over these points.
 GRID_1D = 2049

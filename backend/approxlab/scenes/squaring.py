@@ -18,10 +18,11 @@ from approxlab.scenes.base import (
     param,
 )
 from approxlab.scenes.chapters import DEPTH
-from approxlab.theory import networks, squaring, targets
-from approxlab.theory.errors import rounding_allowance
-from approxlab.theory.plotting import m4
-from approxlab.theory.shallow import threshold_width
+from approxlab.scenes.decimate import m4
+from approxlab.theory.core import networks, targets
+from approxlab.theory.core.errors import rounding_allowance
+from approxlab.theory.depth import squaring
+from approxlab.theory.shallow.threshold import threshold_width
 
 I_MAX = 15
 #: The three networks are evaluated directly at up to this many of the exact knots and

@@ -24,9 +24,9 @@ from approxlab.scenes.target_param import (
     expr_param,
     target_options,
 )
-from approxlab.theory import targets
-from approxlab.theory.errors import rounding_allowance, sup_error_step
-from approxlab.theory.shallow import threshold_network, threshold_width
+from approxlab.theory.core import targets
+from approxlab.theory.core.errors import rounding_allowance, sup_error_step
+from approxlab.theory.shallow.threshold import threshold_network, threshold_width
 
 TargetName = Literal["sin", "abs", "square", "nielsen", "custom"]
 

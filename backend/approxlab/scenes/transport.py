@@ -19,9 +19,10 @@ from approxlab.scenes.base import (
     width_param,
 )
 from approxlab.scenes.chapters import NEAR_INIT
-from approxlab.theory import circle, planting
-from approxlab.theory import near_init as ni
-from approxlab.theory.errors import rounding_allowance
+from approxlab.theory.core.errors import rounding_allowance
+from approxlab.theory.near_init import circle
+from approxlab.theory.near_init import transport as planting
+from approxlab.theory.near_init import two_layer as ni
 
 D = 2  # inputs on the unit circle: the theorem's width grows like 4^d/τ^{2d−2}
 CURVE_POINTS = 1441

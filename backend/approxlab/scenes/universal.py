@@ -21,12 +21,12 @@ from approxlab.scenes.base import (
     seed_param,
 )
 from approxlab.scenes.chapters import SHALLOW
+from approxlab.scenes.decimate import m4
 from approxlab.scenes.target_param import custom_target, expr_param, target_options
-from approxlab.theory import targets
-from approxlab.theory.errors import rounding_allowance, sup_error_step
-from approxlab.theory.minimax import Minimax, best_polynomial
-from approxlab.theory.plotting import m4
-from approxlab.theory.random_features import (
+from approxlab.theory.core import targets
+from approxlab.theory.core.errors import rounding_allowance, sup_error_step
+from approxlab.theory.core.minimax import Minimax, best_polynomial
+from approxlab.theory.shallow.universal import (
     ACTIVATIONS,
     CACHED_WIDTHS,
     LABELS,
