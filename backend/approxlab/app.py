@@ -24,6 +24,7 @@ from starlette.staticfiles import StaticFiles
 
 from approxlab import __version__
 from approxlab.api import pieces as pieces_api
+from approxlab.api.networks import build_networks_router
 from approxlab.api.responses import error_json
 from approxlab.api.routes import SceneRenderer, build_router
 from approxlab.scenes.base import Scene
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None, scenes: dict[str, Scene] | None
     )
     # results are 10–500 kB of JSON and Plotly.js is 4.8 MB: compress for classroom Wi-Fi
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
+    app.include_router(build_networks_router(scenes, settings))
     app.include_router(build_router(scenes, settings, renderer))
     app.include_router(pieces_api.router)
 

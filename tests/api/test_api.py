@@ -8,8 +8,8 @@ import pytest
 
 from approxlab import __version__
 from approxlab.app import create_app
-from approxlab.scenes.plotkit import RELATIONS, ROLES, TRACE_KINDS
 from approxlab.scenes.registry import SCENES
+from approxlab.scenes.vocabulary import RELATIONS, ROLES, TRACE_KINDS
 from approxlab.settings import Settings
 
 RESULT_KEYS = {"scene", "params", "metrics", "checks", "plots", "notes"}

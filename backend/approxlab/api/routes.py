@@ -19,7 +19,7 @@ from approxlab.api.responses import cached_json, dumps, error_json, etag_for
 from approxlab.api.schema import ErrorResponse, Health, SceneInfo, SceneResultOut, Vocabulary
 from approxlab.api.typeset import to_html
 from approxlab.scenes.base import Scene, SceneParams
-from approxlab.scenes.plotkit import vocabulary
+from approxlab.scenes.vocabulary import vocabulary
 from approxlab.settings import Settings
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -51,7 +51,7 @@ def scene_info(scene: Scene) -> dict[str, Any]:
     }
 
 
-def _openapi_parameters(scene: Scene) -> list[dict[str, Any]]:
+def openapi_parameters(scene: Scene) -> list[dict[str, Any]]:
     schema = scene.params.model_json_schema()
     out = []
     for name, prop in schema["properties"].items():
@@ -137,7 +137,7 @@ def build_router(
             summary=f"{scene.title} ({scene.source})",
             response_model=SceneResultOut,
             responses={**ERRORS, 304: {"description": "Not modified (If-None-Match)"}},
-            openapi_extra={"parameters": _openapi_parameters(scene)},
+            openapi_extra={"parameters": openapi_parameters(scene)},
         )
 
     @router.get(

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from approxlab.scenes.plotkit import Relation, Role, TraceKind
+from approxlab.scenes.vocabulary import Relation, Role, TraceKind
 
 
 class Health(BaseModel):

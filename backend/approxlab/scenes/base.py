@@ -21,7 +21,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from approxlab.scenes.chapters import Chapter
-from approxlab.scenes.plotkit import Relation, Role, TraceKind
+from approxlab.scenes.vocabulary import Relation, Role, TraceKind
 
 #: Kept for older imports: a trace's rendering role.
 TraceStyle = Role

@@ -20,6 +20,7 @@ from approxlab.scenes.base import (
 )
 from approxlab.scenes.chapters import DEPTH
 from approxlab.scenes.decimate import m4
+from approxlab.scenes.export import network_export
 from approxlab.theory.depth import pieces as ap
 
 DOMAIN = (-1.0, 1.0)
@@ -69,13 +70,30 @@ def construction(q: int, n: int) -> tuple[ap.PieceProfile, tuple[np.ndarray, np.
     return zig, m4(zig.knots, zig.values)
 
 
+def random_networks(p: Params) -> list:
+    """The ``samples`` He-initialised networks of these parameters (seeded)."""
+    rng = np.random.default_rng(p.seed)
+    return [ap.he_network([p.width] * (p.depth - 1), rng, p.bias_std) for _ in range(p.samples)]
+
+
+def exported_networks(p: Params) -> list:
+    return [
+        network_export(
+            f"random network {i + 1} of {p.samples}",
+            net,
+            seed=p.seed,
+            notes=["He initialisation: weights N(0, 2/fan-in), biases N(0, bias std²)."],
+        )
+        for i, net in enumerate(random_networks(p))
+    ]
+
+
 def compute(p: Params) -> SceneResult:
     w, L = p.width, p.depth
     n = L - 1
     widths = [w] * n
     m = w * n
-    rng = np.random.default_rng(p.seed)
-    nets = [ap.he_network(widths, rng, p.bias_std) for _ in range(p.samples)]
+    nets = random_networks(p)
     profiles = ap.profiles(nets, DOMAIN)
     P = np.array([pr.pieces for pr in profiles])
     R = np.array([pr.regions for pr in profiles])  # (samples, n)
@@ -266,6 +284,7 @@ SCENE = Scene(
     ),
     params=Params,
     compute=compute,
+    networks=exported_networks,
     metric_labels={
         "pieces_mean": "mean pieces (random networks)",
         "pieces_median": "median pieces",

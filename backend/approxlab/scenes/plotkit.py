@@ -1,95 +1,91 @@
-"""The plotting kit: one visual vocabulary for every scene (and for the frontend).
+"""The plotting kit: one call per series, and the role decides colour and dash.
 
-Trace kinds, check relations and rendering *roles* are declared here once; the result
-dataclasses (:mod:`approxlab.scenes.base`), the API schema, the tests and the frontend
-(through ``GET /api/v1/vocabulary``) all read them from here.  A role is one colour and one
-dash per theme, chosen to stay distinct in greyscale and in the dark and high-contrast
-themes (Okabe–Ito hues; luminance steps between roles that share a plot).
+Roles, kinds and relations are declared in :mod:`approxlab.scenes.vocabulary`; this module
+builds traces and plots with them so that every scene reads the same way: the target g
+dark and solid, the construction blue, bounds dashed, the current parameter one large
+marker on its sweep, many comparable curves grey behind the one that matters.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal, get_args
+from typing import Any
 
-TraceKind = Literal["line", "step", "markers", "heatmap", "bar", "band"]
-Relation = Literal["<=", ">=", "=="]
-Role = Literal[
-    "target", "construction", "bound", "error", "reference", "highlight", "this-value", "context"
-]
+import numpy as np
 
-TRACE_KINDS: tuple[str, ...] = get_args(TraceKind)
-RELATIONS: tuple[str, ...] = get_args(Relation)
-THEMES: tuple[str, ...] = ("light", "dark", "contrast")
-
-#: role → how it is drawn.  ``color`` per theme; ``dash`` and ``width`` (px at 16 px font)
-#: are shared by the themes; ``marker`` is the symbol when the role is drawn as markers.
-ROLES: dict[str, dict[str, Any]] = {
-    "target": {
-        "label": "target g",
-        "dash": "solid",
-        "width": 2.6,
-        "marker": "circle",
-        "color": {"light": "#1f2328", "dark": "#eef1f5", "contrast": "#000000"},
-    },
-    "construction": {
-        "label": "what the proof builds",
-        "dash": "solid",
-        "width": 2.2,
-        "marker": "circle",
-        "color": {"light": "#0072b2", "dark": "#56b4e9", "contrast": "#0040a0"},
-    },
-    "bound": {
-        "label": "the theorem's bound",
-        "dash": "dash",
-        "width": 2.2,
-        "marker": "triangle-down",
-        "color": {"light": "#d55e00", "dark": "#ff9a4d", "contrast": "#b00000"},
-    },
-    "error": {
-        "label": "measured error",
-        "dash": "solid",
-        "width": 1.8,
-        "marker": "square",
-        "color": {"light": "#cc79a7", "dark": "#f2a3d0", "contrast": "#8a008a"},
-    },
-    "reference": {
-        "label": "reference",
-        "dash": "dot",
-        "width": 2.0,
-        "marker": "x",
-        "color": {"light": "#6b7280", "dark": "#a7afbb", "contrast": "#3a3a3a"},
-    },
-    "highlight": {
-        "label": "where it matters",
-        "dash": "solid",
-        "width": 2.0,
-        "marker": "diamond",
-        "color": {"light": "#e69f00", "dark": "#ffc94d", "contrast": "#b35900"},
-    },
-    "this-value": {
-        "label": "this value",
-        "dash": "solid",
-        "width": 2.0,
-        "marker": "star",
-        "color": {"light": "#009e73", "dark": "#3ddc97", "contrast": "#006400"},
-    },
-    "context": {
-        "label": "others, for comparison",
-        "dash": "solid",
-        "width": 1.0,
-        "marker": "circle",
-        "color": {"light": "#c3c8d0", "dark": "#4b5361", "contrast": "#9a9a9a"},
-    },
-}
-
-assert set(ROLES) == set(get_args(Role)), "every role has a style, every style a role"
+from approxlab.scenes.base import Axis, Plot, Trace
+from approxlab.scenes.vocabulary import Role
 
 
-def vocabulary() -> dict[str, Any]:
-    """What ``GET /api/v1/vocabulary`` sends: kinds, relations, roles and themes."""
-    return {
-        "trace_kinds": list(TRACE_KINDS),
-        "relations": list(RELATIONS),
-        "roles": ROLES,
-        "themes": list(THEMES),
-    }
+def line(name: str, x: Any, y: Any, role: Role = "construction", **kw: Any) -> Trace:
+    """A polyline through ``(x, y)``."""
+    return Trace(name, "line", x, y, style=role, **kw)
+
+
+def step(name: str, x: Any, y: Any, role: Role = "construction", **kw: Any) -> Trace:
+    """A step function holding each ``y`` from its ``x`` to the next."""
+    return Trace(name, "step", x, y, style=role, **kw)
+
+
+def markers(name: str, x: Any, y: Any, role: Role = "highlight", **kw: Any) -> Trace:
+    """Points (few: they are drawn large)."""
+    return Trace(name, "markers", x, y, style=role, **kw)
+
+
+def bars(name: str, x: Any, y: Any, role: Role = "construction", **kw: Any) -> Trace:
+    return Trace(name, "bar", x, y, style=role, **kw)
+
+
+def heatmap(name: str, x: Any, y: Any, z: Any) -> Trace:
+    """``z[i][j]`` is the value at ``(x[j], y[i])``: rows run along y (Plotly's convention).
+    Build ``z`` with ``np.meshgrid(x, y)`` (``indexing="xy"``) so that it cannot be
+    transposed by accident."""
+    z = np.asarray(z)
+    if z.shape != (len(y), len(x)):
+        raise ValueError(f"heatmap z has shape {z.shape}, expected (len(y), len(x))")
+    return Trace(name, "heatmap", x, y, z=z)
+
+
+def hline(name: str, value: float, x0: float, x1: float, role: Role = "bound", **kw: Any) -> Trace:
+    """A horizontal line at ``value`` from ``x0`` to ``x1`` (a bound, a reference level)."""
+    return Trace(name, "line", [x0, x1], [value, value], style=role, **kw)
+
+
+def this_value(x: float, y: float, name: str = "this value") -> Trace:
+    """The current parameter on a sweep: one large marker."""
+    return Trace(name, "markers", [x], [y], style="this-value")
+
+
+def band(name: str, x: Any, lower: Any, upper: Any, role: Role = "bound", **kw: Any) -> Trace:
+    """A filled band between ``lower`` and ``upper`` over ``x``, as a closed polygon."""
+    x = np.asarray(x, dtype=float)
+    xs = np.concatenate([x, x[::-1]])
+    ys = np.concatenate([np.broadcast_to(upper, x.shape), np.broadcast_to(lower, x.shape)[::-1]])
+    return Trace(name, "band", xs, ys, style=role, **kw)
+
+
+def sweep(
+    id: str,
+    title: str,
+    caption: str,
+    x: Axis,
+    y: Axis,
+    curves: list[Trace],
+    current: tuple[float, float] | None = None,
+    current_name: str = "this value",
+) -> Plot:
+    """A sweep over a parameter (often log-log) with the current value marked."""
+    traces = list(curves)
+    if current is not None:
+        traces.append(this_value(current[0], current[1], current_name))
+    return Plot(id, title, x, y, traces, caption=caption)
+
+
+def context_curves(
+    group: str, curves: list[tuple[str, Any, Any]], kind: str = "line"
+) -> list[Trace]:
+    """Many comparable curves drawn thin and grey behind the one that matters, sharing one
+    legend entry (``group``); hover still names each."""
+    return [
+        Trace(name, kind, x, y, style="context", group=group, legend=i == 0)  # type: ignore[arg-type]
+        for i, (name, x, y) in enumerate(curves)
+    ]

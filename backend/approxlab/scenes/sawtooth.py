@@ -10,6 +10,7 @@ import numpy as np
 from approxlab.scenes.base import Axis, Check, Plot, Scene, SceneParams, SceneResult, Trace, param
 from approxlab.scenes.chapters import DEPTH
 from approxlab.scenes.decimate import m4
+from approxlab.scenes.export import network_export
 from approxlab.theory.core import networks
 from approxlab.theory.core.errors import rounding_allowance
 from approxlab.theory.core.networks import PiecewiseLinear
@@ -46,6 +47,16 @@ class Params(SceneParams):
         description="A function symmetric about ½, composed with Δ^L (viral fractal property).",
         options={k: v[0] for k, v in fractal.SYMMETRIC.items()},
     )
+
+
+def exported_networks(p: Params) -> list:
+    return [
+        network_export(
+            f"Δ^{p.L}",
+            depth.sawtooth(p.L),
+            notes=[f"Δ composed {p.L} times: {3 * p.L} ReLU nodes, {p.L + 1} affine maps."],
+        )
+    ]
 
 
 def compute(p: Params) -> SceneResult:
@@ -322,6 +333,7 @@ SCENE = Scene(
     ),
     params=Params,
     compute=compute,
+    networks=exported_networks,
     metric_labels={
         "pieces": "affine pieces on [0, 1] (exact)",
         "nodes": "ReLU nodes",
