@@ -50,13 +50,17 @@ def param(
     step: float | None = None,
     scale: Literal["linear", "log"] = "linear",
     options: dict[str, str] | None = None,
+    hidden: bool = False,
 ) -> Any:
     """A scene parameter: bounds, default and the UI hints the frontend builds controls from.
 
     ``step`` is the slider step in the parameter's units (linear scale) or in decades (log
-    scale).  ``options`` labels the values of an enumerated parameter.
+    scale).  ``options`` labels the values of an enumerated parameter.  ``hidden`` params
+    live in the URL but get no control (e.g. a plot's zoom window).
     """
     hints: dict[str, Any] = {"label": label, "scale": scale}
+    if hidden:
+        hints["hidden"] = True
     if step is not None:
         hints["step"] = step
     if options is not None:

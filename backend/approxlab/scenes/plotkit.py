@@ -89,3 +89,72 @@ def context_curves(
         Trace(name, kind, x, y, style="context", group=group, legend=i == 0)  # type: ignore[arg-type]
         for i, (name, x, y) in enumerate(curves)
     ]
+
+
+# ---------------------------------------------------------------------------------------
+# Exact at every zoom: piecewise-linear curves with more knots than a screen can show.
+
+#: A window with at most this many knots is drawn exactly, every knot.
+EXACT_KNOTS = 20_000
+#: Pixel columns of the overview envelope.
+ENVELOPE_COLUMNS = 1_200
+
+
+def zoom_window(lo: float, hi: float, domain: tuple[float, float]) -> tuple[float, float]:
+    """The visible x-window: ``(lo, hi)`` clipped to ``domain``; the whole domain when the
+    window is empty or reversed (a double-click resets the zoom)."""
+    a, b = max(float(lo), domain[0]), min(float(hi), domain[1])
+    return (a, b) if a < b else domain
+
+
+def pl_curve(
+    name: str,
+    x: np.ndarray,
+    y: np.ndarray,
+    window: tuple[float, float],
+    role: Role = "construction",
+    *,
+    exact_knots: int = EXACT_KNOTS,
+    columns: int = ENVELOPE_COLUMNS,
+) -> list[Trace]:
+    """A piecewise-linear function given by its knots ``(x, y)`` (x sorted), honestly drawn
+    inside ``window``.
+
+    At most ``exact_knots`` knots inside the window: the exact polyline (with the knots just
+    outside, so the line reaches the window's edges).  More: an *envelope*, the band between
+    the lowest and highest value in each of ``columns`` pixel columns — computed from the
+    exact knots (a piecewise-linear function's extremes on a column are at its knots or at
+    the column's ends), so it is what the curve fills at this zoom, never an aliased grid
+    or a solid block of line; zooming in re-requests the exact knots.
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    lo, hi = window
+    i0 = max(int(np.searchsorted(x, lo, side="right")) - 1, 0)
+    i1 = min(int(np.searchsorted(x, hi, side="left")) + 1, x.size)
+    xs, ys = x[i0:i1], y[i0:i1]
+    if xs.size <= exact_knots:
+        return [line(name, xs, ys, role)]
+    # column extremes: knots inside each column, plus the curve's values at column edges
+    edges = np.linspace(lo, hi, columns + 1)
+    at_edges = np.interp(edges, x, y)
+    inside = (xs >= lo) & (xs <= hi)
+    xi, yi = xs[inside], ys[inside]
+    col = np.clip(((xi - lo) / (hi - lo) * columns).astype(np.int64), 0, columns - 1)
+    upper = np.maximum(at_edges[:-1], at_edges[1:])
+    lower = np.minimum(at_edges[:-1], at_edges[1:])
+    starts = np.flatnonzero(np.diff(col, prepend=-1))  # x sorted: each column one run
+    used = col[starts]
+    upper[used] = np.maximum(upper[used], np.maximum.reduceat(yi, starts))
+    lower[used] = np.minimum(lower[used], np.minimum.reduceat(yi, starts))
+    centres = (edges[:-1] + edges[1:]) / 2
+    pieces = xi.size + 1
+    return [
+        band(
+            f"{name}: {pieces:,} pieces here, too many to draw — zoom in for every knot",
+            centres,
+            lower,
+            upper,
+            role,
+        )
+    ]
