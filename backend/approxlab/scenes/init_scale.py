@@ -17,7 +17,7 @@ from approxlab.scenes.base import (
     width_param,
 )
 from approxlab.scenes.chapters import NEAR_INIT
-from approxlab.theory.near_init import two_layer as ni
+from approxlab.theory.near_init import init_scale as scale
 
 #: Points on the plotted circle.
 CURVE_POINTS = 1441
@@ -42,35 +42,35 @@ class Params(SceneParams):
     seed: int = seed_param("Seed of the random draw.")
 
 
-def _widths(m: int) -> np.ndarray:
-    return np.unique(np.round(np.geomspace(1, m, CURVE_WIDTHS)).astype(int))
-
-
 def compute(p: Params) -> SceneResult:
     m, d, delta = p.m, p.d, p.delta
-    net = ni.initialization(m, d, p.seed)
-    x0 = np.zeros(d)
-    x0[0] = 1.0
-    f_x0 = float(abs(ni.prediction(x0, net.V0, net.a)[0]))
-    sph = ni.sup_on_sphere(net, p.seed)
-    sup = sph.value
+    sc = scale.measure(m, d, p.seed, CURVE_WIDTHS)
+    sup = sc.sphere.value
+    bound_fixed = float(scale.lemma_3_15_fixed_bound(m, 1.0, delta))
+    bound_uniform = float(scale.lemma_3_15_uniform_bound(m, d, delta))
+    bound_printed = float(scale.lemma_3_15_uniform_bound_printed(m, d, delta))
+    bound_proof = float(scale.lemma_3_15_proof_bound(m, d, delta))
+    plots = _plots(p, sc, bound_fixed, bound_uniform, bound_printed)
+    return SceneResult(
+        metrics={
+            "sup_abs_F": sup,
+            "abs_F_at_x0": sc.f_x0,
+            "bound_fixed_x": bound_fixed,
+            "bound_uniform": bound_uniform,
+            "bound_uniform_printed": bound_printed,
+            "bound_uniform_proof": bound_proof,
+            "sup_over_sqrt_m": sup / np.sqrt(m),
+        },
+        checks=_checks(p, sc, bound_fixed, bound_uniform),
+        plots=plots,
+        notes=_notes(p, sc, bound_proof),
+    )
 
-    bound_fixed = float(ni.lemma_3_15_fixed_bound(m, 1.0, delta))
-    bound_uniform = float(ni.lemma_3_15_uniform_bound(m, d, delta))
-    bound_printed = float(ni.lemma_3_15_uniform_bound_printed(m, d, delta))
-    bound_proof = float(ni.lemma_3_15_proof_bound(m, d, delta))
 
-    widths = _widths(m)
-    probes = None
-    if d > 2:
-        extra = ni.rng(p.seed, ni.STREAM_PROBES + 1).standard_normal((8, d))
-        probes = np.vstack([x0, sph.where, extra / np.linalg.norm(extra, axis=1, keepdims=True)])
-    if d == 2:  # the last width is m itself: its exact sup is the one computed above
-        sups = np.append(ni.prefix_sups(net, widths[:-1]), sup)
-    else:  # the probes include the best point x*, so the last value is the estimate above
-        sups = ni.prefix_sups(net, widths, probes)
-    x0_prefix = np.abs(np.cumsum(ni.relu(net.V0 @ x0) * net.a)[widths - 1])
-
+def _plots(p, sc, bound_fixed, bound_uniform, bound_printed) -> list[Plot]:
+    m, d, delta = p.m, p.d, p.delta
+    sph, sup, f_x0, widths, probes = sc.sphere, sc.sphere.value, sc.f_x0, sc.widths, sc.probes
+    sups, x0_prefix = sc.sups, sc.x0_prefix
     phi = np.linspace(0.0, 2.0 * np.pi, CURVE_POINTS)
     e1, u = sph.basis
     phi_star = float(np.mod(np.arctan2(sph.where @ u, sph.where @ e1), 2.0 * np.pi))
@@ -124,14 +124,14 @@ def compute(p: Params) -> SceneResult:
                     "4 ln(2m/δ) (Lemma 3.15 (1), fixed x)",
                     "line",
                     m_line,
-                    ni.lemma_3_15_fixed_bound(m_line, 1.0, delta) / np.sqrt(m_line),
+                    scale.lemma_3_15_fixed_bound(m_line, 1.0, delta) / np.sqrt(m_line),
                     style="bound",
                 ),
                 Trace(
                     "16d ln(m/δ) (Lemma 3.15 (2), all x)",
                     "line",
                     m_line,
-                    ni.lemma_3_15_uniform_bound(m_line, d, delta) / np.sqrt(m_line),
+                    scale.lemma_3_15_uniform_bound(m_line, d, delta) / np.sqrt(m_line),
                     style="bound",
                 ),
                 Trace(
@@ -152,6 +152,31 @@ def compute(p: Params) -> SceneResult:
             ],
         ),
     ]
+    return plots
+
+
+def _checks(p, sc, bound_fixed, bound_uniform) -> list[Check]:
+    delta, f_x0, sup = p.delta, sc.f_x0, sc.sphere.value
+    return [
+        Check(
+            "|F(x₀; w₀)| ≤ 4‖x₀‖√m ln(2m/δ) at the fixed x₀ = e₁ (Lemma 3.15 (1))",
+            f_x0,
+            bound_fixed,
+            "<=",
+            confidence=1.0 - delta,
+        ),
+        Check(
+            "sup_{‖x‖≤1} |F(x; w₀)| ≤ 16d√m ln(m/δ) (Lemma 3.15 (2), corrected constant)",
+            sup,
+            bound_uniform,
+            "<=",
+            confidence=1.0 - 2.0 * delta,
+        ),
+    ]
+
+
+def _notes(p, sc, bound_proof) -> list[str]:
+    d, sph = p.d, sc.sphere
     if d == 2:
         how_sup = (
             "sup |F| is exact: on the circle F is a piecewise sinusoid, maximized over each "
@@ -166,55 +191,27 @@ def compute(p: Params) -> SceneResult:
             f"(plotted). The uniform check compares this estimate with the bound, so for d ≥ 3 "
             f"it is weaker than the lemma's statement."
         )
-    return SceneResult(
-        metrics={
-            "sup_abs_F": sup,
-            "abs_F_at_x0": f_x0,
-            "bound_fixed_x": bound_fixed,
-            "bound_uniform": bound_uniform,
-            "bound_uniform_printed": bound_printed,
-            "bound_uniform_proof": bound_proof,
-            "sup_over_sqrt_m": sup / np.sqrt(m),
-        },
-        checks=[
-            Check(
-                "|F(x₀; w₀)| ≤ 4‖x₀‖√m ln(2m/δ) at the fixed x₀ = e₁ (Lemma 3.15 (1))",
-                f_x0,
-                bound_fixed,
-                "<=",
-                confidence=1.0 - delta,
-            ),
-            Check(
-                "sup_{‖x‖≤1} |F(x; w₀)| ≤ 16d√m ln(m/δ) (Lemma 3.15 (2), corrected constant)",
-                sup,
-                bound_uniform,
-                "<=",
-                confidence=1.0 - 2.0 * delta,
-            ),
-        ],
-        plots=plots,
-        notes=[
-            "Convention (Remark 3.2, 'in this chapter'): F(x; w₀) = Σⱼ aⱼ σ(v₀,ⱼᵀx) with "
-            "aⱼ ∈ {±1} uniform and v₀,ⱼ ~ N(0, I_d), not scaled by 1/√m — the first two plots "
-            "show F itself; the third divides by √m, the scaling §3.2 derives. (Remark 3.2's "
-            "'most standard' convention aⱼ ~ Discrete(±1/√m), v ~ N(0, I_d/d) is described as "
-            "'uniform on −1 and +1': it means ±1/√m.)",
-            how_sup,
-            "Lemma 3.15 (2) — printed: |F| ≤ 32d√m ln(m/δ); Theorem 3.10's proof quotes "
-            "16d√m ln(m/δ). The lemma's proof, with its slips fixed (ε-net of (1 + 2/ε)^d "
-            "points, not (2/ε)^d; maxⱼ‖vⱼ‖ ≤ √d + √(2 ln(m/δ)), not 1 + …; failure "
-            f"probability δ₀ + δ₁, printed '1 − δ₁ + δ₀'), gives "
-            f"4√m ln(2m(2m+1)^d/δ) + √d + √(2 ln(m/δ)) = {bound_proof:,.1f} here, which is "
-            "below 16d√m ln(m/δ) for every m ≥ 1, d ≥ 2, δ ≤ 1/2 — so the stronger 16d form "
-            "holds and is the one checked (with probability ≥ 1 − 2δ). The text before "
-            "Theorem 3.10 quotes a third form, 4√(md ln(m/δ)), without proof; it is not checked.",
-            "Lemma 3.15 (1): the proof's range for qⱼ mixes √(2 ln(m/δ)) and √(2 ln(2m/δ)) (the "
-            "union bound over m units at δ/2 gives the latter); it bounds one tail of Σⱼ qⱼ "
-            "while |F| needs both, i.e. "
-            "ln(4/δ) instead of ln(2/δ) in Hoeffding's step — still below 4‖x‖√m ln(2m/δ) "
-            "for δ ≤ 1/2 (checked numerically), so the printed bound stands.",
-        ],
-    )
+    return [
+        "Convention (Remark 3.2, 'in this chapter'): F(x; w₀) = Σⱼ aⱼ σ(v₀,ⱼᵀx) with "
+        "aⱼ ∈ {±1} uniform and v₀,ⱼ ~ N(0, I_d), not scaled by 1/√m — the first two plots "
+        "show F itself; the third divides by √m, the scaling §3.2 derives. (Remark 3.2's "
+        "'most standard' convention aⱼ ~ Discrete(±1/√m), v ~ N(0, I_d/d) is described as "
+        "'uniform on −1 and +1': it means ±1/√m.)",
+        how_sup,
+        "Lemma 3.15 (2) — printed: |F| ≤ 32d√m ln(m/δ); Theorem 3.10's proof quotes "
+        "16d√m ln(m/δ). The lemma's proof, with its slips fixed (ε-net of (1 + 2/ε)^d "
+        "points, not (2/ε)^d; maxⱼ‖vⱼ‖ ≤ √d + √(2 ln(m/δ)), not 1 + …; failure "
+        f"probability δ₀ + δ₁, printed '1 − δ₁ + δ₀'), gives "
+        f"4√m ln(2m(2m+1)^d/δ) + √d + √(2 ln(m/δ)) = {bound_proof:,.1f} here, which is "
+        "below 16d√m ln(m/δ) for every m ≥ 1, d ≥ 2, δ ≤ 1/2 — so the stronger 16d form "
+        "holds and is the one checked (with probability ≥ 1 − 2δ). The text before "
+        "Theorem 3.10 quotes a third form, 4√(md ln(m/δ)), without proof; it is not checked.",
+        "Lemma 3.15 (1): the proof's range for qⱼ mixes √(2 ln(m/δ)) and √(2 ln(2m/δ)) (the "
+        "union bound over m units at δ/2 gives the latter); it bounds one tail of Σⱼ qⱼ "
+        "while |F| needs both, i.e. "
+        "ln(4/δ) instead of ln(2/δ) in Hoeffding's step — still below 4‖x‖√m ln(2m/δ) "
+        "for δ ≤ 1/2 (checked numerically), so the printed bound stands.",
+    ]
 
 
 SCENE = Scene(

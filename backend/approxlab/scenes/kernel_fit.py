@@ -52,29 +52,35 @@ class Params(SceneParams):
 def compute(p: Params) -> SceneResult:
     g = kf.TARGETS[p.target]
     kind = p.inputs
-    padded = kind == "padded"
     fit = kf.fit(g.f, p.n, kind)
     t, h = fit.on_grid(kf.grid_size(p.n, GRID))
     gt = g.f(t)
     err = np.abs(h - gt)
     sup_error = float(err.max())
-    where = float(t[int(np.argmax(err))])
-
-    def sup_err(n: int) -> float:
-        tn, hn = kf.fit(g.f, n, kind).on_grid(kf.grid_size(n, GRID))
-        return float(np.max(np.abs(hn - g.f(tn))))
-
     ns = np.unique(np.round(np.geomspace(1, p.n, CURVE_N)).astype(int))
-    curve = np.array([sup_err(int(n)) for n in ns])
+    curve = kf.sup_error_sweep(g.f, ns, kind, GRID)
     floor = kf.odd_harmonic_rms(gt)  # t is an even grid: see odd_harmonic_rms
-
     lam = kf.fourier_coefficients(kind, HARMONICS)
-    other = kf.fourier_coefficients("unpadded" if padded else "padded", HARMONICS)
-    k = np.arange(HARMONICS + 1)
+    w = fit.eigenvalues
+    return SceneResult(
+        metrics={
+            "sup_error": sup_error,
+            "centres": p.n,
+            "min_gram_eigenvalue": float(w[0]),
+            "min_fourier_coefficient": float(lam.min()),
+            "odd_harmonic_floor": floor,
+        },
+        checks=_checks(p, fit, g, gt, lam, sup_error, floor),
+        plots=_plots(p, fit, g, t, h, gt, err, ns, curve, floor, lam),
+        notes=_notes(t.size),
+    )
+
+
+def _checks(p, fit, g, gt, lam, sup_error, floor) -> list[Check]:
+    padded = p.inputs == "padded"
     w = fit.eigenvalues
     norm_k = float(w[-1])
     nodes = 2 * HARMONICS + 128
-
     checks = [
         Check(
             "Gram matrix [k_∞(xᵢ, xⱼ)] is positive semidefinite: λ_min ≥ 0",
@@ -121,6 +127,15 @@ def compute(p: Params) -> SceneResult:
             ),
         ]
 
+    return checks
+
+
+def _plots(p, fit, g, t, h, gt, err, ns, curve, floor, lam) -> list[Plot]:
+    kind = p.inputs
+    padded = kind == "padded"
+    where = float(t[int(np.argmax(err))])
+    other = kf.fourier_coefficients("unpadded" if padded else "padded", HARMONICS)
+    k = np.arange(HARMONICS + 1)
     label = "𝒳 (padded)" if padded else "the unit circle"
     err_traces = [Trace("sup |g − h| (measured)", "markers", ns, curve, style="construction")]
     if not padded:
@@ -176,43 +191,37 @@ def compute(p: Params) -> SceneResult:
             ],
         ),
     ]
-    return SceneResult(
-        metrics={
-            "sup_error": sup_error,
-            "centres": p.n,
-            "min_gram_eigenvalue": float(w[0]),
-            "min_fourier_coefficient": float(lam.min()),
-            "odd_harmonic_floor": floor,
-        },
-        checks=checks,
-        plots=plots,
-        notes=[
-            "eq. (3.20): with the transport 𝒯(v) = Σᵢ αᵢ xᵢ σ′(vᵀxᵢ), the infinite-width network "
-            "is F_∞(x; 𝒯) = Σᵢ αᵢ k_∞(xᵢ, x) — kernel regression with k_∞ (ρ = 1, the 1/√m "
-            "scaling of §3.2 built in). α is the minimum-norm interpolant α = K⁺g(X) (the "
-            "pseudo-inverse of the notes' least-squares solution).",
-            "Padding (Remark 3.24, Prop. 3.25): u = (cos t, sin t)/√2 has ‖u‖² = 1/2 and is "
-            "padded by √(1 − ‖u‖²) = 1/√2, so x ∈ 𝒳 = {‖x‖ = 1, x₃ = 1/√2} and "
-            "⟨x, x′⟩ = uᵀu′ + 1/2 — the bias that makes every Maclaurin coefficient of "
-            "z ↦ k_∞ at z = uᵀu′ positive. Without it, k_∞(cos s) = cos(s)/4 + "
-            "cos(s)·arcsin(cos s)/(2π) has only the first and even harmonics: λ_k = 0 for odd "
-            "k ≥ 3, and no predictor can approach a target with such harmonics (cos 3t, the "
-            "triangle wave, the bump); |sin t| has only even harmonics and is fitted either way.",
-            "Printed (proof of Prop. 3.25): 'the kernel (x, x′) ↦ xᵀx′/π − xᵀx′ arccos(xᵀx′)/(2π) "
-            "is a universal approximator'; corrected: xᵀx′/2 − xᵀx′ arccos(xᵀx′)/(2π), which is "
-            "k_∞ = xᵀx′(π − arccos xᵀx′)/(2π) (the /π would not be k_∞).",
-            "The proof applies Steinwart–Christmann (Cor. 4.57) with ‖u‖² = 1/2 equal to the "
-            "radius of convergence of the Maclaurin series of f(z) = k_∞ (the arcsin "
-            "singularity at xᵀx′ = 1), a boundary case the corollary does not cover. On this "
-            "circle universality follows directly: every λ_k is positive (computed; plotted "
-            "as k²λ_k, which levels off — λ_k decays like 1/k²).",
-            f"sup |g − h| is the maximum over {t.size} equally spaced angles (the first even "
-            f"multiple of n ≥ {GRID}: the centres are among them, h there is a circular "
-            f"convolution computed by FFT, and on an even grid the discrete Parseval argument "
-            f"behind the odd-harmonic floor is exact); λ_k by "
-            f"Gauss–Legendre quadrature ({nodes} nodes; the kernel is analytic on [0, π]).",
-        ],
-    )
+    return plots
+
+
+def _notes(grid_points: int) -> list[str]:
+    nodes = 2 * HARMONICS + 128
+    return [
+        "eq. (3.20): with the transport 𝒯(v) = Σᵢ αᵢ xᵢ σ′(vᵀxᵢ), the infinite-width network "
+        "is F_∞(x; 𝒯) = Σᵢ αᵢ k_∞(xᵢ, x) — kernel regression with k_∞ (ρ = 1, the 1/√m "
+        "scaling of §3.2 built in). α is the minimum-norm interpolant α = K⁺g(X) (the "
+        "pseudo-inverse of the notes' least-squares solution).",
+        "Padding (Remark 3.24, Prop. 3.25): u = (cos t, sin t)/√2 has ‖u‖² = 1/2 and is "
+        "padded by √(1 − ‖u‖²) = 1/√2, so x ∈ 𝒳 = {‖x‖ = 1, x₃ = 1/√2} and "
+        "⟨x, x′⟩ = uᵀu′ + 1/2 — the bias that makes every Maclaurin coefficient of "
+        "z ↦ k_∞ at z = uᵀu′ positive. Without it, k_∞(cos s) = cos(s)/4 + "
+        "cos(s)·arcsin(cos s)/(2π) has only the first and even harmonics: λ_k = 0 for odd "
+        "k ≥ 3, and no predictor can approach a target with such harmonics (cos 3t, the "
+        "triangle wave, the bump); |sin t| has only even harmonics and is fitted either way.",
+        "Printed (proof of Prop. 3.25): 'the kernel (x, x′) ↦ xᵀx′/π − xᵀx′ arccos(xᵀx′)/(2π) "
+        "is a universal approximator'; corrected: xᵀx′/2 − xᵀx′ arccos(xᵀx′)/(2π), which is "
+        "k_∞ = xᵀx′(π − arccos xᵀx′)/(2π) (the /π would not be k_∞).",
+        "The proof applies Steinwart–Christmann (Cor. 4.57) with ‖u‖² = 1/2 equal to the "
+        "radius of convergence of the Maclaurin series of f(z) = k_∞ (the arcsin "
+        "singularity at xᵀx′ = 1), a boundary case the corollary does not cover. On this "
+        "circle universality follows directly: every λ_k is positive (computed; plotted "
+        "as k²λ_k, which levels off — λ_k decays like 1/k²).",
+        f"sup |g − h| is the maximum over {grid_points} equally spaced angles (the first even "
+        f"multiple of n ≥ {GRID}: the centres are among them, h there is a circular "
+        f"convolution computed by FFT, and on an even grid the discrete Parseval argument "
+        f"behind the odd-harmonic floor is exact); λ_k by "
+        f"Gauss–Legendre quadrature ({nodes} nodes; the kernel is analytic on [0, π]).",
+    ]
 
 
 SCENE = Scene(

@@ -19,8 +19,7 @@ from approxlab.scenes.base import (
     width_param,
 )
 from approxlab.scenes.chapters import NEAR_INIT
-from approxlab.theory.near_init import circle
-from approxlab.theory.near_init import two_layer as ni
+from approxlab.theory.near_init import linearization as lin
 
 #: Angles on the plotted circle.
 CURVE_POINTS = 1441
@@ -31,7 +30,7 @@ GAP_BUDGET, CURVE_BUDGET = 1 << 20, 1 << 18
 CURVE_B, CURVE_M = 16, 16
 B_MIN, B_MAX = 0.01, 20.0
 
-X0 = np.array([1.0, 0.0])
+X0 = lin.X0
 
 
 class Params(SceneParams):
@@ -84,121 +83,73 @@ class Params(SceneParams):
 def compute(p: Params) -> SceneResult:
     m, B, act, beta, delta = p.m, p.B, p.activation, p.beta, p.delta
     relu = act == "relu"
-    worst = p.perturbation == "worst"
-    net = ni.initialization(m, 2, p.seed)
-    z0 = net.V0 @ X0
-    plan = ni.worst_case_plan(net, X0) if worst else None
-    G = None if worst else ni.random_direction(m, 2, p.seed)  # ‖G‖_F = 1
-    if worst:
-        dV, _ = ni.worst_case_perturbation(net, X0, B, plan)
-    else:
-        dV = B * G
-    V = net.V0 + dV
-    rows = plan.units[: plan.k(B)] if worst else np.arange(m)  # the moved units
-    if worst:  # the gap only involves moved units
-        gap_x0 = float(ni.taylor_gap(X0, V[rows], net.V0[rows], net.a[rows], act, beta)[0])
-    else:
-        gap_x0 = float(ni.taylor_gap(X0, V, net.V0, net.a, act, beta)[0])
-    flips = ni.flipped_units(V, net.V0, X0)
-    tau = float(ni.prop_3_7_tau(m, B))
-    s1 = ni.lemma_3_8_count(net.V0, X0, tau)
-    s1_bound = float(ni.lemma_3_8_bound(m, tau, delta))
-    s1_printed = float(ni.lemma_3_8_bound_printed(m, tau, delta))
-    flip_bound = float(ni.flip_bound(m, B, delta))
-
-    if relu:
-        bound = float(ni.prop_3_7_bound(m, B, delta))
-        sums = ni.relu_on_circle(V, net.V0, net.a, rows)
-        gap_circle = sums.gap
-        sup_gap, phi_sup = gap_circle.sup_abs()
-        phi = np.linspace(0.0, 2.0 * np.pi, CURVE_POINTS)
-        f_v0 = sums.f_v0(phi)
-        f0 = sums.f0(phi)
-        gap_curve = gap_circle(phi)
-        f_v = f0 + gap_curve
-        grid_note = "exact over the circle (piecewise sinusoids between switching angles)"
-    else:
-        bound = float(ni.prop_3_4_bound(beta, 1.0, B))
-        # the gap needs only the moved units; F itself needs all m
-        n_f = int(np.clip(CURVE_BUDGET // m, 16, CURVE_POINTS))
-        phi = np.linspace(0.0, 2.0 * np.pi, n_f)
-        f_v0, f0, f_v, gap_curve = ni.taylor_table(
-            circle.circle_points(phi), V, net.V0, net.a, act, beta
-        )
-        phi_gap = phi
-        n_gap = int(np.clip(GAP_BUDGET // max(rows.size, 1), 16, CURVE_POINTS))
-        if n_gap > n_f:  # a finer grid for the gap, which only involves the moved units
-            phi_gap = np.linspace(0.0, 2.0 * np.pi, n_gap)
-            gap_curve = ni.taylor_gap(
-                circle.circle_points(phi_gap), V[rows], net.V0[rows], net.a[rows], act, beta
-            )
-        i = int(np.argmax(np.abs(gap_curve)))  # φ = 0 (x₀) is on the grid
-        sup_gap, phi_sup = float(abs(gap_curve[i])), float(phi_gap[i])
-        grid_note = f"the maximum over {phi_gap.size} equally spaced angles (x₀ among them)"
-    deg = np.degrees(phi)
-    phi_gap = phi if relu else phi_gap
-
-    # gap and flips at x₀ against B (same draw, same kind of direction), from the
-    # perturbation's action at x₀: Δⱼ = (vⱼ − v₀,ⱼ)ᵀx₀
-    Bs = np.geomspace(B_MIN, B_MAX, CURVE_B)
-    if worst:
-        ks = plan.k(Bs)
-        deltas = [(plan.z[:k], plan.shifts(float(b), int(k))) for b, k in zip(Bs, ks, strict=True)]
-        gaps_B = [abs(np.sum(ni.remainders(z, dz, act, beta))) for z, dz in deltas]
-        if relu:  # the moved units are few: the exact sup over the circle is cheap
-            sups_B = [ni.worst_case_sup_gap(net, plan, X0, float(b)) for b in Bs]
-        flips_B = [int(np.count_nonzero((z + dz >= 0) != (z >= 0))) for z, dz in deltas]
-    else:
-        g = G @ X0
-        if relu:
-            gaps_B, flips_B = ni.relu_gap_sweep(z0, g, Bs, net.a)
-            gaps_B = np.abs(gaps_B)
-        else:
-            gaps_B = np.abs(ni.gap_sweep(z0, g, Bs, net.a, act, beta))
-            flips_B = np.count_nonzero(
-                (z0[None, :] + Bs[:, None] * g[None, :] >= 0) != (z0 >= 0)[None, :], axis=1
-            )
-    s1_B = np.count_nonzero(np.abs(z0)[None, :] <= ni.prop_3_7_tau(m, Bs)[:, None], axis=1)
-    bound_B = ni.prop_3_7_bound(m, Bs, delta) if relu else ni.prop_3_4_bound(beta, 1.0, Bs)
-
-    # gap at x₀ against m (the first m′ units of this draw, perturbation rebuilt at radius B)
+    pert = lin.perturbed(m, B, p.seed, p.perturbation)
+    gap_x0 = lin.gap_at_x0(pert, act, beta)
+    flips = lin.flipped_units(pert.V, pert.net.V0, X0)
+    tau = float(lin.prop_3_7_tau(m, B))
+    s1 = lin.lemma_3_8_count(pert.net.V0, X0, tau)
+    s1_bound = float(lin.lemma_3_8_bound(m, tau, delta))
+    flip_bound = float(lin.flip_bound(m, B, delta))
+    bound = float(lin.prop_3_7_bound(m, B, delta) if relu else lin.prop_3_4_bound(beta, 1.0, B))
+    view = lin.on_circle(pert, act, beta, CURVE_POINTS, GAP_BUDGET, CURVE_BUDGET)
+    by_B = lin.radius_sweep(pert, np.geomspace(B_MIN, B_MAX, CURVE_B), act, beta, delta)
     widths = np.unique(np.round(np.geomspace(1, m, CURVE_M)).astype(int))
-    gaps_m, sups_m = [], []
-    for w in widths:  # a handful of widths
-        if worst:
-            prefix = net.prefix(int(w))
-            sub = ni.worst_case_plan(prefix, X0)
-            k = sub.k(B)
-            gaps_m.append(abs(np.sum(ni.remainders(sub.z[:k], sub.shifts(B, k), act, beta))))
-            if relu:
-                sups_m.append(ni.worst_case_sup_gap(prefix, sub, X0, B))
-        else:
-            Gw = G[:w] / np.linalg.norm(G[:w])
-            r = ni.remainders(z0[:w], B * (Gw @ X0), act, beta)
-            gaps_m.append(abs(float(r @ net.a[:w])))
-    m_line = np.geomspace(1, max(m, 2), 100)
-    bound_m = ni.prop_3_7_bound(m_line, B, delta) if relu else np.full(m_line.size, bound)
+    by_m = lin.width_sweep(pert, widths, act, beta)
 
-    sup_value = float(gap_circle(np.array([phi_sup]))[0]) if relu else float(gap_curve[i])
-    deg_gap = np.degrees(phi_gap)
+    plots = _plots(p, view, gap_x0, bound, by_B, widths, by_m)
+    checks = _checks(p, gap_x0, flips, bound, view.sup, s1, s1_bound, flip_bound)
+    return SceneResult(
+        metrics={
+            "sup_gap": view.sup,
+            "bound": bound,
+            "flipped_units": flips,
+            "gap_at_x0": abs(gap_x0),
+            "moved_units": int(pert.rows.size),
+            "tau": tau,
+            "lemma_3_8_count": s1,
+            "lemma_3_8_bound": s1_bound,
+            "flip_bound": flip_bound,
+        },
+        checks=checks,
+        plots=plots,
+        notes=_notes(
+            p, view, pert.rows.size, s1_bound, float(lin.lemma_3_8_bound_printed(m, tau, delta))
+        ),
+    )
+
+
+def _bound_name(relu: bool) -> str:
+    return "m^{1/3}(4B^{4/3} + 2B ln(1/δ)^{1/4}) (Prop. 3.7)" if relu else "βB²/2 (Prop. 3.4)"
+
+
+def _plots(p, view, gap_x0, bound, by_B, widths, by_m) -> list[Plot]:
+    m, B, delta, act = p.m, p.B, p.delta, p.activation
+    relu = act == "relu"
+    worst = p.perturbation == "worst"
+    deg = np.degrees(view.phi)
+    deg_gap = np.degrees(view.phi_gap)
+    gaps_m, sups_m = by_m
+    m_line = np.geomspace(1, max(m, 2), 100)
+    bound_m = lin.prop_3_7_bound(m_line, B, delta) if relu else np.full(m_line.size, bound)
+    Bs = by_B.B
     sup_marker = Trace(
         "sup over the circle" if relu else "sup over the grid",
         "markers",
-        [np.degrees(phi_sup)],
-        [sup_value],
+        [np.degrees(view.phi_sup)],
+        [view.sup_value],
         style="reference",
     )
-    bound_name = "m^{1/3}(4B^{4/3} + 2B ln(1/δ)^{1/4}) (Prop. 3.7)" if relu else "βB²/2 (Prop. 3.4)"
-    plots = [
+    bound_name = _bound_name(relu)
+    return [
         Plot(
             "functions",
             f"F(x; V) and its Taylor expansion F₀(x; V) on the unit circle ({act}, unscaled)",
             Axis("angle of x (degrees)"),
             Axis("value"),
             [
-                Trace("F(x; V₀) (initialization)", "line", deg, f_v0, style="reference"),
-                Trace("F₀(x; V) (Definition 3.1)", "line", deg, f0, style="target"),
-                Trace("F(x; V)", "line", deg, f_v, style="construction"),
+                Trace("F(x; V₀) (initialization)", "line", deg, view.f_v0, style="reference"),
+                Trace("F₀(x; V) (Definition 3.1)", "line", deg, view.f0, style="target"),
+                Trace("F(x; V)", "line", deg, view.f_v, style="construction"),
             ],
         ),
         Plot(
@@ -207,7 +158,7 @@ def compute(p: Params) -> SceneResult:
             Axis("angle of x (degrees)"),
             Axis("F − F₀"),
             [
-                Trace("F − F₀", "line", deg_gap, gap_curve, style="error"),
+                Trace("F − F₀", "line", deg_gap, view.gap, style="error"),
                 Trace("at x₀ = e₁", "markers", [0.0], [gap_x0], style="highlight"),
                 sup_marker,
                 Trace(bound_name, "line", [0.0, 360.0], [bound, bound], style="bound"),
@@ -219,10 +170,14 @@ def compute(p: Params) -> SceneResult:
             Axis("B = ‖V − V₀‖_F", log=True),
             Axis("|F(x; V) − F₀(x; V)|", log=True),
             [
-                Trace(bound_name, "line", Bs, bound_B, style="bound"),
-                Trace("at x₀ (measured)", "markers", Bs, np.array(gaps_B), style="construction"),
+                Trace(bound_name, "line", Bs, by_B.bound, style="bound"),
+                Trace("at x₀ (measured)", "markers", Bs, by_B.gap_x0, style="construction"),
                 *(
-                    [Trace("sup over the circle (measured)", "markers", Bs, sups_B, style="error")]
+                    [
+                        Trace(
+                            "sup over the circle (measured)", "markers", Bs, by_B.sup, style="error"
+                        )
+                    ]
                     if relu and worst
                     else []
                 ),
@@ -236,9 +191,7 @@ def compute(p: Params) -> SceneResult:
             Axis("|F(x; V) − F₀(x; V)|", log=True),
             [
                 Trace(bound_name, "line", m_line, bound_m, style="bound"),
-                Trace(
-                    "at x₀ (measured)", "markers", widths, np.array(gaps_m), style="construction"
-                ),
+                Trace("at x₀ (measured)", "markers", widths, gaps_m, style="construction"),
                 *(
                     [
                         Trace(
@@ -264,21 +217,26 @@ def compute(p: Params) -> SceneResult:
                     "mτ + √((m/2) ln(1/δ)) + B²/τ² (eq. 3.9, τ = B^{2/3}/m^{1/3})",
                     "line",
                     Bs,
-                    ni.flip_bound(m, Bs, delta),
+                    lin.flip_bound(m, Bs, delta),
                     style="bound",
                 ),
                 Trace(
                     "mτ + √((m/2) ln(1/δ)) (Lemma 3.8, corrected)",
                     "line",
                     Bs,
-                    ni.lemma_3_8_bound(m, ni.prop_3_7_tau(m, Bs), delta),
+                    lin.lemma_3_8_bound(m, lin.prop_3_7_tau(m, Bs), delta),
                     style="reference",
                 ),
-                Trace("|S₁| = #{j : |v₀,ⱼᵀx₀| ≤ τ}", "markers", Bs, np.array(s1_B), style="error"),
-                Trace("flipped units", "markers", Bs, np.array(flips_B), style="construction"),
+                Trace("|S₁| = #{j : |v₀,ⱼᵀx₀| ≤ τ}", "markers", Bs, by_B.s1, style="error"),
+                Trace("flipped units", "markers", Bs, by_B.flips, style="construction"),
             ],
         ),
     ]
+
+
+def _checks(p, gap_x0, flips, bound, sup_gap, s1, s1_bound, flip_bound) -> list[Check]:
+    B, delta = p.B, p.delta
+    relu = p.activation == "relu"
     checks = []
     if relu:
         checks += [
@@ -322,9 +280,19 @@ def compute(p: Params) -> SceneResult:
             confidence=1.0 - delta,
         ),
     ]
+    return checks
 
+
+def _notes(p, view, moved: int, s1_bound: float, s1_printed: float) -> list[str]:
+    relu = p.activation == "relu"
+    beta = p.beta
+    grid_note = (
+        "exact over the circle (piecewise sinusoids between switching angles)"
+        if relu
+        else f"the maximum over {view.phi_gap.size} equally spaced angles (x₀ among them)"
+    )
     direction = (
-        f"V − V₀ moves the {rows.size} units (of the majority sign of a) whose "
+        f"V − V₀ moves the {moved} units (of the majority sign of a) whose "
         f"pre-activation at x₀ is nearest 0, each by B/√k along ∓x₀ — the proof's mechanism "
         f"run backwards, "
         f"with k maximizing √k·B − Σ|v₀,ⱼᵀx₀|; the gap then grows like B^{{4/3}}m^{{1/3}}, "
@@ -355,22 +323,7 @@ def compute(p: Params) -> SceneResult:
             f"softplus σ(z) = ln(1 + e^{{4βz}})/(4β): σ′ is the logistic function of 4βz and "
             f"sup|σ″| = 4β/4 = β = {beta:g}, so σ is β-smooth."
         )
-    return SceneResult(
-        metrics={
-            "sup_gap": sup_gap,
-            "bound": bound,
-            "flipped_units": flips,
-            "gap_at_x0": abs(gap_x0),
-            "moved_units": int(rows.size),
-            "tau": tau,
-            "lemma_3_8_count": s1,
-            "lemma_3_8_bound": s1_bound,
-            "flip_bound": flip_bound,
-        },
-        checks=checks,
-        plots=plots,
-        notes=notes,
-    )
+    return notes
 
 
 SCENE = Scene(

@@ -50,26 +50,36 @@ def compute(p: Params) -> SceneResult:
     xp = np.array([np.cos(th), np.sin(th)])
     k_m = kernels.ntk_gradient_form(x, xp, net.V0, net.a)  # ⟨∂F(x), ∂F(x′)⟩/m, literally
     k_inf = float(kernels.k_inf(x, xp)[0, 0])
-
     angles = kernels.ntk_angles(net.V0)
-    srt = np.sort(angles)
     grid = np.linspace(0.0, np.pi, CURVE_POINTS)
+    srt = np.sort(angles)
     km_curve = kernels.ntk_on_circle(srt, grid)
-    kinf_curve = kernels.k_inf_theta(grid)
     max_dev, where = kernels.ntk_max_deviation(srt)
-    dkw = float(kernels.dkw_bound(m, DKW_DELTA))
-
-    # Proposition 3.23 against the arc-cosine kernel of degree 0 (Cho & Saul):
-    # k_∞(x, x′) = ⟨x, x′⟩ k₀(x, x′)/2, on the same grid of pairs
-    pairs = np.stack([np.cos(grid), np.sin(grid)], axis=1)
-    reference = (pairs @ x) * kernels.arccos_kernel(0, x, pairs)[0] / 2.0
-    ref_dev = float(np.max(np.abs(kinf_curve - reference)))
-
+    # Proposition 3.23 against the arc-cosine kernel of degree 0 (Cho & Saul)
+    reference, ref_dev = kernels.cho_saul_reference(grid)
     widths = np.unique(np.round(np.geomspace(1, m, CURVE_WIDTHS)).astype(int))
     devs = kernels.ntk_max_deviation_prefixes(angles, widths)
+    dkw = float(kernels.dkw_bound(m, DKW_DELTA))
+    return SceneResult(
+        metrics={
+            "k_m": k_m,
+            "k_inf": k_inf,
+            "max_abs_dev": max_dev,
+            "dkw_bound": dkw,
+            "dev_at_theta": abs(k_m - k_inf),
+            "reference_max_diff": ref_dev,
+        },
+        checks=_checks(ref_dev, max_dev, dkw),
+        plots=_plots(p, grid, km_curve, reference, k_m, where, widths, devs),
+        notes=NOTES,
+    )
+
+
+def _plots(p, grid, km_curve, reference, k_m, where, widths, devs) -> list[Plot]:
+    m = p.m
+    kinf_curve = kernels.k_inf_theta(grid)
     m_line = np.geomspace(1, max(m, 2), 100)
     deg = np.degrees(grid)
-
     plots = [
         Plot(
             "kernel",
@@ -121,54 +131,49 @@ def compute(p: Params) -> SceneResult:
             ],
         ),
     ]
-    return SceneResult(
-        metrics={
-            "k_m": k_m,
-            "k_inf": k_inf,
-            "max_abs_dev": max_dev,
-            "dkw_bound": dkw,
-            "dev_at_theta": abs(k_m - k_inf),
-            "reference_max_diff": ref_dev,
-        },
-        checks=[
-            Check(
-                "k_∞ (Prop. 3.23) = ⟨x, x′⟩·k₀(x, x′)/2, the arc-cosine kernel of Cho & Saul, "
-                "on the θ grid",
-                ref_dev,
-                0.0,
-                "==",
-                rounding=rounding_allowance(0.5, ops=16),
-            ),
-            Check(
-                f"max_θ |k_m − k_∞| ≤ √(ln(2/δ)/(2m)) with δ = {DKW_DELTA} (DKW–Massart)",
-                max_dev,
-                dkw,
-                "<=",
-                confidence=1.0 - DKW_DELTA,
-            ),
-        ],
-        plots=plots,
-        notes=[
-            "Convention (Remark 3.2, §3.3): aⱼ ∈ {±1}, vⱼ ~ N(0, I_d), only V trained, temperature "
-            "ρ = 1, and the kernel carries the 1/√m scaling of §3.2: "
-            "k_m(x, x′) = ⟨(1/√m)∂F(x; w₀), (1/√m)∂F(x′; w₀)⟩ = (1/m)Σⱼ ⟨x, x′⟩ 1[vⱼᵀx ≥ 0] "
-            "1[vⱼᵀx′ ≥ 0] (aⱼ² = 1). The highlighted k_m is the inner product of the two gradient "
-            "matrices themselves; the curve counts the units active at both inputs (the same "
-            "number).",
-            "x = e₁ and x′ = (cos θ, sin θ) in d = 2 lose nothing: the kernel only sees the "
-            "projection of v onto span{x, x′}, which is N(0, I₂) — the rotation in the proof.",
-            f"max |k_m − k_∞| is taken at every jump of k_m (both one-sided limits) and on a grid "
-            f"of {kernels.DEVIATION_GRID} angles; between these points it can exceed them by at "
-            "most 4·10⁻⁷ (curvature bound).",
-            "The 1/√m line is a bound, not a fit: unit j is active at both inputs iff its angle "
-            "ψ′ⱼ = (π/2 − ψⱼ) mod 2π is ≤ π − θ, so k_m/cos θ is an empirical CDF and the "
-            "Dvoretzky–Kiefer–Wolfowitz inequality (Massart's constant) bounds the deviation "
-            "uniformly in θ. Theorem 3.19 itself only states the almost-sure limit.",
-            "Typos in the notes: before Theorem 3.19 the limit is written with "
-            "∂F(x; w₀)ᵀ∂F(x; w₀) (it is ∂F(x; w₀)ᵀ∂F(x′; w₀)); the proof of Prop. 3.23 "
-            "'replaces v by ‖v‖' (it is v/‖v‖).",
-        ],
-    )
+    return plots
+
+
+def _checks(ref_dev: float, max_dev: float, dkw: float) -> list[Check]:
+    return [
+        Check(
+            "k_∞ (Prop. 3.23) = ⟨x, x′⟩·k₀(x, x′)/2, the arc-cosine kernel of Cho & Saul, "
+            "on the θ grid",
+            ref_dev,
+            0.0,
+            "==",
+            rounding=rounding_allowance(0.5, ops=16),
+        ),
+        Check(
+            f"max_θ |k_m − k_∞| ≤ √(ln(2/δ)/(2m)) with δ = {DKW_DELTA} (DKW–Massart)",
+            max_dev,
+            dkw,
+            "<=",
+            confidence=1.0 - DKW_DELTA,
+        ),
+    ]
+
+
+NOTES = [
+    "Convention (Remark 3.2, §3.3): aⱼ ∈ {±1}, vⱼ ~ N(0, I_d), only V trained, temperature "
+    "ρ = 1, and the kernel carries the 1/√m scaling of §3.2: "
+    "k_m(x, x′) = ⟨(1/√m)∂F(x; w₀), (1/√m)∂F(x′; w₀)⟩ = (1/m)Σⱼ ⟨x, x′⟩ 1[vⱼᵀx ≥ 0] "
+    "1[vⱼᵀx′ ≥ 0] (aⱼ² = 1). The highlighted k_m is the inner product of the two gradient "
+    "matrices themselves; the curve counts the units active at both inputs (the same "
+    "number).",
+    "x = e₁ and x′ = (cos θ, sin θ) in d = 2 lose nothing: the kernel only sees the "
+    "projection of v onto span{x, x′}, which is N(0, I₂) — the rotation in the proof.",
+    f"max |k_m − k_∞| is taken at every jump of k_m (both one-sided limits) and on a grid "
+    f"of {kernels.DEVIATION_GRID} angles; between these points it can exceed them by at "
+    "most 4·10⁻⁷ (curvature bound).",
+    "The 1/√m line is a bound, not a fit: unit j is active at both inputs iff its angle "
+    "ψ′ⱼ = (π/2 − ψⱼ) mod 2π is ≤ π − θ, so k_m/cos θ is an empirical CDF and the "
+    "Dvoretzky–Kiefer–Wolfowitz inequality (Massart's constant) bounds the deviation "
+    "uniformly in θ. Theorem 3.19 itself only states the almost-sure limit.",
+    "Typos in the notes: before Theorem 3.19 the limit is written with "
+    "∂F(x; w₀)ᵀ∂F(x; w₀) (it is ∂F(x; w₀)ᵀ∂F(x′; w₀)); the proof of Prop. 3.23 "
+    "'replaces v by ‖v‖' (it is v/‖v‖).",
+]
 
 
 SCENE = Scene(

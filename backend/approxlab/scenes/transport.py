@@ -22,7 +22,7 @@ from approxlab.scenes.chapters import NEAR_INIT
 from approxlab.theory.core.errors import rounding_allowance
 from approxlab.theory.near_init import circle
 from approxlab.theory.near_init import transport as planting
-from approxlab.theory.near_init import two_layer as ni
+from approxlab.theory.near_init.init_scale import lemma_3_15_uniform_bound
 
 D = 2  # inputs on the unit circle: the theorem's width grows like 4^d/τ^{2d−2}
 CURVE_POINTS = 1441
@@ -59,95 +59,59 @@ class Params(SceneParams):
     seed: int = seed_param("Seed of the random draw.")
 
 
-def _error_sum(pat: circle.Pattern, sub: ni.TwoLayer, V: np.ndarray, ref, tau: float):
-    """``(τ/√m) F(x; V) − g(x)`` on the unit circle, exactly, for a planting ``V`` of ``sub``.
-
-    Planted units keep their direction, so F(x; V) = F₀(x; V) = Σⱼ aⱼ 1[v₀,ⱼᵀx ≥ 0] vⱼᵀx
-    (checked exactly in the scene): the sum switches with V₀ and ``pat`` — the events of
-    the rows [V₀; β] — serves every planting of the same units.
-    """
-    c = np.concatenate([tau * sub.a / np.sqrt(sub.m), -ref.alpha])
-    return circle.sum_over(pat, np.vstack([V, ref.beta]), c)
-
-
-def _curves(
-    net: ni.TwoLayer,
-    ref,
-    geo,
-    widths: np.ndarray,
-    tau: float,
-    tau_min: np.ndarray,
-    top: circle.Pattern,
-    top_error: float,
-):
-    """Rescaled sup error and ‖V − V₀‖_F of the planting on the first m′ units, at the
-    fixed τ and at the smallest admissible τ(m′) (NaN where that exceeds the separation);
-    ``top`` is the event pattern of the full width, ``top_error`` its error at τ."""
-    out = np.full((4, widths.size), np.nan)
-    for i, w in enumerate(widths):  # a handful of widths
-        sub, g = net.prefix(int(w)), geo.prefix(int(w))
-        pat = top if w == net.m else circle.pattern(np.vstack([sub.V0, ref.beta]))
-        for row, t in ((0, tau), (2, float(tau_min[i]))):
-            if not t < ref.separation() / 2.0:
-                continue
-            pl = planting.plant(sub, ref, t, g)
-            if w == net.m and row == 0:  # the scene's own planting
-                out[0, i], out[1, i] = top_error, np.linalg.norm(pl.V - sub.V0)
-                continue
-            if pl.u == 0:
-                continue
-            out[row, i] = _error_sum(pat, sub, pl.V, ref, t).sup_abs()[0]
-            out[row + 1, i] = np.linalg.norm(pl.V - sub.V0)
-    return out
-
-
 def compute(p: Params) -> SceneResult:
     m, tau, delta = p.m, p.tau, p.delta
     ref = planting.REFERENCE_NETWORKS[p.network]
-    k = ref.k
-    net = ni.initialization(m, D, p.seed)
-    geo = planting.geometry(net, ref)
-    pl = planting.plant(net, ref, tau, geo)
-    dV = pl.V - net.V0
-    frob = float(np.linalg.norm(dV))
-    row = float(np.max(np.linalg.norm(dV, axis=1)))
-    rho = tau  # the temperature that makes (ρ/√m)F ≈ g (corrected; printed τ^{d−1}/2^{d+1})
-    scale = rho / np.sqrt(m)
-
-    top = circle.pattern(np.vstack([net.V0, ref.beta]))
-    err_sum = _error_sum(top, net, pl.V, ref, tau)
-    sup_error, phi_err = err_sum.sup_abs()
-    planted = np.concatenate(pl.U) if pl.U else np.zeros(0, dtype=int)
-    gap_sum = ni.relu_gap_on_circle(pl.V, net.V0, net.a)  # only planted units contribute
-    lin_gap = gap_sum.sup_abs()[0]
-    lin_scale = float(np.sum(np.linalg.norm(pl.V[planted], axis=1)))
-    # the signal the planted units add: (ρ/√m) Σ_{j planted} aⱼ (vⱼ − v₀,ⱼ)... as ReLU ridges
-    dVp = pl.V[planted] - net.V0[planted]
-    signal_sum = circle.relu_sum(dVp, dVp, scale * net.a[planted])
-
-    tau_d = planting.tau_d(tau, D)
-    row_bound = planting.row_bound(ref, tau, D, m)
-    frob_bound = planting.frobenius_bound(ref, tau, D)
-    error_bound = scale * planting.error_bound(ref, tau, D, m, delta)
-    need = planting.min_width(tau, D, delta, k)
-    need_printed = planting.min_width_printed(tau, D, delta)
-    separated = tau < ref.separation() / 2.0
-    hypothesis = bool(m >= need and separated)
-
+    meas = planting.measure(m, tau, ref, p.seed)
+    pl = meas.planting
+    need = planting.min_width(tau, D, delta, ref.k)
+    hypothesis = bool(m >= need and tau < ref.separation() / 2.0)
+    bounds = {
+        "row": planting.row_bound(ref, tau, D, m),
+        "frobenius": planting.frobenius_bound(ref, tau, D),
+        "error": tau / np.sqrt(m) * planting.error_bound(ref, tau, D, m, delta),
+    }
     phi = np.linspace(0.0, 2.0 * np.pi, CURVE_POINTS)
-    X = circle.circle_points(phi)
-    g = ref(X)
-    approx = g + err_sum(phi)
-    noise = approx - signal_sum(phi)  # (ρ/√m) F(x; V₀)
-    noise_max = float(np.max(np.abs(noise)))
-    deg = np.degrees(phi)
-
+    g = ref(circle.circle_points(phi))
+    approx = g + meas.error(phi)
+    noise = approx - meas.signal(phi)  # (ρ/√m) F(x; V₀)
     widths = np.unique(np.round(np.geomspace(min(64, m), m, CURVE_M)).astype(int))
-    tau_min = 16.0 * np.sqrt(np.log(k / delta) / (2.0 * widths))  # m′ = min_width(τ), d = 2
-    curves = _curves(net, ref, geo, widths, tau, tau_min, top, sup_error)
+    tau_min = 16.0 * np.sqrt(np.log(ref.k / delta) / (2.0 * widths))  # m′ = min_width(τ), d = 2
+    curves = planting.width_curves(meas, ref, widths, tau, tau_min)
+
+    plots = _plots(p, ref, meas, phi, g, approx, noise, widths, curves)
+    return SceneResult(
+        metrics={
+            "frobenius_distance": meas.frobenius,
+            "max_row_distance": meas.row,
+            "sup_error": meas.sup_error,
+            "frobenius_bound": bounds["frobenius"],
+            "row_bound": bounds["row"],
+            "error_bound": bounds["error"],
+            "rho": tau,
+            "planted_per_unit": pl.u,
+            "needed_per_unit": pl.u_target,
+            "min_S": int(pl.S_sizes.min()),
+            "min_width": need,
+            "min_width_printed": planting.min_width_printed(tau, D, delta),
+            "hypothesis_met": int(hypothesis),
+            "noise_max": float(np.max(np.abs(noise))),
+            "linearization_gap": meas.linearization_gap,
+        },
+        checks=_checks(p, meas, bounds, hypothesis),
+        plots=plots,
+        notes=_notes(p, ref, meas, need, hypothesis),
+    )
+
+
+def _plots(p, ref, meas, phi, g, approx, noise, widths, curves) -> list[Plot]:
+    m, tau, delta = p.m, p.tau, p.delta
+    k, pl, err_sum, phi_err = ref.k, meas.planting, meas.error, meas.phi_error
+    tau_d = planting.tau_d(tau, D)
+    frob_bound = planting.frobenius_bound(ref, tau, D)
+    deg = np.degrees(phi)
     fixed, small = np.isfinite(curves[0]), np.isfinite(curves[2])  # plot defined points only
     m_line = np.geomspace(widths[0], max(m, widths[0] + 1), 100)
-
     beta_deg = np.degrees(np.arctan2(ref.beta[:, 1], ref.beta[:, 0]))
     plots = [
         Plot(
@@ -225,7 +189,7 @@ def compute(p: Params) -> SceneResult:
                     m_line,
                     tau
                     * (
-                        ni.lemma_3_15_uniform_bound(m_line, D, delta) / np.sqrt(m_line)
+                        lemma_3_15_uniform_bound(m_line, D, delta) / np.sqrt(m_line)
                         + np.sum(np.abs(ref.alpha))
                     ),
                     style="bound",
@@ -277,13 +241,18 @@ def compute(p: Params) -> SceneResult:
         ),
     ]
 
+    return plots
+
+
+def _checks(p, meas, bounds, hypothesis) -> list[Check]:
+    delta, pl = p.delta, meas.planting
     checks = [
         Check(
             "F(x; V) = F₀(x; V) for every ‖x‖ ≤ 1 (planted units keep their direction)",
-            lin_gap,
+            meas.linearization_gap,
             0.0,
             "==",
-            rounding=rounding_allowance(lin_scale, ops=8),
+            rounding=rounding_allowance(meas.gap_scale, ops=8),
         )
     ]
     if hypothesis:
@@ -298,29 +267,37 @@ def compute(p: Params) -> SceneResult:
             # both are attained with equality when mτ_d is an integer (u = mτ_d)
             Check(
                 "maxⱼ ‖vⱼ − v₀,ⱼ‖ ≤ ‖α‖∞/(τ τ_d √m) (corrected)",
-                row,
-                row_bound,
+                meas.row,
+                bounds["row"],
                 "<=",
-                rounding=rounding_allowance(row_bound),
+                rounding=rounding_allowance(bounds["row"]),
                 confidence=1.0 - delta,
             ),
             Check(
                 "‖V − V₀‖_F ≤ ‖α‖₂/(τ √τ_d) (corrected)",
-                frob,
-                frob_bound,
+                meas.frobenius,
+                bounds["frobenius"],
                 "<=",
-                rounding=rounding_allowance(frob_bound, ops=2 * int(planted.size) + 8),
+                rounding=rounding_allowance(
+                    bounds["frobenius"], ops=2 * int(meas.planted.size) + 8
+                ),
                 confidence=1.0 - delta,
             ),
             Check(
                 "sup_{‖x‖≤1} |(τ/√m)F(x; V) − g(x)| ≤ τ(16d ln(m/δ) + ‖α‖₁) (corrected)",
-                sup_error,
-                error_bound,
+                meas.sup_error,
+                bounds["error"],
                 "<=",
                 confidence=1.0 - 3.0 * delta,
             ),
         ]
 
+    return checks
+
+
+def _notes(p, ref, meas, need, hypothesis) -> list[str]:
+    m, tau, delta, pl, row, frob = p.m, p.tau, p.delta, meas.planting, meas.row, meas.frobenius
+    need_printed = planting.min_width_printed(tau, D, delta)
     printed_row = 2.0 ** (D + 1) * float(np.max(np.abs(ref.alpha))) / (tau ** (D - 1) * np.sqrt(m))
     printed_frob = 2.0 ** (D + 1) * float(np.linalg.norm(ref.alpha)) / tau ** (D - 1)
     hyp_note = (
@@ -332,61 +309,40 @@ def compute(p: Params) -> SceneResult:
         f"only the deterministic check is shown; the construction plants the u = {pl.u} "
         f"units per βᵢ that are available (⌈mτ_d⌉ = {pl.u_target})."
     )
-    return SceneResult(
-        metrics={
-            "frobenius_distance": frob,
-            "max_row_distance": row,
-            "sup_error": sup_error,
-            "frobenius_bound": frob_bound,
-            "row_bound": row_bound,
-            "error_bound": error_bound,
-            "rho": rho,
-            "planted_per_unit": pl.u,
-            "needed_per_unit": pl.u_target,
-            "min_S": int(pl.S_sizes.min()),
-            "min_width": need,
-            "min_width_printed": need_printed,
-            "hypothesis_met": int(hypothesis),
-            "noise_max": noise_max,
-            "linearization_gap": lin_gap,
-        },
-        checks=checks,
-        plots=plots,
-        notes=[
-            "Convention (Remark 3.2): F(x; V) = Σⱼ aⱼ σ(vⱼᵀx), aⱼ ∈ {±1}, v₀,ⱼ ~ N(0, I₂); "
-            "plots and errors use the §3.2 scaling (ρ/√m)·F with ρ = τ. Inputs are the unit "
-            "circle (d = 2); every function here is positively homogeneous, so sups over the "
-            "ball ‖x‖ ≤ 1 are sups over the circle, computed exactly (piecewise sinusoids; "
-            "F(x; V) is summed in its F₀ form, which switches with V₀ — the identity is the "
-            "first check).",
-            "The construction of the proof: Sᵢ = {j : ‖βᵢ − v₀,ⱼ/‖v₀,ⱼ‖‖ ≤ τ, sgn aⱼ = sgn αᵢ}; "
-            "the first u = ⌈mτ_d⌉ of them (τ_d = τ^{d−1}/2^{d+2}; the notes' 'first mτ_d' "
-            "rounded up) are lengthened by c|αᵢ| along their own direction, c = √m/(τu). "
-            "Directions are unchanged, so F(x; V) = F₀(x; V) exactly (printed at the end of the "
-            "proof as 'F(x; V) = F₀(x; V₀)').",
-            "Printed statement: maxⱼ‖vⱼ − v₀,ⱼ‖ ≤ 2^{d+1}‖α‖∞/(τ^{d−1}√m), ‖V − V₀‖ ≤ "
-            "2^{d+1}‖α‖₂/τ^{d−1}, |F − 2^{d+1}√m g/τ^{d−1}| ≤ √m(16d ln(m/δ) + ‖α‖₁) with "
-            "probability ≥ 1 − δ. Corrected (what the proof's construction gives): scale "
-            "c·u = √m/τ, rows ≤ ‖α‖∞/(ττ_d√m), Frobenius ≤ ‖α‖₂/(τ√τ_d), same error bound, "
-            "probability ≥ 1 − 3δ (Lemma 3.15 (2) fails with probability 2δ, the Hoeffding "
-            "bound on the |Sᵢ| with δ). Hence ρ = τ, not the printed τ^{d−1}/2^{d+1}. Here the "
-            f"printed row bound is {printed_row:.3g} vs measured {row:.3g}, the printed "
-            f"Frobenius bound {printed_frob:.3g} vs measured {frob:.3g}: the printed constants "
-            "need all m units near every βᵢ and cannot hold.",
-            "Width: Hoeffding with a union bound over the k units needs "
-            "2mτ_d − √((m/2) ln(k/δ)) ≥ mτ_d, i.e. m ≥ ln(k/δ)/(2τ_d²); the printed "
-            "m ≥ 4^{d+2} ln(1/δ)/τ^{2d−2} = ln(1/δ)/τ_d² implies it only when δ ≤ 1/k. The "
-            "noise term uses Lemma 3.15 (2) in its 16d form (see init-scale).",
-            hyp_note,
-            "The planted signal alone is g averaged over caps of radius τ around the βᵢ (error "
-            "≤ τ‖α‖₁); the rest of the error is the initialization's noise, the 16d ln(m/δ) term. "
-            "At fixed τ the rescaled error stays of order τ as m grows — the noise "
-            "(τ/√m)F(x; V₀) has size ≈ τ/√2 at every x — while ‖V − V₀‖_F stays below a bound "
-            "independent of m. g is approached by letting τ → 0 as m grows, which the "
-            "hypothesis allows at τ ≍ m^{−1/2} (second series): the error falls, the Frobenius "
-            "distance grows like τ^{−3/2}.",
-        ],
-    )
+    return [
+        "Convention (Remark 3.2): F(x; V) = Σⱼ aⱼ σ(vⱼᵀx), aⱼ ∈ {±1}, v₀,ⱼ ~ N(0, I₂); "
+        "plots and errors use the §3.2 scaling (ρ/√m)·F with ρ = τ. Inputs are the unit "
+        "circle (d = 2); every function here is positively homogeneous, so sups over the "
+        "ball ‖x‖ ≤ 1 are sups over the circle, computed exactly (piecewise sinusoids; "
+        "F(x; V) is summed in its F₀ form, which switches with V₀ — the identity is the "
+        "first check).",
+        "The construction of the proof: Sᵢ = {j : ‖βᵢ − v₀,ⱼ/‖v₀,ⱼ‖‖ ≤ τ, sgn aⱼ = sgn αᵢ}; "
+        "the first u = ⌈mτ_d⌉ of them (τ_d = τ^{d−1}/2^{d+2}; the notes' 'first mτ_d' "
+        "rounded up) are lengthened by c|αᵢ| along their own direction, c = √m/(τu). "
+        "Directions are unchanged, so F(x; V) = F₀(x; V) exactly (printed at the end of the "
+        "proof as 'F(x; V) = F₀(x; V₀)').",
+        "Printed statement: maxⱼ‖vⱼ − v₀,ⱼ‖ ≤ 2^{d+1}‖α‖∞/(τ^{d−1}√m), ‖V − V₀‖ ≤ "
+        "2^{d+1}‖α‖₂/τ^{d−1}, |F − 2^{d+1}√m g/τ^{d−1}| ≤ √m(16d ln(m/δ) + ‖α‖₁) with "
+        "probability ≥ 1 − δ. Corrected (what the proof's construction gives): scale "
+        "c·u = √m/τ, rows ≤ ‖α‖∞/(ττ_d√m), Frobenius ≤ ‖α‖₂/(τ√τ_d), same error bound, "
+        "probability ≥ 1 − 3δ (Lemma 3.15 (2) fails with probability 2δ, the Hoeffding "
+        "bound on the |Sᵢ| with δ). Hence ρ = τ, not the printed τ^{d−1}/2^{d+1}. Here the "
+        f"printed row bound is {printed_row:.3g} vs measured {row:.3g}, the printed "
+        f"Frobenius bound {printed_frob:.3g} vs measured {frob:.3g}: the printed constants "
+        "need all m units near every βᵢ and cannot hold.",
+        "Width: Hoeffding with a union bound over the k units needs "
+        "2mτ_d − √((m/2) ln(k/δ)) ≥ mτ_d, i.e. m ≥ ln(k/δ)/(2τ_d²); the printed "
+        "m ≥ 4^{d+2} ln(1/δ)/τ^{2d−2} = ln(1/δ)/τ_d² implies it only when δ ≤ 1/k. The "
+        "noise term uses Lemma 3.15 (2) in its 16d form (see init-scale).",
+        hyp_note,
+        "The planted signal alone is g averaged over caps of radius τ around the βᵢ (error "
+        "≤ τ‖α‖₁); the rest of the error is the initialization's noise, the 16d ln(m/δ) term. "
+        "At fixed τ the rescaled error stays of order τ as m grows — the noise "
+        "(τ/√m)F(x; V₀) has size ≈ τ/√2 at every x — while ‖V − V₀‖_F stays below a bound "
+        "independent of m. g is approached by letting τ → 0 as m grows, which the "
+        "hypothesis allows at τ ≍ m^{−1/2} (second series): the error falls, the Frobenius "
+        "distance grows like τ^{−3/2}.",
+    ]
 
 
 SCENE = Scene(

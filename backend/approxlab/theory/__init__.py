@@ -21,10 +21,11 @@ Packages, one per chapter, and one module per topic (named after the scene it se
   ``barron`` (Theorem 2.12) with ``halfplanes`` (bivariate threshold networks),
   ``barron_norm`` (Barron norms of Gaussians in dimension d).
 - :mod:`~approxlab.theory.near_init` — chapter 3, near initialization: ``two_layer`` (the
-  two-layer model of Remark 3.2, Taylor expansion, gaps, flips, Lemmas 3.8 and 3.15),
-  ``circle`` (exact sums of ReLU ridges on the circle), ``transport`` (Theorem 3.10's
-  planting), ``ntk`` (Theorem 3.19, Proposition 3.23), ``kernel_fit`` (eq. 3.20,
-  Proposition 3.25).
+  two-layer model of Remark 3.2: activations, initialization, prediction, gradient, Taylor
+  expansion), ``linearization`` (gaps, flips, the worst case, Lemma 3.8, Propositions 3.4
+  and 3.7), ``init_scale`` (Lemma 3.15, sups over the circle and sphere), ``circle`` (exact
+  sums of ReLU ridges on the circle), ``transport`` (Theorem 3.10's planting), ``ntk``
+  (Theorem 3.19, Proposition 3.23), ``kernel_fit`` (eq. 3.20, Proposition 3.25).
 - :mod:`~approxlab.theory.depth` — chapter 4, depth: ``sawtooth`` (Δ, Proposition 4.1),
   ``fractal`` (its consequences), ``squaring`` (Theorem 4.2, Corollary 4.3, Lemma 5.3),
   ``parity``, ``separation`` (Theorems 4.4 and 4.6), ``pieces`` (Lemma 4.9, exact counts),

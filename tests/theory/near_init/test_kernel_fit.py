@@ -116,3 +116,12 @@ def test_unpadded_kernel_misses_odd_harmonics(name):
         assert floor > 0.03
     else:  # |sin t| has only even harmonics
         assert floor < 1e-12
+
+
+def test_sup_error_sweep_is_the_fit_at_every_n():
+    g = kf.TARGETS["triangle"].f
+    ns = np.array([1, 5, 32])
+    sweep = kf.sup_error_sweep(g, ns, "padded", 2048)
+    for n, e in zip(ns, sweep, strict=True):
+        t = np.linspace(0, 2 * np.pi, kf.grid_size(int(n), 2048), endpoint=False)
+        assert e == pytest.approx(np.max(np.abs(kf.fit(g, int(n), "padded")(t) - g(t))), abs=1e-12)

@@ -119,3 +119,9 @@ def test_max_deviation_shrinks_like_one_over_root_m():
     assert -0.6 < slope < -0.4
     scaled = np.array(means) * np.sqrt(widths)
     assert scaled.max() / scaled.min() < 1.3
+
+
+def test_cho_saul_reference_is_the_degree_0_arc_cosine_kernel():
+    ref, dev = ntk.cho_saul_reference(THETA)
+    np.testing.assert_allclose(ref, np.cos(THETA) * (1 - THETA / np.pi) / 2, atol=1e-15)
+    assert dev == np.max(np.abs(ntk.k_inf_theta(THETA) - ref)) and dev < 1e-15

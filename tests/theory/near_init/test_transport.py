@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from approxlab.theory.near_init import circle, transport
+from approxlab.theory.near_init import linearization as lin
 from approxlab.theory.near_init import two_layer as ni
 
 D = 2
@@ -59,7 +60,7 @@ def test_the_construction(name, tau):
         assert np.all(np.sign(net.a[idx]) == np.sign(ref.alpha[i]))
     assert abs(pl.scale - math.sqrt(m) / tau) < 1e-9 * pl.scale
     # F(x; V) = F₀(x; V): the exact gap over the circle vanishes to rounding
-    assert ni.relu_gap_on_circle(pl.V, net.V0, net.a).sup_abs()[0] < 1e-10
+    assert lin.relu_gap_on_circle(pl.V, net.V0, net.a).sup_abs()[0] < 1e-10
     # the deterministic part of the error bound: planted signal vs c·u·g, mismatch ≤ c·u·τ‖α‖₁
     P = np.vstack([pl.V, net.V0, ref.beta])
     c = np.concatenate([net.a, -net.a, -pl.scale * ref.alpha])
@@ -116,3 +117,43 @@ def test_theorem_3_10_statistically(name):
         fails_err += err > tau / math.sqrt(m) * transport.error_bound(ref, tau, D, m, delta)
     assert fails_S <= allowed_failures(trials, delta)
     assert fails_err <= allowed_failures(trials, 3 * delta)
+
+
+@pytest.mark.parametrize("name", list(transport.REFERENCE_NETWORKS))
+def test_measure_is_the_planting_measured_exactly(name):
+    ref = transport.REFERENCE_NETWORKS[name]
+    m, tau, seed = 8_000, 0.4, 2
+    meas = transport.measure(m, tau, ref, seed)
+    net = ni.initialization(m, D, seed)
+    pl = transport.plant(net, ref, tau)
+    np.testing.assert_array_equal(meas.planting.V, pl.V)
+    dV = pl.V - net.V0
+    assert meas.frobenius == pytest.approx(np.linalg.norm(dV))
+    assert meas.row == pytest.approx(np.max(np.linalg.norm(dV, axis=1)))
+    phi = np.linspace(0, 2 * np.pi, 20_001)
+    X = circle.circle_points(phi)
+    err = tau / math.sqrt(m) * ni.prediction(X, pl.V, net.a) - ref(X)
+    np.testing.assert_allclose(meas.error(phi), err, atol=1e-9)
+    assert meas.sup_error >= np.max(np.abs(err)) - 1e-12
+    signal = tau / math.sqrt(m) * (ni.prediction(X, pl.V, net.a) - ni.prediction(X, net.V0, net.a))
+    np.testing.assert_allclose(meas.signal(phi), signal, atol=1e-9)
+
+
+def test_width_curves_are_the_planting_of_each_prefix():
+    ref = transport.REFERENCE_NETWORKS["three"]
+    m, tau, seed, delta = 6_000, 0.4, 1, 0.05
+    meas = transport.measure(m, tau, ref, seed)
+    widths = np.array([64, 900, 6_000])
+    tau_min = 16.0 * np.sqrt(np.log(ref.k / delta) / (2.0 * widths))
+    curves = transport.width_curves(meas, ref, widths, tau, tau_min)
+    for i, w in enumerate(widths):
+        for row, t in ((0, tau), (2, tau_min[i])):
+            if not t < ref.separation() / 2:
+                assert np.isnan(curves[row, i])
+                continue
+            sub = transport.measure(int(w), float(t), ref, seed)
+            if sub.planting.u == 0:
+                assert np.isnan(curves[row, i])
+                continue
+            assert curves[row, i] == pytest.approx(sub.sup_error, rel=1e-9)
+            assert curves[row + 1, i] == pytest.approx(sub.frobenius, rel=1e-12)

@@ -184,3 +184,17 @@ def odd_harmonic_rms(samples: np.ndarray) -> float:
     odd = (k % 2 == 1) & (k >= 3)
     weight = np.where(k == G // 2, 1.0, 2.0)  # rfft folds ±k together except at Nyquist
     return float(np.sqrt(np.sum(weight[odd] * np.abs(c[odd]) ** 2)))
+
+
+def sup_error(g: Callable[[np.ndarray], np.ndarray], n: int, kind: Inputs, grid: int) -> float:
+    """``max |h − g|`` of the n-centre fit over :func:`grid_size` ``(n, grid)`` equally
+    spaced angles (the centres among them)."""
+    tn, hn = fit(g, n, kind).on_grid(grid_size(n, grid))
+    return float(np.max(np.abs(hn - g(tn))))
+
+
+def sup_error_sweep(
+    g: Callable[[np.ndarray], np.ndarray], ns: np.ndarray, kind: Inputs, grid: int
+) -> np.ndarray:
+    """:func:`sup_error` for every centre count in ``ns``."""
+    return np.array([sup_error(g, int(n), kind, grid) for n in ns])

@@ -139,3 +139,12 @@ def ntk_max_deviation_prefixes(angles: np.ndarray, widths: np.ndarray) -> np.nda
 def dkw_bound(m, delta: float):
     """DKW–Massart: ``sup |Ĥ − H| ≤ √(ln(2/δ)/(2m))`` with probability ≥ 1 − δ."""
     return np.sqrt(np.log(2.0 / delta) / (2.0 * np.asarray(m, dtype=float)))
+
+
+def cho_saul_reference(theta: np.ndarray) -> tuple[np.ndarray, float]:
+    """Proposition 3.23 against Cho & Saul: ``⟨x, x′⟩ k₀(x, x′)/2`` for ``x = e₁`` and
+    ``x′ = (cos θ, sin θ)``, and its largest distance from :func:`k_inf_theta` there."""
+    x = np.array([1.0, 0.0])
+    pairs = np.stack([np.cos(theta), np.sin(theta)], axis=1)
+    reference = (pairs @ x) * arccos_kernel(0, x, pairs)[0] / 2.0
+    return reference, float(np.max(np.abs(k_inf_theta(theta) - reference)))

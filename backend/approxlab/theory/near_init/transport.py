@@ -23,7 +23,7 @@ with probability ≥ 1 − 3δ (Lemma 3.15 (2) costs 2δ, the Hoeffding bound on
 when ``m ≥ ln(k/δ)/(2τ_d²)``.  So the temperature that makes ``(ρ/√m)F ≈ g`` is ``ρ = τ``.
 The printed statement differs (scale ``2^{d+1}√m/τ^{d−1}``, row bound
 ``2^{d+1}‖α‖∞/(τ^{d−1}√m)``, Frobenius bound ``2^{d+1}‖α‖₂/τ^{d−1}``, probability 1 − δ,
-``m ≥ 4^{d+2} ln(1/δ)/τ^{2d−2}``): see :data:`PRINTED`.
+``m ≥ 4^{d+2} ln(1/δ)/τ^{2d−2}``).
 """
 
 from __future__ import annotations
@@ -32,17 +32,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from approxlab.theory.near_init.two_layer import TwoLayer, lemma_3_15_uniform_bound
-
-#: The printed statement of Theorem 3.10, for the notes shown next to the corrected one.
-PRINTED = {
-    "scale": "2^{d+1}√m/τ^{d−1}",
-    "row": "2^{d+1}‖α‖∞/(τ^{d−1}√m)",
-    "frobenius": "2^{d+1}‖α‖₂/τ^{d−1}",
-    "width": "m ≥ 4^{d+2} ln(1/δ)/τ^{2d−2}",
-    "probability": "1 − δ",
-    "noise": "16d√m ln(m/δ)",
-}
+from approxlab.theory.near_init import circle
+from approxlab.theory.near_init.init_scale import lemma_3_15_uniform_bound
+from approxlab.theory.near_init.linearization import relu_gap_on_circle
+from approxlab.theory.near_init.two_layer import TwoLayer, initialization
 
 
 @dataclass(frozen=True)
@@ -185,3 +178,100 @@ def frobenius_bound(ref: ReferenceNetwork, tau: float, d: int) -> float:
 def error_bound(ref: ReferenceNetwork, tau: float, d: int, m: int, delta: float) -> float:
     """``√m (16 d ln(m/δ) + ‖α‖₁)`` on ``sup_{‖x‖≤1} |F(x; V) − (√m/τ) g(x)|``."""
     return float(lemma_3_15_uniform_bound(m, d, delta) + np.sqrt(m) * np.sum(np.abs(ref.alpha)))
+
+
+# --- the scene's measurements --------------------------------------------------------------
+
+
+def error_sum(
+    pat: circle.Pattern, sub: TwoLayer, V: np.ndarray, ref: ReferenceNetwork, tau: float
+) -> circle.CircleSum:
+    """``(τ/√m) F(x; V) − g(x)`` on the unit circle, exactly, for a planting ``V`` of ``sub``.
+
+    Planted units keep their direction, so F(x; V) = F₀(x; V) = Σⱼ aⱼ 1[v₀,ⱼᵀx ≥ 0] vⱼᵀx
+    (checked exactly in the scene): the sum switches with V₀ and ``pat`` — the events of
+    the rows [V₀; β] — serves every planting of the same units.
+    """
+    c = np.concatenate([tau * sub.a / np.sqrt(sub.m), -ref.alpha])
+    return circle.sum_over(pat, np.vstack([V, ref.beta]), c)
+
+
+@dataclass(frozen=True)
+class Measured:
+    """The planting of one draw (d = 2) and what the scene measures on it, exactly on the
+    unit circle: the rescaled error ``(τ/√m)F(x; V) − g``, the gap ``F − F₀`` and the
+    planted signal ``(τ/√m)(F(x; V) − F(x; V₀))``."""
+
+    net: TwoLayer
+    geo: Geometry
+    planting: Planting
+    planted: np.ndarray  # indices of the planted units
+    frobenius: float  # ‖V − V₀‖_F
+    row: float  # maxⱼ ‖vⱼ − v₀,ⱼ‖
+    pattern: circle.Pattern  # events of [V₀; β]
+    error: circle.CircleSum
+    sup_error: float
+    phi_error: float
+    linearization_gap: float  # sup |F(x; V) − F₀(x; V)|
+    gap_scale: float  # Σ over planted units of ‖vⱼ‖ (the gap's rounding scale)
+    signal: circle.CircleSum
+
+
+def measure(m: int, tau: float, ref: ReferenceNetwork, seed: int) -> Measured:
+    """Plant ``ref`` into the width-``m`` draw of ``seed`` at signal-to-noise ``τ``."""
+    net = initialization(m, 2, seed)
+    geo = geometry(net, ref)
+    pl = plant(net, ref, tau, geo)
+    dV = pl.V - net.V0
+    frob = float(np.linalg.norm(dV))
+    row = float(np.max(np.linalg.norm(dV, axis=1)))
+    scale = tau / np.sqrt(m)  # ρ = τ
+    top = circle.pattern(np.vstack([net.V0, ref.beta]))
+    err = error_sum(top, net, pl.V, ref, tau)
+    sup_error, phi_err = err.sup_abs()
+    planted = np.concatenate(pl.U) if pl.U else np.zeros(0, dtype=int)
+    lin_gap = relu_gap_on_circle(pl.V, net.V0, net.a).sup_abs()[0]  # planted units only
+    lin_scale = float(np.sum(np.linalg.norm(pl.V[planted], axis=1)))
+    # the signal the planted units add: (ρ/√m) Σ_{j planted} aⱼ σ((vⱼ − v₀,ⱼ)ᵀx)
+    dVp = pl.V[planted] - net.V0[planted]
+    signal = circle.relu_sum(dVp, dVp, scale * net.a[planted])
+    return Measured(
+        net,
+        geo,
+        pl,
+        planted,
+        frob,
+        row,
+        top,
+        err,
+        sup_error,
+        phi_err,
+        lin_gap,
+        lin_scale,
+        signal,
+    )
+
+
+def width_curves(
+    meas: Measured, ref: ReferenceNetwork, widths: np.ndarray, tau: float, tau_min: np.ndarray
+) -> np.ndarray:
+    """Rescaled sup error and ‖V − V₀‖_F of the planting on the first m′ units, at the
+    fixed τ (rows 0, 1) and at the smallest admissible τ(m′) (rows 2, 3; NaN where that
+    exceeds the separation or nothing can be planted)."""
+    net, geo, top = meas.net, meas.geo, meas.pattern
+    out = np.full((4, widths.size), np.nan)
+    for i, w in enumerate(widths):  # a handful of widths
+        sub, g = net.prefix(int(w)), geo.prefix(int(w))
+        pat = top if w == net.m else circle.pattern(np.vstack([sub.V0, ref.beta]))
+        for row, t in ((0, tau), (2, float(tau_min[i]))):
+            if not t < ref.separation() / 2.0:
+                continue
+            pl = plant(sub, ref, t, g)
+            if w == net.m and row == 0:  # the scene's own planting
+                out[0, i], out[1, i] = meas.sup_error, np.linalg.norm(pl.V - sub.V0)
+                continue
+            if pl.u == 0:
+                continue
+            out[row, i] = error_sum(pat, sub, pl.V, ref, t).sup_abs()[0]
+            out[row + 1, i] = np.linalg.norm(pl.V - sub.V0)
+    return out
