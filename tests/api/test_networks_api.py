@@ -37,7 +37,7 @@ def test_networks_are_in_the_pieces_format_and_post_back(client, scene_id):
         assert counted.status_code == 200, counted.text
 
 
-def test_sawtooth_network_is_delta_L(client):
+def test_sawtooth_network_is_the_lth_power_of_delta(client):
     net = client.get("/api/v1/scenes/sawtooth/networks", params={"L": 4}).json()["networks"][0]
     x = np.linspace(0.0, 1.0, 257)
     y = numpy_forward(net, x)[0]
