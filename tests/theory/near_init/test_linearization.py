@@ -79,9 +79,10 @@ def test_worst_case_perturbation_has_radius_b_and_the_rate_of_proposition_3_7():
             assert abs(np.linalg.norm(dV) - 1.0) < 1e-12 and k >= 1
             rows = lin.changed_rows(net.V0 + dV, net.V0)
             gap = ni.taylor_gap(X0, net.V0[rows] + dV[rows], net.V0[rows], net.a[rows])[0]
-            plan = lin.worst_case_plan(net, X0)
+            plan = lin.worst_case_plan(net, X0, 1.0)
             closed = np.sum(np.maximum(1.0 / np.sqrt(k) - np.abs(plan.z[:k]), 0.0))
             assert abs(abs(gap) - closed) < 1e-9
+            assert abs(abs(gap) - plan.value(1.0)) < 1e-9
             ratios.append(abs(gap) / m ** (1 / 3))
         rates.append(np.mean(ratios))
     # |F − F₀| at x₀ grows like m^{1/3} (Proposition 3.7's rate is attained)
@@ -131,8 +132,8 @@ def test_proposition_3_7_and_the_flip_bound_statistically(perturbation):
 @pytest.mark.parametrize("m", [1, 50, 3000])
 def test_worst_case_sup_gap_and_relu_sweep_match_the_full_computations(m):
     net = ni.initialization(m, 2, 9)
-    plan = lin.worst_case_plan(net, X0)
     for B in (0.01, 0.7, 12.0):
+        plan = lin.worst_case_plan(net, X0, B)
         dV, _ = lin.worst_case_perturbation(net, X0, B, plan)
         full = lin.relu_gap_on_circle(net.V0 + dV, net.V0, net.a).sup_abs()[0]
         assert abs(lin.worst_case_sup_gap(net, plan, X0, B) - full) < 1e-12
@@ -198,6 +199,111 @@ def test_on_circle_matches_direct_evaluation(direction, act):
     gap = ni.taylor_gap(circle.circle_points(view.phi_gap), pert.V, net.V0, net.a, act, beta)
     np.testing.assert_allclose(view.gap, gap, atol=1e-9)
     assert view.sup >= np.max(np.abs(gap)) - 1e-12
-    if not view.exact:
-        assert abs(view.sup_value) == pytest.approx(view.sup)
+    assert view.sup_upper >= view.sup
     assert view.exact == (act == "relu")
+    if view.exact:
+        assert view.sup_upper == view.sup
+
+
+# --- issue 12 (5): the worst case is the maximum over the ball -----------------------------
+
+
+def brute_force_max_gap(z: np.ndarray, a: np.ndarray, B: float) -> float:
+    """max |Σ_j a_j (t_j − |z_j|)₊| over allocations with Σ t_j² ≤ B², by enumerating the sign
+    class and the set K of units that flip: Cauchy–Schwarz gives √|K|·B − Σ_K |z_j| for K."""
+    best = 0.0
+    for sign in (1.0, -1.0):
+        cls = np.flatnonzero(a == sign)
+        for mask in range(1, 1 << cls.size):
+            K = cls[[(mask >> i) & 1 == 1 for i in range(cls.size)]]
+            best = max(best, np.sqrt(K.size) * B - np.sum(np.abs(z[K])))
+    return best
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**31), m=st.integers(1, 10), B=st.floats(0.01, 5.0))
+def test_worst_case_is_the_maximum_over_both_sign_classes(seed, m, B):
+    """Brute force over the sign classes and flipping sets of small draws: the worst case
+    at x₀ reaches the maximum of |F − F₀| over the whole ball ‖V − V₀‖_F ≤ B."""
+    net = ni.initialization(m, 2, seed)
+    dV, _ = lin.worst_case_perturbation(net, X0, B)
+    assert np.linalg.norm(dV) == pytest.approx(B, rel=1e-12)
+    gap = abs(ni.taylor_gap(X0, net.V0 + dV, net.V0, net.a)[0])
+    brute = brute_force_max_gap(net.V0 @ X0, net.a, B)
+    assert gap == pytest.approx(brute, abs=1e-12)
+    # and no random perturbation of the same norm does better
+    G = np.random.default_rng(seed).standard_normal((400, m, 2))
+    G *= B / np.linalg.norm(G, axis=(1, 2), keepdims=True)
+    others = np.abs([ni.taylor_gap(X0, net.V0 + g, net.V0, net.a)[0] for g in G])
+    assert np.max(others) <= gap + 1e-12
+
+
+def test_majority_class_alone_falls_short():
+    """The issue's example (m = 1000, B = 1, seed = 4): 4.814, not the majority class's 4.078."""
+    net = ni.initialization(1000, 2, 4)
+    pos, neg = lin.worst_case_plans(net, X0)
+    majority = pos if np.count_nonzero(net.a > 0) >= np.count_nonzero(net.a < 0) else neg
+    assert majority.value(1.0) == pytest.approx(4.078, abs=1e-3)
+    assert lin.worst_case_plan(net, X0, 1.0).value(1.0) == pytest.approx(4.814, abs=1e-3)
+
+
+# --- issue 12 (8): the softplus sup is certified -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("m", "B", "beta", "direction"),
+    [
+        (300, 1.0, 4.0, "worst"),
+        (300, 2.0, 4.0, "random"),
+        (200, 20.0, 64.0, "worst"),
+        (50, 0.01, 0.25, "random"),
+        (2000, 3.0, 16.0, "worst"),
+    ],
+)
+def test_softplus_sup_is_certified_against_a_dense_grid(m, B, beta, direction):
+    pert = lin.perturbed(m, B, 1, direction)
+    view = lin.on_circle(pert, "softplus", beta, 1441, 1 << 16, 1 << 14)
+    r = pert.rows
+    phi = np.linspace(0, 2 * np.pi, 400_001)
+    dense = np.max(
+        np.abs(
+            ni.taylor_gap(
+                circle.circle_points(phi),
+                pert.V[r],
+                pert.net.V0[r],
+                pert.net.a[r],
+                "softplus",
+                beta,
+            )
+        )
+    )
+    assert view.sup <= dense + 1e-12 <= view.sup_upper + 1e-12
+    assert view.sup_upper <= lin.prop_3_4_bound(beta, 1.0, B) * (1 + 1e-12)
+
+
+def test_curvature_bound_holds_numerically():
+    pert = lin.perturbed(40, 2.0, 3, "random")
+    beta = 8.0
+    M, _ = lin.softplus_gap_bounds(pert.V, pert.net.V0, beta)
+    phi = np.linspace(0, 2 * np.pi, 200_001)
+    g = ni.taylor_gap(circle.circle_points(phi), pert.V, pert.net.V0, pert.net.a, "softplus", beta)
+    second = np.diff(g, 2) / (phi[1] - phi[0]) ** 2
+    assert np.max(np.abs(second)) <= M
+
+
+def test_softplus_third_derivative_bound_is_attained():
+    beta = 3.0
+    z = np.linspace(-2, 2, 400_001)
+    s3 = np.gradient(np.gradient(ni.softplus_prime(z, beta), z), z)
+    assert np.max(np.abs(s3)) == pytest.approx(lin.softplus_third_derivative_bound(beta), rel=1e-3)
+
+
+def test_certified_sup_on_a_known_function():
+    """sup |sin 3φ + 0.2| = 1.2 exactly; |g″| ≤ 9."""
+
+    def g(phi):
+        return np.sin(3 * phi) + 0.2
+
+    start = g(np.linspace(0, 2 * np.pi, 40))
+    cert = lin.certified_sup_on_circle(g, start, 9.0, 0.0, budget=4000)
+    assert cert.lower <= 1.2 <= cert.upper and cert.upper - cert.lower < 2e-3

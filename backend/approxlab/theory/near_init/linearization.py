@@ -127,23 +127,38 @@ def relu_gap_sweep(z0, g, scales, a) -> tuple[np.ndarray, np.ndarray]:
 
 @dataclass(frozen=True)
 class WorstCase:
-    """The units :func:`worst_case_perturbation` may move, nearest to the boundary first."""
+    """The units of one sign class of ``a`` that :func:`worst_case_perturbation` may move,
+    nearest to the boundary at ``x₀`` first."""
 
     units: np.ndarray  # indices, sorted by |v_{0,j}ᵀx0|
     z: np.ndarray  # their pre-activations v_{0,j}ᵀx0, in that order
     sign: float  # the common sign of their a_j
 
+    def _objective(self, B) -> np.ndarray:
+        """``√k·B − Σ_{i≤k} |z|_{(i)}`` for k = 1 … n (columns) and every B (rows)."""
+        Bs = np.atleast_1d(np.asarray(B, dtype=float))
+        value = np.sqrt(np.arange(1, self.z.size + 1))[None, :] * Bs[:, None]
+        value -= np.cumsum(np.abs(self.z))[None, :]
+        return value
+
     def k(self, B):
         """``argmax_k √k·B − Σ_{i≤k} |z|_{(i)}`` (smallest on ties), for scalar or array B."""
-        n = self.z.size
         Bs = np.atleast_1d(np.asarray(B, dtype=float))
-        if n == 0:
+        if self.z.size == 0:
             ks = np.zeros(Bs.shape, dtype=int)
         else:
-            value = np.sqrt(np.arange(1, n + 1))[None, :] * Bs[:, None]
-            value -= np.cumsum(np.abs(self.z))[None, :]
-            ks = np.argmax(value, axis=1) + 1
+            ks = np.argmax(self._objective(Bs), axis=1) + 1
         return int(ks[0]) if np.ndim(B) == 0 else ks
+
+    def value(self, B):
+        """``max(0, max_k √k·B − Σ_{i≤k} |z|_{(i)})``: the largest ``|F − F₀|`` at x₀ this
+        class can produce with ``‖V − V₀‖_F ≤ B`` (see :func:`worst_case_perturbation`)."""
+        Bs = np.atleast_1d(np.asarray(B, dtype=float))
+        if self.z.size == 0:
+            v = np.zeros(Bs.shape)
+        else:
+            v = np.maximum(np.max(self._objective(Bs), axis=1), 0.0)
+        return float(v[0]) if np.ndim(B) == 0 else v
 
     def shifts(self, B: float, k: int) -> np.ndarray:
         """``Δ_i = −sign(z_i)·B/√k`` for the first ``k`` units (the pre-activation changes)."""
@@ -152,7 +167,7 @@ class WorstCase:
 
 def worst_case_sup_gap(net: TwoLayer, plan: WorstCase, x0: np.ndarray, B: float) -> float:
     """Exact ``sup_{‖x‖=1} |F(x; V) − F₀(x; V)|`` (ReLU, d = 2) for the worst-case
-    perturbation of radius ``B``: only its ``k`` moved units enter the gap."""
+    perturbation of radius ``B`` in ``plan``'s class: only its ``k`` moved units enter."""
     k = plan.k(B)
     if k == 0:
         return 0.0
@@ -164,30 +179,59 @@ def worst_case_sup_gap(net: TwoLayer, plan: WorstCase, x0: np.ndarray, B: float)
     return gap.sup_abs()[0]
 
 
-def worst_case_plan(net: TwoLayer, x0: np.ndarray) -> WorstCase:
-    """Candidates of :func:`worst_case_perturbation`: the units with the majority sign of
-    ``a``, sorted by ``|v_{0,j}ᵀx0|``."""
-    a = net.a
-    sign = 1.0 if np.count_nonzero(a > 0) >= np.count_nonzero(a < 0) else -1.0
-    cand = np.flatnonzero(a == sign)
-    z = net.V0[cand] @ x0
-    order = np.argsort(np.abs(z), kind="stable")
-    return WorstCase(units=cand[order], z=z[order], sign=sign)
+def worst_case_plans(net: TwoLayer, x0: np.ndarray) -> tuple[WorstCase, WorstCase]:
+    """The two sign classes ``a_j = +1`` and ``a_j = −1``, each sorted by ``|v_{0,j}ᵀx0|``."""
+    plans = []
+    for sign in (1.0, -1.0):
+        cand = np.flatnonzero(net.a == sign)
+        z = net.V0[cand] @ x0
+        order = np.argsort(np.abs(z), kind="stable")
+        plans.append(WorstCase(units=cand[order], z=z[order], sign=sign))
+    return plans[0], plans[1]
+
+
+def worst_case_plan(
+    net: TwoLayer, x0: np.ndarray, B: float, plans: tuple[WorstCase, WorstCase] | None = None
+) -> WorstCase:
+    """The sign class whose worst case at radius ``B`` is larger (on ties the larger class,
+    so that the perturbation exists: a class may be empty)."""
+    pos, neg = plans or worst_case_plans(net, x0)
+    vp, vn = pos.value(B), neg.value(B)
+    return pos if vp > vn or (vp == vn and pos.z.size >= neg.z.size) else neg
 
 
 def worst_case_perturbation(
     net: TwoLayer, x0: np.ndarray, B: float, plan: WorstCase | None = None
 ) -> tuple[np.ndarray, int]:
-    """A perturbation ``ΔV`` with ``‖ΔV‖_F = B`` that makes the ReLU gap at ``x0`` large.
+    """The perturbation ``ΔV``, ``‖ΔV‖_F = B``, that maximizes the ReLU gap ``|F − F₀|`` at
+    the unit vector ``x0`` over the whole ball ``‖V − V₀‖_F ≤ B``.  Returns ``(ΔV, k)``.
 
-    The mechanism of Proposition 3.7's proof, run in reverse: take the ``k`` units with the
-    majority sign of ``a`` whose pre-activations ``z_j = v_{0,j}ᵀx0`` are nearest to 0 and
-    push each across the boundary along ``−sign(z_j)·x0`` by ``B/√k``.  Each contributes a
-    remainder ``(B/√k − |z_j|)₊``, so ``k`` maximizes ``√k·B − Σ_{i≤k} |z|_{(i)}``; with
-    ``|z|_{(i)} ≈ i/(0.8m)`` this is ``≍ B^{4/3} m^{1/3}``, the rate of Proposition 3.7.
-    Returns ``(ΔV, k)``; ``x0`` must be a unit vector.
+    The mechanism of Proposition 3.7's proof, run in reverse: in one sign class of ``a``,
+    take the ``k`` units whose pre-activations ``z_j = v_{0,j}ᵀx0`` are nearest to 0 and push
+    each across the boundary along ``−sign(z_j)·x0`` by ``B/√k``, with ``k`` maximizing
+    ``√k·B − Σ_{i≤k} |z|_{(i)}``; the class is the one where that maximum is larger
+    (``plan``, if given, fixes it).  With ``|z|_{(i)} ≈ i/(0.8m)`` the gap is
+    ``≍ B^{4/3} m^{1/3}``, the rate of Proposition 3.7.
+
+    Why this is the maximum.  With ``Δ_j = (v_j − v_{0,j})ᵀx0`` the gap at x0 is
+    ``Σ_j a_j r_j`` with ReLU remainders ``r_j = σ(z_j + Δ_j) − σ(z_j) − σ′(z_j)Δ_j =
+    (s_jΔ_j − |z_j|)₊ ≥ 0`` (``s_j = −1`` if ``z_j ≥ 0``, else ``+1``; σ is convex), and
+    ``Σ_j Δ_j² ≤ ‖V − V₀‖_F² ≤ B²`` (Cauchy–Schwarz, ``‖x0‖ = 1``).
+
+    1. *One sign class suffices.*  To make ``Σ_j a_j r_j`` large and positive, the units with
+       ``a_j = −1`` can only subtract (``r_j ≥ 0``) and spend budget: setting their ``Δ_j = 0``
+       never lowers the gap.  So ``sup gap`` is the best allocation within the ``+1`` class,
+       ``sup(−gap)`` the best within the ``−1`` class, and ``sup |gap|`` the larger of the two
+       — trying both classes is exact (the majority class alone falls short on about half
+       of the draws).
+    2. *Within a class.*  For an allocation ``t_j = s_jΔ_j``, let ``K = {j : t_j > |z_j|}``,
+       ``k = |K|``: the value is ``Σ_K t_j − Σ_K |z_j| ≤ √k·B − Σ_{i≤k}|z|_{(i)}``
+       (Cauchy–Schwarz; the k smallest ``|z|``).  Equal shares ``B/√k`` on those k units
+       attain at least that (``(B/√k − |z_i|)₊ ≥ B/√k − |z_i|``).  So the class value is
+       ``max(0, max_k √k·B − Σ_{i≤k}|z|_{(i)})`` (:meth:`WorstCase.value`), attained here.
+    3. ``ΔV_j = Δ_j·x0`` realizes these ``Δ_j`` with ``‖ΔV‖_F = B``.
     """
-    plan = plan or worst_case_plan(net, x0)
+    plan = plan or worst_case_plan(net, x0, B)
     k = plan.k(B)
     dV = np.zeros_like(net.V0)
     dV[plan.units[:k]] = plan.shifts(B, k)[:, None] * x0[None, :]
@@ -240,6 +284,136 @@ def prop_3_7_bound(m, B, delta: float, a_inf: float = 1.0):
     return a_inf * m ** (1.0 / 3.0) * (4.0 * B ** (4.0 / 3.0) + 2.0 * B * np.log(1 / delta) ** 0.25)
 
 
+# --- softplus: a certified sup over the circle -------------------------------------------
+
+
+def softplus_third_derivative_bound(beta: float) -> float:
+    """``sup |σ‴|`` of ``σ(z) = ln(1 + e^{4βz})/(4β)``: with ``k = 4β`` and ``s`` the logistic
+    function of ``kz``, ``σ‴ = k² s(1 − s)(1 − 2s)``, whose largest size is at
+    ``s = (3 ± √3)/6``: ``k²·√3/18 = 8√3β²/9``."""
+    return 8.0 * np.sqrt(3.0) * beta**2 / 9.0
+
+
+def softplus_gap_bounds(V: np.ndarray, V0: np.ndarray, beta: float) -> tuple[float, float]:
+    """``(M, ε)`` for the softplus gap ``g(φ) = (F − F₀)(x(φ))`` on the unit circle
+    (``|a_j| = 1``): ``|g″| ≤ M`` and every computed value of g is within ε of the exact one.
+
+    *Curvature.*  Per unit, with ``p = vᵀx``, ``q = v₀ᵀx``, ``e = p − q`` (all of the form
+    ``A cos φ + B sin φ``, so ``p″ = −p``) the remainder ``r = σ(p) − σ(q) − σ′(q)e`` has
+    ``r′ = (σ′(p) − σ′(q))p′ − σ″(q)q′e`` and
+    ``r″ = (σ″(p) − σ″(q))p′² + σ″(q)p′e′ + (σ′(p) − σ′(q))p″ − σ‴(q)q′²e − σ″(q)q″e
+    − σ″(q)q′e′``; with ``|p|, |p′| ≤ ‖v‖``, ``|q|, |q′| ≤ ‖v₀‖``, ``|e|, |e′| ≤ ‖v − v₀‖``,
+    ``|σ″| ≤ β`` and ``|σ‴| ≤ γ`` (:func:`softplus_third_derivative_bound`) this gives
+    ``|r″| ≤ ‖v − v₀‖(γ(‖v‖² + ‖v₀‖²) + 2β(‖v‖ + ‖v₀‖))``, summed over the units.
+
+    *Rounding.*  Per unit, ``p``, ``q`` and ``e`` are 2-term inner products (error ≤ 2u of
+    ``‖v‖``, ``‖v₀‖``, ``‖v‖ + ‖v − v₀‖``), the softplus and logistic evaluations a few u of
+    ``|z| + ln 2/(4β)``, the three-term remainder a few u more: at most
+    ``12u(‖v‖ + ‖v₀‖ + ‖v − v₀‖ + ln 2/(4β))``.  The sum over the n units adds
+    ``nu·Σ|r_j| ≤ nu·(β/2)Σ‖v_j − v₀,ⱼ‖²`` (Proposition 3.4's per-unit step); 1 % on top
+    covers the second-order terms.
+    """
+    u = np.finfo(float).eps / 2
+    P = np.linalg.norm(V, axis=1)
+    Q = np.linalg.norm(V0, axis=1)
+    E = np.linalg.norm(V - V0, axis=1)
+    gamma = softplus_third_derivative_bound(beta)
+    curvature = float(np.sum(E * (gamma * (P * P + Q * Q) + 2.0 * beta * (P + Q))))
+    per_unit = 12.0 * u * float(np.sum(P + Q + E + np.log(2.0) / (4.0 * beta)))
+    rounding = 1.01 * (per_unit + V.shape[0] * u * 0.5 * beta * float(np.sum(E * E)))
+    return curvature, rounding
+
+
+def rayleigh_bound(V: np.ndarray, V0: np.ndarray, beta: float) -> float:
+    """``(β/2)·λ_max(ΔVᵀΔV)``, ``ΔV = V − V₀``, rounded up: a certified upper bound on
+    ``sup_{‖x‖=1} |F(x; V) − F₀(x; V)|`` for a β-smooth σ (``|a_j| = 1``).
+
+    Proposition 3.4's proof bounds each remainder by ``(β/2)(Δ_jᵀx)²``, and
+    ``Σ_j (Δ_jᵀx)² = xᵀΔVᵀΔVx ≤ λ_max`` for unit x.  Rounding: ``fl(V − V₀)`` is the exact
+    difference of the two float matrices to a relative u per entry, the Gram entries are
+    n-term sums (``γ_n``), the 2×2 eigenvalue a few operations more: the computed value
+    is inflated by ``(n + 16)u``.
+    """
+    u = np.finfo(float).eps / 2
+    D = V - V0
+    G = D.T @ D
+    lam = float(np.linalg.eigvalsh(G)[-1])
+    return 0.5 * beta * lam * (1.0 + (D.shape[0] + 16) * u)
+
+
+def rayleigh_check_rounding(bound: float, n: int) -> float:
+    """Allowance of ``(β/2)λ_max(ΔVᵀΔV) ≤ βB²/2`` (Proposition 3.4's bound), which holds with
+    equality when ΔV has rank one (the worst case moves every row along x₀): the computed
+    :func:`rayleigh_bound` is inflated by ``(n + 16)u``, and ``‖ΔV‖_F²`` of the built
+    perturbation differs from ``B²`` by its own rounding (``B·G/‖G‖_F``: an n-row norm and a
+    quotient; ``B/√k`` per row: a root and a quotient), at most ``(n + 8)u``; doubled for the
+    square and second-order terms: ``(2n + 30)u`` of the bound."""
+    return (2 * n + 30) * (np.finfo(float).eps / 2) * bound
+
+
+@dataclass(frozen=True)
+class CertifiedSup:
+    """``lower ≤ sup_φ |g(φ)| ≤ upper``: ``lower`` is attained (at ``where``), ``upper`` is
+    certified; ``points`` values of g were computed, on a grid refined where needed."""
+
+    lower: float
+    where: float
+    upper: float
+    points: int
+
+
+def certified_sup_on_circle(
+    g,
+    start: np.ndarray,
+    curvature: float,
+    rounding: float,
+    budget: int,
+    refine: int = 8,
+) -> CertifiedSup:
+    """``sup`` of ``|g|`` over ``[0, 2π]`` for a C² function with ``|g″| ≤ curvature``.
+
+    On a cell ``[a, b]`` of width h, g differs from its chord by at most
+    ``curvature·h²/8``, so ``max(|g(a)|, |g(b)|) + curvature·h²/8`` (+ the rounding of the
+    computed values) bounds ``|g|`` there.  Starting from the values ``start`` of g at
+    equally spaced angles ``0 … 2π`` (both ends), every cell whose bound exceeds the
+    largest value found is split into ``refine`` parts (the cells with the largest bounds
+    first), until the bound is within 0.1 % of that value or ``budget`` values have been
+    computed.  ``g`` maps an array of angles to values.
+    """
+    phi = np.linspace(0.0, 2.0 * np.pi, start.size)
+    vals = np.abs(start)
+    a, va, vb = phi[:-1], vals[:-1], vals[1:]
+    h = np.full(a.size, phi[1] - phi[0])
+    best = int(np.argmax(vals))
+    lower, where, used = float(vals[best]), float(phi[best]), start.size
+    while True:
+        ub = np.maximum(va, vb) + curvature * h * h / 8.0 + rounding
+        upper = float(np.max(ub))
+        split = ub > lower * (1.0 + 1e-3)
+        room = (budget - used) // (refine - 1)
+        if not split.any() or room < 1:
+            return CertifiedSup(lower, where, max(upper, lower), used)
+        if np.count_nonzero(split) > room:  # the cells with the largest bounds first
+            split = np.zeros(ub.size, dtype=bool)
+            split[np.argpartition(ub, ub.size - room)[ub.size - room :]] = True
+        n_new = int(np.count_nonzero(split)) * (refine - 1)
+        ca, ch, cva, cvb = a[split], h[split] / refine, va[split], vb[split]
+        inner = ca[:, None] + ch[:, None] * np.arange(1, refine)[None, :]
+        iv = np.abs(g(inner.ravel())).reshape(inner.shape)
+        used += n_new
+        i = int(np.argmax(iv))
+        if iv.flat[i] > lower:
+            lower, where = float(iv.flat[i]), float(inner.flat[i])
+        pts = np.concatenate([ca[:, None], inner], axis=1)  # left ends of the new cells
+        left = np.concatenate([cva[:, None], iv], axis=1)
+        right = np.concatenate([iv, cvb[:, None]], axis=1)
+        keep = ~split
+        a = np.concatenate([a[keep], pts.ravel()])
+        h = np.concatenate([h[keep], np.repeat(ch, refine)])
+        va = np.concatenate([va[keep], left.ravel()])
+        vb = np.concatenate([vb[keep], right.ravel()])
+
+
 # --- the scene's measurements --------------------------------------------------------------
 
 Direction = Literal["worst", "random"]
@@ -252,8 +426,9 @@ X0 = np.array([1.0, 0.0])
 class Perturbed:
     """A draw ``(a, V₀)`` (d = 2) and ``V = V₀ + ΔV`` with ``‖ΔV‖_F = B``.
 
-    ``plan`` (worst case) or ``G`` (random, ``‖G‖_F = 1``) say how ``ΔV`` was built, so
-    that the sweeps can rebuild it at other radii and widths; ``rows`` are the moved units.
+    ``plans`` (worst case: both sign classes; ``plan`` the one used at B) or ``G`` (random,
+    ``‖G‖_F = 1``) say how ``ΔV`` was built, so that the sweeps can rebuild it at other
+    radii and widths; ``rows`` are the moved units.
     """
 
     net: TwoLayer
@@ -261,6 +436,7 @@ class Perturbed:
     direction: Direction
     V: np.ndarray
     rows: np.ndarray
+    plans: tuple[WorstCase, WorstCase] | None
     plan: WorstCase | None
     G: np.ndarray | None
 
@@ -271,18 +447,16 @@ class Perturbed:
 
 
 def perturbed(m: int, B: float, seed: int, direction: Direction) -> Perturbed:
-    """The worst case at x₀ (:func:`worst_case_perturbation`) or ``B·G/‖G‖_F``, G Gaussian."""
+    """The worst case at x₀ (:func:`worst_case_perturbation`, the maximum of ``|F − F₀|`` at
+    x₀ over the ball) or ``B·G/‖G‖_F``, G Gaussian."""
     net = initialization(m, 2, seed)
-    worst = direction == "worst"
-    plan = worst_case_plan(net, X0) if worst else None
-    G = None if worst else random_direction(m, 2, seed)  # ‖G‖_F = 1
-    if worst:
-        dV, _ = worst_case_perturbation(net, X0, B, plan)
-    else:
-        dV = B * G
-    V = net.V0 + dV
-    rows = plan.units[: plan.k(B)] if worst else np.arange(m)  # the moved units
-    return Perturbed(net, B, direction, V, rows, plan, G)
+    if direction == "worst":
+        plans = worst_case_plans(net, X0)
+        plan = worst_case_plan(net, X0, B, plans)
+        dV, k = worst_case_perturbation(net, X0, B, plan)
+        return Perturbed(net, B, direction, net.V0 + dV, plan.units[:k], plans, plan, None)
+    G = random_direction(m, 2, seed)  # ‖G‖_F = 1
+    return Perturbed(net, B, direction, net.V0 + B * G, np.arange(m), None, None, G)
 
 
 def gap_at_x0(p: Perturbed, act: Activation, beta: float) -> float:
@@ -296,7 +470,9 @@ def gap_at_x0(p: Perturbed, act: Activation, beta: float) -> float:
 @dataclass(frozen=True)
 class CircleView:
     """``F(x; V₀)``, ``F₀(x; V)``, ``F(x; V)`` on the angles ``phi``, the gap ``F − F₀`` on
-    ``phi_gap`` and its sup over the circle (exact for the ReLU, else over ``phi_gap``)."""
+    ``phi_gap`` and its sup over the circle: ``sup`` (attained at ``phi_sup``) and a
+    certified ``sup_upper`` — equal and exact for the ReLU; for the softplus ``sup`` is the
+    largest value computed (``points`` angles, refined near the maximum)."""
 
     phi: np.ndarray
     f_v0: np.ndarray
@@ -306,8 +482,10 @@ class CircleView:
     gap: np.ndarray
     sup: float
     phi_sup: float
-    sup_value: float  # the signed gap where the sup is attained
+    sup_upper: float
     exact: bool
+    points: int
+    upper_from: Literal["exact", "grid", "rayleigh"]
 
 
 def on_circle(
@@ -321,20 +499,20 @@ def on_circle(
     """The functions of Definition 3.1 on the unit circle.
 
     ReLU: exact piecewise sinusoids (:func:`relu_on_circle`), drawn at ``points`` angles.
-    Softplus: on a grid of about ``curve_budget/m`` angles (F needs all m units), the gap on
-    a finer grid of about ``gap_budget/(moved units)`` angles when that is finer (at most
-    ``points``); x₀ (φ = 0) is on both grids.
+    Softplus: F on about ``curve_budget/m`` angles (it needs all m units), the gap on about
+    ``gap_budget/(moved units)`` angles (at most ``points``); its sup is certified by
+    :func:`certified_sup_on_circle` (the curvature bound :func:`gap_curvature_bound`,
+    at most twice the starting grid) or, if tighter,
+    :func:`rayleigh_bound`.
     """
     net = p.net
     rows = p.rows
     if act == "relu":
         sums = relu_on_circle(p.V, net.V0, net.a, rows)
-        gap_circle = sums.gap
-        sup_gap, phi_sup = gap_circle.sup_abs()
+        sup_gap, phi_sup = sums.gap.sup_abs()
         phi = np.linspace(0.0, 2.0 * np.pi, points)
         f0 = sums.f0(phi)
-        gap_curve = gap_circle(phi)
-        sup_value = float(gap_circle(np.array([phi_sup]))[0])
+        gap_curve = sums.gap(phi)
         return CircleView(
             phi,
             sums.f_v0(phi),
@@ -344,24 +522,31 @@ def on_circle(
             gap_curve,
             sup_gap,
             phi_sup,
-            sup_value,
+            sup_gap,
             True,
+            0,
+            "exact",
         )
     m = net.m
-    # the gap needs only the moved units; F itself needs all m
     n_f = int(np.clip(curve_budget // m, 16, points))
     phi = np.linspace(0.0, 2.0 * np.pi, n_f)
     f_v0, f0, f_v, gap_curve = taylor_table(
         circle.circle_points(phi), p.V, net.V0, net.a, act, beta
     )
+    Vr, V0r, ar = p.V[rows], net.V0[rows], net.a[rows]
+
+    def gap(angles: np.ndarray) -> np.ndarray:
+        return taylor_gap(circle.circle_points(angles), Vr, V0r, ar, act, beta)
+
     phi_gap = phi
     n_gap = int(np.clip(gap_budget // max(rows.size, 1), 16, points))
     if n_gap > n_f:  # a finer grid for the gap, which only involves the moved units
         phi_gap = np.linspace(0.0, 2.0 * np.pi, n_gap)
-        gap_curve = taylor_gap(
-            circle.circle_points(phi_gap), p.V[rows], net.V0[rows], net.a[rows], act, beta
-        )
-    i = int(np.argmax(np.abs(gap_curve)))  # φ = 0 (x₀) is on the grid
+        gap_curve = gap(phi_gap)
+    curvature, rounding = softplus_gap_bounds(Vr, V0r, beta)
+    cert = certified_sup_on_circle(gap, gap_curve, curvature, rounding, budget=2 * phi_gap.size)
+    rayleigh = rayleigh_bound(Vr, V0r, beta)
+    upper_from = "grid" if cert.upper <= rayleigh else "rayleigh"
     return CircleView(
         phi,
         f_v0,
@@ -369,10 +554,12 @@ def on_circle(
         f_v,
         phi_gap,
         gap_curve,
-        float(abs(gap_curve[i])),
-        float(phi_gap[i]),
-        float(gap_curve[i]),
+        cert.lower,
+        cert.where,
+        min(cert.upper, rayleigh),
         False,
+        cert.points,
+        upper_from,
     )
 
 
@@ -391,18 +578,26 @@ class RadiusSweep:
 def radius_sweep(
     p: Perturbed, Bs: np.ndarray, act: Activation, beta: float, delta: float
 ) -> RadiusSweep:
-    """The perturbation of ``p`` rebuilt at every radius in ``Bs``, measured at x₀ from its
-    action there, ``Δⱼ = (vⱼ − v₀,ⱼ)ᵀx₀``."""
+    """The perturbation of ``p`` rebuilt at every radius in ``Bs`` (the worst case with the
+    sign class that is worst at that radius), measured at x₀ from its action there,
+    ``Δⱼ = (vⱼ − v₀,ⱼ)ᵀx₀``."""
     net, m, z0 = p.net, p.net.m, p.z0
     relu = act == "relu"
     sups = None
     if p.direction == "worst":
-        plan = p.plan
-        ks = plan.k(Bs)
-        deltas = [(plan.z[:k], plan.shifts(float(b), int(k))) for b, k in zip(Bs, ks, strict=True)]
+        plans = [worst_case_plan(net, X0, float(b), p.plans) for b in Bs]
+        ks = [plan.k(float(b)) for plan, b in zip(plans, Bs, strict=True)]
+        deltas = [
+            (plan.z[:k], plan.shifts(float(b), k)) for plan, b, k in zip(plans, Bs, ks, strict=True)
+        ]
         gaps = [abs(np.sum(remainders(z, dz, act, beta))) for z, dz in deltas]
         if relu:  # the moved units are few: the exact sup over the circle is cheap
-            sups = np.array([worst_case_sup_gap(net, plan, X0, float(b)) for b in Bs])
+            sups = np.array(
+                [
+                    worst_case_sup_gap(net, plan, X0, float(b))
+                    for plan, b in zip(plans, Bs, strict=True)
+                ]
+            )
         flips = [int(np.count_nonzero((z + dz >= 0) != (z >= 0))) for z, dz in deltas]
     else:
         g = p.G @ X0
@@ -431,7 +626,7 @@ def width_sweep(
     for w in widths:  # a handful of widths
         if worst:
             prefix = net.prefix(int(w))
-            sub = worst_case_plan(prefix, X0)
+            sub = worst_case_plan(prefix, X0, B)
             k = sub.k(B)
             gaps.append(abs(np.sum(remainders(sub.z[:k], sub.shifts(B, k), act, beta))))
             if act == "relu":
