@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from approxlab.scenes import plotkit as kit
 from approxlab.scenes.base import (
     Axis,
     Check,
@@ -11,13 +12,14 @@ from approxlab.scenes.base import (
     Scene,
     SceneParams,
     SceneResult,
-    Trace,
     param,
     seed_param,
     width_param,
 )
 from approxlab.scenes.chapters import NEAR_INIT
+from approxlab.scenes.export import network_export
 from approxlab.theory.near_init import init_scale as scale
+from approxlab.theory.near_init.two_layer import initialization
 
 #: Points on the plotted circle.
 CURVE_POINTS = 1441
@@ -46,136 +48,157 @@ def compute(p: Params) -> SceneResult:
     m, d, delta = p.m, p.d, p.delta
     sc = scale.measure(m, d, p.seed, CURVE_WIDTHS)
     sup = sc.sphere.value
-    bound_fixed = float(scale.lemma_3_15_fixed_bound(m, 1.0, delta))
-    bound_uniform = float(scale.lemma_3_15_uniform_bound(m, d, delta))
-    bound_printed = float(scale.lemma_3_15_uniform_bound_printed(m, d, delta))
-    bound_proof = float(scale.lemma_3_15_proof_bound(m, d, delta))
-    plots = _plots(p, sc, bound_fixed, bound_uniform, bound_printed)
+    bounds = {
+        "fixed": float(scale.lemma_3_15_fixed_bound(m, 1.0, delta)),
+        "uniform": float(scale.lemma_3_15_uniform_bound(m, d, delta)),
+        "printed": float(scale.lemma_3_15_uniform_bound_printed(m, d, delta)),
+        "proof": float(scale.lemma_3_15_proof_bound(m, d, delta)),
+    }
     return SceneResult(
         metrics={
             "sup_abs_F": sup,
             "abs_F_at_x0": sc.f_x0,
-            "bound_fixed_x": bound_fixed,
-            "bound_uniform": bound_uniform,
-            "bound_uniform_printed": bound_printed,
-            "bound_uniform_proof": bound_proof,
+            "bound_fixed_x": bounds["fixed"],
+            "bound_uniform": bounds["uniform"],
+            "bound_uniform_printed": bounds["printed"],
+            "bound_uniform_proof": bounds["proof"],
             "sup_over_sqrt_m": sup / np.sqrt(m),
         },
-        checks=_checks(p, sc, bound_fixed, bound_uniform),
-        plots=plots,
-        notes=_notes(p, sc, bound_proof),
+        checks=_checks(p, sc, bounds),
+        plots=[_uniform_plot(p, sc), _fixed_plot(p, sc), _circle_plot(p, sc)],
+        notes=_notes(p, sc, bounds["proof"]),
     )
 
 
-def _plots(p, sc, bound_fixed, bound_uniform, bound_printed) -> list[Plot]:
-    m, d, delta = p.m, p.d, p.delta
-    sph, sup, f_x0, widths, probes = sc.sphere, sc.sphere.value, sc.f_x0, sc.widths, sc.probes
-    sups, x0_prefix = sc.sups, sc.x0_prefix
+def _uniform_plot(p: Params, sc: scale.Scale) -> Plot:
+    m, d, delta, widths = p.m, p.d, p.delta, sc.widths
+    m_line = np.geomspace(1, max(m, 2), 200)
+    root = np.sqrt(m_line)
+    measured = (
+        "sup |F|/√m′ (exact)"
+        if d == 2
+        else f"max over {len(sc.probes)} directions (incl. x*) of |F|/√m′"
+    )
+    return kit.sweep(
+        "scale",
+        f"sup over ‖x‖ ≤ 1 of |F(x; w₀)|/√m against the width (d = {d}, first m′ units)",
+        (
+            "Divided by √m the random network's largest value stays flat, while the lemma's "
+            "uniform bound grows only like ln m: F at initialization has size √m."
+        ),
+        Axis("width m′", log=True),
+        Axis("value / √m′", log=True),
+        [
+            kit.line(
+                "16d ln(m/δ) (Lemma 3.15 (2), corrected)",
+                m_line,
+                scale.lemma_3_15_uniform_bound(m_line, d, delta) / root,
+                "bound",
+            ),
+            kit.line(
+                "32d ln(m/δ) (as printed)",
+                m_line,
+                scale.lemma_3_15_uniform_bound_printed(m_line, d, delta) / root,
+                "reference",
+            ),
+            kit.line(
+                "√(1/2): std of F(x)/√m for ‖x‖ = 1",
+                m_line,
+                np.full(m_line.size, 0.5**0.5),
+                "context",
+            ),
+            kit.markers(measured, widths, sc.sups / np.sqrt(widths), "construction"),
+        ],
+        current=(m, sc.sphere.value / np.sqrt(m)),
+        current_name=f"this m = {m:,}",
+    )
+
+
+def _fixed_plot(p: Params, sc: scale.Scale) -> Plot:
+    m, delta, widths = p.m, p.delta, sc.widths
+    m_line = np.geomspace(1, max(m, 2), 200)
+    return kit.sweep(
+        "fixed",
+        "|F(x₀; w₀)|/√m at the fixed input x₀ = e₁ against the width",
+        "At one fixed input F/√m fluctuates around its standard deviation √(1/2), far below "
+        "Lemma 3.15 (1)'s bound.",
+        Axis("width m′", log=True),
+        Axis("value / √m′", log=True),
+        [
+            kit.line(
+                "4 ln(2m/δ) (Lemma 3.15 (1))",
+                m_line,
+                scale.lemma_3_15_fixed_bound(m_line, 1.0, delta) / np.sqrt(m_line),
+                "bound",
+            ),
+            kit.line(
+                "√(1/2): std of F(x₀)/√m", m_line, np.full(m_line.size, 0.5**0.5), "reference"
+            ),
+            kit.markers("|F(x₀; w₀)|/√m′", widths, sc.x0_prefix / np.sqrt(widths), "construction"),
+        ],
+        current=(m, sc.f_x0 / np.sqrt(m)),
+        current_name=f"this m = {m:,}",
+    )
+
+
+def _circle_plot(p: Params, sc: scale.Scale) -> Plot:
+    d, sph = p.d, sc.sphere
     phi = np.linspace(0.0, 2.0 * np.pi, CURVE_POINTS)
     e1, u = sph.basis
     phi_star = float(np.mod(np.arctan2(sph.where @ u, sph.where @ e1), 2.0 * np.pi))
-    where_circle = "on the unit circle" if d == 2 else "on the great circle through e₁ and x*"
-    deg = np.degrees(phi)
-    m_line = np.geomspace(1, max(m, 2), 200)
-
-    plots = [
-        Plot(
-            "F",
-            f"|F(x; w₀)| {where_circle} (unscaled, m = {m:,})",
-            Axis("angle φ of x from e₁ (degrees)"),
-            Axis("|F(x; w₀)|"),
-            [
-                Trace("|F(x; w₀)|", "line", deg, np.abs(sph.on_circle(phi)), style="construction"),
-                Trace(
-                    "sup over the sphere" if d == 2 else "best found (x*)",
-                    "markers",
-                    [np.degrees(phi_star)],
-                    [sup],
-                    style="highlight",
-                ),
-                Trace("fixed x₀ = e₁", "markers", [0.0], [f_x0], style="reference"),
-            ],
+    where = "the unit circle" if d == 2 else "the great circle through e₁ and x*"
+    return Plot(
+        "F",
+        f"|F(x; w₀)| on {where} (unscaled, m = {p.m:,})",
+        Axis("angle φ of x from e₁ (degrees)"),
+        Axis("|F(x; w₀)|"),
+        [
+            kit.line("|F(x; w₀)|", np.degrees(phi), np.abs(sph.on_circle(phi)), "construction"),
+            kit.markers(
+                "sup over the sphere" if d == 2 else "largest found (x*)",
+                [np.degrees(phi_star)],
+                [sph.value],
+            ),
+            kit.markers("fixed x₀ = e₁", [0.0], [sc.f_x0], "reference"),
+        ],
+        caption=(
+            "A random network at initialization is a rough function of the input direction; "
+            "its largest value sits where many units with the same sign of aⱼ are active."
         ),
-        Plot(
-            "bounds",
-            "Measured against Lemma 3.15's bounds",
-            Axis("quantity"),
-            Axis("value", log=True),
-            [
-                Trace(name, "bar", [float(i)], [value], style=style)
-                for i, (name, value, style) in enumerate(
-                    [
-                        ("|F(x₀; w₀)| (measured)", f_x0, "construction"),
-                        ("sup |F(x; w₀)| (measured)", sup, "construction"),
-                        ("4√m ln(2m/δ) (fixed x)", bound_fixed, "bound"),
-                        ("16d√m ln(m/δ) (all x)", bound_uniform, "bound"),
-                        ("32d√m ln(m/δ) (as printed)", bound_printed, "reference"),
-                    ]
-                )
-            ],
-        ),
-        Plot(
-            "scale",
-            "sup |F|/√m against m (the first m′ units of this draw)",
-            Axis("width m′", log=True),
-            Axis("value / √m′", log=True),
-            [
-                Trace(
-                    "4 ln(2m/δ) (Lemma 3.15 (1), fixed x)",
-                    "line",
-                    m_line,
-                    scale.lemma_3_15_fixed_bound(m_line, 1.0, delta) / np.sqrt(m_line),
-                    style="bound",
-                ),
-                Trace(
-                    "16d ln(m/δ) (Lemma 3.15 (2), all x)",
-                    "line",
-                    m_line,
-                    scale.lemma_3_15_uniform_bound(m_line, d, delta) / np.sqrt(m_line),
-                    style="bound",
-                ),
-                Trace(
-                    "sup |F|/√m′" if d == 2 else f"max over {len(probes)} directions /√m′",
-                    "markers",
-                    widths,
-                    sups / np.sqrt(widths),
-                    style="construction",
-                ),
-                Trace("|F(x₀)|/√m′", "markers", widths, x0_prefix / np.sqrt(widths), style="error"),
-                Trace(
-                    "√(1/2): std of F(x)/√m for ‖x‖ = 1",
-                    "line",
-                    m_line,
-                    np.full(m_line.size, np.sqrt(0.5)),
-                    style="reference",
-                ),
-            ],
-        ),
-    ]
-    return plots
+    )
 
 
-def _checks(p, sc, bound_fixed, bound_uniform) -> list[Check]:
-    delta, f_x0, sup = p.delta, sc.f_x0, sc.sphere.value
+def _checks(p: Params, sc: scale.Scale, bounds: dict[str, float]) -> list[Check]:
+    delta, sph = p.delta, sc.sphere
+    if sph.exact:
+        name = "sup over ‖x‖ ≤ 1 of |F(x; w₀)| ≤ 16d√m ln(m/δ) (Lemma 3.15 (2), corrected)"
+        note = ""
+    else:
+        name = "largest |F(x; w₀)| found on the sphere ≤ 16d√m ln(m/δ) (Lemma 3.15 (2), corrected)"
+        note = (
+            f"for d ≥ 3 the sup is estimated from below ({sph.probes} random directions, "
+            "ascent, a great circle), so this check is weaker than the lemma; "
+        )
     return [
         Check(
             "|F(x₀; w₀)| ≤ 4‖x₀‖√m ln(2m/δ) at the fixed x₀ = e₁ (Lemma 3.15 (1))",
-            f_x0,
-            bound_fixed,
+            sc.f_x0,
+            bounds["fixed"],
             "<=",
             confidence=1.0 - delta,
         ),
         Check(
-            "sup_{‖x‖≤1} |F(x; w₀)| ≤ 16d√m ln(m/δ) (Lemma 3.15 (2), corrected constant)",
-            sup,
-            bound_uniform,
+            name,
+            sph.value,
+            bounds["uniform"],
             "<=",
             confidence=1.0 - 2.0 * delta,
+            note=note + "corrected from the printed 32d (see the notes)",
         ),
     ]
 
 
-def _notes(p, sc, bound_proof) -> list[str]:
+def _notes(p: Params, sc: scale.Scale, bound_proof: float) -> list[str]:
     d, sph = p.d, sc.sphere
     if d == 2:
         how_sup = (
@@ -188,13 +211,15 @@ def _notes(p, sc, bound_proof) -> list[str]:
             f"For d ≥ 3 the sup over the sphere is estimated from below: the best of "
             f"{sph.probes} random directions, refined by the ascent x ← sign F(x)·∇F(x)/‖∇F(x)‖, "
             f"and the exact maximum on the great circle through e₁ and the best point x* "
-            f"(plotted). The uniform check compares this estimate with the bound, so for d ≥ 3 "
-            f"it is weaker than the lemma's statement."
+            f"(plotted) — a value of F that is attained, at most the sup. The uniform check "
+            f"compares this estimate with the bound, so for d ≥ 3 it is weaker than the "
+            f"lemma's statement; the width sweep uses the maximum over {len(sc.probes)} fixed "
+            f"directions (x₀, x* and 8 random ones)."
         )
     return [
         "Convention (Remark 3.2, 'in this chapter'): F(x; w₀) = Σⱼ aⱼ σ(v₀,ⱼᵀx) with "
-        "aⱼ ∈ {±1} uniform and v₀,ⱼ ~ N(0, I_d), not scaled by 1/√m — the first two plots "
-        "show F itself; the third divides by √m, the scaling §3.2 derives. (Remark 3.2's "
+        "aⱼ ∈ {±1} uniform and v₀,ⱼ ~ N(0, I_d), not scaled by 1/√m — the circle plot shows "
+        "F itself; the sweeps divide by √m, the scaling §3.2 derives. (Remark 3.2's "
         "'most standard' convention aⱼ ~ Discrete(±1/√m), v ~ N(0, I_d/d) is described as "
         "'uniform on −1 and +1': it means ±1/√m.)",
         how_sup,
@@ -214,15 +239,31 @@ def _notes(p, sc, bound_proof) -> list[str]:
     ]
 
 
+def exported_networks(p: Params) -> list:
+    """The random network ``F(x; w₀) = Σⱼ aⱼ σ(v₀,ⱼᵀx)`` of the scene."""
+    net = initialization(p.m, p.d, p.seed)
+    return [
+        network_export(
+            f"F(x; w₀): a random ReLU network of width {p.m:,} on R^{p.d}",
+            [(net.V0, np.zeros(p.m)), (net.a[None, :], np.zeros(1))],
+            seed=p.seed,
+            notes=[
+                "Remark 3.2's initialization: aⱼ = ±1 uniform, v₀,ⱼ ~ N(0, I_d), no biases; "
+                "not scaled by 1/√m (divide the output by √m for §3.2's scaling)."
+            ],
+        )
+    ]
+
+
 SCENE = Scene(
     id="init-scale",
     title="The size of a random network at initialization",
     chapter=NEAR_INIT,
     summary=(
-        "|F(x; w₀)| of a random width-m network over the sphere, its sup against the "
-        "bounds of Lemma 3.15."
+        "A random width-m network has size √m: its sup over the sphere and its value at a "
+        "fixed input against the bounds of Lemma 3.15."
     ),
-    primary_plot="F",
+    primary_plot="scale",
     source="003, Lemma 3.15",
     statement=(
         r"Let $F(x; w_0) = \sum_{j=1}^m a_j \sigma(v_{0,j}^\top x)$ with "
@@ -234,13 +275,17 @@ SCENE = Scene(
     ),
     params=Params,
     compute=compute,
+    networks=exported_networks,
     metric_labels={
-        "sup_abs_F": "sup over the unit sphere of |F(x; w₀)|",
+        "sup_abs_F": (
+            "sup over the unit sphere of |F(x; w₀)| (exact for d = 2; for d ≥ 3 the largest "
+            "value found, a lower estimate)"
+        ),
         "abs_F_at_x0": "|F(x₀; w₀)| at x₀ = e₁",
         "bound_fixed_x": "4√m ln(2m/δ) (fixed x, ‖x‖ = 1)",
         "bound_uniform": "16d√m ln(m/δ) (all ‖x‖ ≤ 1)",
         "bound_uniform_printed": "32d√m ln(m/δ) (as printed)",
         "bound_uniform_proof": "the proof's estimate before combining terms",
-        "sup_over_sqrt_m": "sup |F| / √m",
+        "sup_over_sqrt_m": "the same divided by √m",
     },
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from approxlab.scenes import plotkit as kit
 from approxlab.scenes.base import (
     Axis,
     Check,
@@ -11,13 +12,12 @@ from approxlab.scenes.base import (
     Scene,
     SceneParams,
     SceneResult,
-    Trace,
     param,
     seed_param,
     width_param,
 )
 from approxlab.scenes.chapters import NEAR_INIT
-from approxlab.theory.core.errors import rounding_allowance
+from approxlab.scenes.export import network_export
 from approxlab.theory.near_init import ntk as kernels
 from approxlab.theory.near_init import two_layer as ni
 
@@ -51,10 +51,10 @@ def compute(p: Params) -> SceneResult:
     k_m = kernels.ntk_gradient_form(x, xp, net.V0, net.a)  # ⟨∂F(x), ∂F(x′)⟩/m, literally
     k_inf = float(kernels.k_inf(x, xp)[0, 0])
     angles = kernels.ntk_angles(net.V0)
-    grid = np.linspace(0.0, np.pi, CURVE_POINTS)
     srt = np.sort(angles)
-    km_curve = kernels.ntk_on_circle(srt, grid)
+    grid = np.linspace(0.0, np.pi, CURVE_POINTS)
     max_dev, where = kernels.ntk_max_deviation(srt)
+    upper = max_dev + kernels.deviation_slack()
     # Proposition 3.23 against the arc-cosine kernel of degree 0 (Cho & Saul)
     reference, ref_dev = kernels.cho_saul_reference(grid)
     widths = np.unique(np.round(np.geomspace(1, m, CURVE_WIDTHS)).astype(int))
@@ -65,91 +65,89 @@ def compute(p: Params) -> SceneResult:
             "k_m": k_m,
             "k_inf": k_inf,
             "max_abs_dev": max_dev,
+            "max_abs_dev_upper": upper,
             "dkw_bound": dkw,
             "dev_at_theta": abs(k_m - k_inf),
             "reference_max_diff": ref_dev,
         },
-        checks=_checks(ref_dev, max_dev, dkw),
-        plots=_plots(p, grid, km_curve, reference, k_m, where, widths, devs),
+        checks=_checks(ref_dev, upper, dkw),
+        plots=[
+            _kernel_plot(p, grid, kernels.ntk_on_circle(srt, grid), reference, k_m, where),
+            _deviation_plot(p, widths, devs, max_dev),
+        ],
         notes=NOTES,
     )
 
 
-def _plots(p, grid, km_curve, reference, k_m, where, widths, devs) -> list[Plot]:
-    m = p.m
-    kinf_curve = kernels.k_inf_theta(grid)
-    m_line = np.geomspace(1, max(m, 2), 100)
+def _kernel_plot(p: Params, grid, km_curve, reference, k_m: float, where: float) -> Plot:
     deg = np.degrees(grid)
-    plots = [
-        Plot(
-            "kernel",
-            f"k_m(x, x′) against k_∞ over the angle θ between x and x′ (m = {m:,})",
-            Axis("θ (degrees)"),
-            Axis("kernel value"),
-            [
-                Trace(
-                    "k_∞ = ⟨x, x′⟩(π − θ)/(2π) (Prop. 3.23)",
-                    "line",
-                    deg,
-                    kinf_curve,
-                    style="target",
-                ),
-                Trace(
-                    "⟨x, x′⟩·k₀/2 (Cho–Saul arc-cosine, degree 0)",
-                    "line",
-                    deg,
-                    reference,
-                    style="reference",
-                ),
-                Trace("k_m (this draw)", "line", deg, km_curve, style="construction"),
-                Trace(
-                    "k_m at θ (from the gradients)", "markers", [p.theta], [k_m], style="highlight"
-                ),
-                Trace(
-                    "where max |k_m − k_∞| is attained",
-                    "markers",
-                    [np.degrees(where)],
-                    [float(kernels.k_inf_theta(where))],
-                    style="error",
-                ),
-            ],
+    return Plot(
+        "kernel",
+        f"k_m(x, x′) against k_∞ over the angle θ between x and x′ (m = {p.m:,})",
+        Axis("θ (degrees)"),
+        Axis("kernel value"),
+        [
+            kit.line(
+                "k_∞ = ⟨x, x′⟩(π − θ)/(2π) (Prop. 3.23)", deg, kernels.k_inf_theta(grid), "target"
+            ),
+            kit.line("⟨x, x′⟩·k₀/2 (Cho–Saul arc-cosine, degree 0)", deg, reference, "reference"),
+            kit.line("k_m (this draw)", deg, km_curve, "construction"),
+            kit.markers("k_m at θ (from the gradients)", [p.theta], [k_m]),
+            kit.markers(
+                "where max |k_m − k_∞| is attained",
+                [np.degrees(where)],
+                [float(kernels.k_inf_theta(where))],
+                "error",
+            ),
+        ],
+        caption=(
+            "The empirical kernel of one random network (a staircase: it counts the units "
+            "active at both inputs) hugs the infinite-width kernel; the Cho–Saul formula "
+            "lies exactly on it."
         ),
-        Plot(
-            "deviation",
-            "max_θ |k_m − k_∞| against the width (first m′ units of this draw)",
-            Axis("width m′", log=True),
-            Axis("max_θ |k_m − k_∞|", log=True),
-            [
-                Trace(
-                    f"√(ln(2/δ)/(2m)), δ = {DKW_DELTA} (DKW–Massart, 1/√m)",
-                    "line",
-                    m_line,
-                    kernels.dkw_bound(m_line, DKW_DELTA),
-                    style="bound",
-                ),
-                Trace("measured", "markers", widths, devs, style="construction"),
-            ],
-        ),
-    ]
-    return plots
+    )
 
 
-def _checks(ref_dev: float, max_dev: float, dkw: float) -> list[Check]:
+def _deviation_plot(p: Params, widths, devs, max_dev: float) -> Plot:
+    m_line = np.geomspace(1, max(p.m, 2), 100)
+    return kit.sweep(
+        "deviation",
+        "max over θ of |k_m − k_∞| against the width (first m′ units of this draw)",
+        "The largest deviation shrinks like 1/√m, below the DKW–Massart bound.",
+        Axis("width m′", log=True),
+        Axis("max over θ of |k_m − k_∞|", log=True),
+        [
+            kit.line(
+                f"√(ln(2/δ)/(2m)), δ = {DKW_DELTA} (DKW–Massart)",
+                m_line,
+                kernels.dkw_bound(m_line, DKW_DELTA),
+                "bound",
+            ),
+            kit.markers("measured", widths, devs, "construction"),
+        ],
+        current=(p.m, max_dev),
+        current_name=f"this m = {p.m:,}",
+    )
+
+
+def _checks(ref_dev: float, upper: float, dkw: float) -> list[Check]:
     return [
         Check(
             "k_∞ (Prop. 3.23) = ⟨x, x′⟩·k₀(x, x′)/2, the arc-cosine kernel of Cho & Saul, "
-            "on the θ grid",
+            f"at {CURVE_POINTS:,} angles θ",
             ref_dev,
             0.0,
             "==",
-            rounding=rounding_allowance(0.5, ops=16),
+            rounding=kernels.cho_saul_rounding(),
         ),
         Check(
-            f"max_θ |k_m − k_∞| ≤ √(ln(2/δ)/(2m)) with δ = {DKW_DELTA} (DKW–Massart)",
-            max_dev,
+            f"max over θ of |k_m − k_∞| ≤ √(ln(2/δ)/(2m)) with δ = {DKW_DELTA} (DKW–Massart)",
+            upper,
             dkw,
             "<=",
             confidence=1.0 - DKW_DELTA,
+            note="measured: a certified upper bound (every jump, a grid of "
+            f"{kernels.DEVIATION_GRID:,} angles, plus a curvature bound between them)",
         ),
     ]
 
@@ -164,8 +162,9 @@ NOTES = [
     "x = e₁ and x′ = (cos θ, sin θ) in d = 2 lose nothing: the kernel only sees the "
     "projection of v onto span{x, x′}, which is N(0, I₂) — the rotation in the proof.",
     f"max |k_m − k_∞| is taken at every jump of k_m (both one-sided limits) and on a grid "
-    f"of {kernels.DEVIATION_GRID} angles; between these points it can exceed them by at "
-    "most 4·10⁻⁷ (curvature bound).",
+    f"of {kernels.DEVIATION_GRID:,} angles; between these points it can exceed them by at "
+    f"most (1 + 1/π)h²/8 = {kernels.deviation_slack():.1e} (h the grid step; a curvature "
+    "bound), which the check adds.",
     "The 1/√m line is a bound, not a fit: unit j is active at both inputs iff its angle "
     "ψ′ⱼ = (π/2 − ψⱼ) mod 2π is ≤ π − θ, so k_m/cos θ is an empirical CDF and the "
     "Dvoretzky–Kiefer–Wolfowitz inequality (Massart's constant) bounds the deviation "
@@ -174,6 +173,23 @@ NOTES = [
     "∂F(x; w₀)ᵀ∂F(x; w₀) (it is ∂F(x; w₀)ᵀ∂F(x′; w₀)); the proof of Prop. 3.23 "
     "'replaces v by ‖v‖' (it is v/‖v‖).",
 ]
+
+
+def exported_networks(p: Params) -> list:
+    """The random network whose empirical kernel the scene shows."""
+    net = ni.initialization(p.m, 2, p.seed)
+    return [
+        network_export(
+            f"F(x; w₀): the random ReLU network of width {p.m:,} behind k_m",
+            [(net.V0, np.zeros(p.m)), (net.a[None, :], np.zeros(1))],
+            seed=p.seed,
+            notes=[
+                "Remark 3.2's initialization (aⱼ = ±1, vⱼ ~ N(0, I₂), no biases). Only the first "
+                "layer is trained: k_m(x, x′) = ⟨∂F(x; w₀), ∂F(x′; w₀)⟩/m over its weights, "
+                "= ⟨x, x′⟩·#{j : vⱼᵀx ≥ 0, vⱼᵀx′ ≥ 0}/m."
+            ],
+        )
+    ]
 
 
 SCENE = Scene(
@@ -195,10 +211,15 @@ SCENE = Scene(
     ),
     params=Params,
     compute=compute,
+    networks=exported_networks,
     metric_labels={
         "k_m": "k_m(x, x′) at θ",
         "k_inf": "k_∞(x, x′) at θ",
-        "max_abs_dev": "max over θ ∈ [0, π] of |k_m − k_∞|",
+        "max_abs_dev": (
+            f"max over θ ∈ [0, π] of |k_m − k_∞| (at every jump and on a grid of "
+            f"{kernels.DEVIATION_GRID:,} angles)"
+        ),
+        "max_abs_dev_upper": "certified upper bound on that max (adds the curvature bound)",
         "dkw_bound": "√(ln(2/δ)/(2m)), δ = 0.05",
         "dev_at_theta": "|k_m − k_∞| at θ",
         "reference_max_diff": "max |k_∞ − ⟨x, x′⟩k₀/2| (Cho–Saul)",

@@ -125,3 +125,38 @@ def test_sup_error_sweep_is_the_fit_at_every_n():
     for n, e in zip(ns, sweep, strict=True):
         t = np.linspace(0, 2 * np.pi, kf.grid_size(int(n), 2048), endpoint=False)
         assert e == pytest.approx(np.max(np.abs(kf.fit(g, int(n), "padded")(t) - g(t))), abs=1e-12)
+
+
+# --- rounding allowances derived from the computation (issue 12 (1), app-wide) --------------
+
+NS = [1, 2, 3, 4, 7, 8, 16, 31, 64, 100, 127, 128, 200, 255, 256]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_gram_eigenvalues_stay_within_their_allowance_of_the_exact_ones(kind):
+    """Exact zeros (unpadded, odd frequencies) never show below −allowance, and every
+    computed eigenvalue is within the allowance of a dense eigensolver's."""
+    for n in NS:
+        fit = kf.fit(kf.TARGETS["bump"].f, n, kind)
+        allow = kf.gram_eigenvalue_rounding(n, kind)
+        assert fit.eigenvalues[0] >= -allow
+        dense = np.linalg.eigvalsh(kf.gram(fit.t, fit.t, kind))
+        assert np.max(np.abs(np.sort(dense) - fit.eigenvalues)) <= allow + 1e-15 * n
+
+
+@pytest.mark.parametrize("name", list(kf.TARGETS))
+def test_interpolation_residual_within_its_allowance(name):
+    g = kf.TARGETS[name].f
+    for n in NS:
+        fit = kf.fit(g, n, "padded")
+        y = g(fit.t)
+        assert np.max(np.abs(fit(fit.t) - y)) <= kf.interpolation_rounding(fit, y)
+
+
+def test_quadrature_matches_the_closed_form_within_its_allowance():
+    """Unpadded λ_k in closed form (exact zeros at odd k ≥ 3) against the Gauss–Legendre
+    values, for every K the scene can use: the nodes-and-weights premise of the allowance."""
+    for K in (8, 32, 64):
+        lam = kf.fourier_coefficients("unpadded", K)
+        exact = kf.fourier_coefficients_unpadded_exact(K)
+        assert np.max(np.abs(lam - exact)) <= kf.fourier_rounding("unpadded", K)

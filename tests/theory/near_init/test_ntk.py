@@ -125,3 +125,20 @@ def test_cho_saul_reference_is_the_degree_0_arc_cosine_kernel():
     ref, dev = ntk.cho_saul_reference(THETA)
     np.testing.assert_allclose(ref, np.cos(THETA) * (1 - THETA / np.pi) / 2, atol=1e-15)
     assert dev == np.max(np.abs(ntk.k_inf_theta(THETA) - ref)) and dev < 1e-15
+
+
+def test_cho_saul_difference_is_within_its_derived_allowance_on_a_dense_grid():
+    theta = np.linspace(0.0, np.pi, 400_001)
+    _, dev = ntk.cho_saul_reference(theta)
+    assert dev <= ntk.cho_saul_rounding()
+
+
+@pytest.mark.parametrize("m", [3, 40, 1000])
+def test_max_deviation_plus_slack_bounds_a_dense_evaluation(m):
+    V0 = ni.initialization(m, 2, 11).V0
+    srt = np.sort(ntk.ntk_angles(V0))
+    found, _ = ntk.ntk_max_deviation(srt)
+    theta = np.linspace(0.0, np.pi, 1_000_001)
+    dense = np.max(np.abs(ntk.ntk_on_circle(srt, theta) - ntk.k_inf_theta(theta)))
+    assert dense <= found + ntk.deviation_slack()
+    assert ntk.deviation_slack() < 4e-7

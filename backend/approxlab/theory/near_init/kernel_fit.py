@@ -198,3 +198,73 @@ def sup_error_sweep(
 ) -> np.ndarray:
     """:func:`sup_error` for every centre count in ``ns``."""
     return np.array([sup_error(g, int(n), kind, grid) for n in ns])
+
+
+# --- rounding allowances of the scene's checks ----------------------------------------------
+
+#: Unit roundoff of float64.
+UNIT = float(np.finfo(float).eps) / 2
+
+
+def fft_error(n: int) -> float:
+    """Relative 2-norm error of a length-n FFT: ``‖fl(Fx) − Fx‖₂ ≤ ε_F‖Fx‖₂`` with
+    ``ε_F = L·η``, ``η = μ + γ₄(√2 + μ) ≤ 7u`` per radix-2 stage (Higham, *Accuracy and
+    Stability of Numerical Algorithms*, Thm 24.2), and ``L = ⌈log₂ 4n⌉`` stages — room for
+    pocketfft's Bluestein steps, which work on a length ≥ 2n."""
+    return 7.0 * UNIT * float(np.ceil(np.log2(4 * n)))
+
+
+def gram_eigenvalue_rounding(n: int, kind: Inputs) -> float:
+    """Allowance of ``λ_min ≥ 0`` for the computed eigenvalues of the circulant Gram matrix.
+
+    The eigenvalues are the DFT of ``κ`` at the n centre angles (:func:`fit`): each is off
+    by at most ``‖fl(Fκ) − Fκ‖₂ ≤ ε_F·√n‖κ‖₂`` (Parseval, :func:`fft_error`), plus the
+    rounding of the κ values themselves (≤ 8u each, a few operations on arguments ≤ π):
+    ``8u·Σ|κ|``.  An eigenvalue that is exactly 0 (the unpadded kernel at an odd frequency)
+    then never shows below ``−allowance``.
+    """
+    k = kappa(centres(n), kind)
+    return 1.01 * (
+        fft_error(n) * np.sqrt(n) * float(np.linalg.norm(k)) + 8 * UNIT * float(np.sum(np.abs(k)))
+    )
+
+
+def interpolation_rounding(fit_: KernelFit, y: np.ndarray) -> float:
+    """Allowance of ``max_j |Σᵢ αᵢ k_∞(xᵢ, xⱼ) − g(xⱼ)| = 0`` for the computed α (padded: K is
+    invertible, so the exact α interpolates).
+
+    The residual is evaluated as a dense n-term sum with ``|κ| ≤ ½``: ``(n + 8)u·½Σ|αᵢ|``.
+    The computed α is ``F⁻¹(z)``, ``z = fl(F̂y/λ̂)``; with ``λ = Fκ`` exact,
+    ``√n·‖Kα − y‖₂ ≤ ‖λ − λ̂‖∞‖z‖₂ + ‖λ‖∞ε_F‖z‖₂ + 2u‖F̂y‖₂ + ε_F‖Fy‖₂`` (the eigenvalues'
+    error, the inverse FFT, the complex division, the forward FFT), and
+    ``‖z‖₂ ≈ √n‖α‖₂``, ``‖Fy‖₂ = √n‖y‖₂`` (Parseval); the max-norm is at most the 2-norm.
+    """
+    n = fit_.alpha.size
+    eps = fft_error(n)
+    lam_err = gram_eigenvalue_rounding(n, fit_.kind)
+    lam_max = float(np.max(np.abs(fit_.eigenvalues)))
+    a2, y2 = float(np.linalg.norm(fit_.alpha)), float(np.linalg.norm(y))
+    dense = (n + 8) * UNIT * 0.5 * float(np.sum(np.abs(fit_.alpha)))
+    solve = (lam_err + lam_max * eps) * a2 + (2 * UNIT + eps) * y2
+    return 1.01 * (dense + solve)
+
+
+def fourier_rounding(kind: Inputs, K: int) -> float:
+    """Allowance of the computed ``λ_k`` (:func:`fourier_coefficients`, ``k ≤ K``) against the
+    exact coefficients, e.g. the zeros at odd ``k ≥ 3`` without padding.
+
+    ``λ̂_k = (1/π) fl(Σᵢ ŵᵢ κ(ŝᵢ) cos(k ŝᵢ))`` with ``N = 2K + 128`` Gauss–Legendre nodes:
+    the N-term sum, ``γ_N``; each term's cosine of a rounded argument ``k ŝ ≤ kπ``,
+    ``u(kπ + 1)``, κ and the product, ``9u``; nodes and weights as computed by
+    ``numpy.polynomial.legendre.leggauss`` (an eigenvalue solve and a Newton step), taken
+    to ``8u`` (relative weights, absolute nodes on [−1, 1]; the tests compare the rule
+    with the closed-form coefficients), which moves a term by ``8u|f| + 8uπ|f′|``,
+    ``|f′| ≤ k·max|κ| + max|κ′|`` with ``max|κ′| ≤ 1``.  All relative to ``max|κ| ≤ ½``,
+    over ``Σŵ = π`` and divided by π.  The truncation error of the rule is far below: the
+    integrand is analytic in the Bernstein ellipse ρ = e, where it is at most
+    ``e^{Kπ sinh(1)/2 + 1}``, so the error is below ``e^{Kπ sinh(1)/2 + 3 − 2N} < 10⁻¹⁵⁰``.
+    """
+    N = 2 * K + 128
+    kmax = 0.5
+    per_k = N + (K * np.pi + 1) + 9 + 8 + 8 * np.pi * K
+    return 1.01 * UNIT * (per_k * kmax + 8 * np.pi)

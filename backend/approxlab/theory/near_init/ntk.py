@@ -114,7 +114,7 @@ def ntk_max_deviation(sorted_angles: np.ndarray) -> tuple[float, float]:
     of the angles: smooth between jumps.  It is evaluated at every jump (both one-sided
     limits) and on a grid of :data:`DEVIATION_GRID` points; between evaluation points
     (≤ π/2048 apart, no jump inside) a maximum can exceed them by at most
-    ``sup|f″|·h²/8 ≤ 4·10⁻⁷``.
+    :func:`deviation_slack` ``≤ 4·10⁻⁷``.
     """
     m = sorted_angles.size
     jumps = sorted_angles[sorted_angles <= np.pi]
@@ -126,6 +126,17 @@ def ntk_max_deviation(sorted_angles: np.ndarray) -> tuple[float, float]:
     dev = np.abs(np.cos(t) * (h - t / TWO_PI))
     i = int(np.argmax(dev))
     return float(dev[i]), float(np.pi - t[i])
+
+
+def deviation_slack(grid: int = DEVIATION_GRID) -> float:
+    """How far ``max_θ |k_m − k_∞|`` can exceed :func:`ntk_max_deviation`'s value.
+
+    With ``t = π − θ`` the deviation is ``f(t) = −cos t (c − t/(2π))`` between jumps (``c`` the
+    empirical CDF there), so ``f″ = cos t (c − t/(2π)) − sin t/π`` and ``|f″| ≤ 1 + 1/π``.
+    Between consecutive evaluation points (at most ``h = π/(grid − 1)`` apart, no jump
+    inside) ``|f|`` exceeds the larger endpoint value by at most ``|f″|h²/8``."""
+    h = np.pi / (grid - 1)
+    return (1.0 + 1.0 / np.pi) * h * h / 8.0
 
 
 def ntk_max_deviation_prefixes(angles: np.ndarray, widths: np.ndarray) -> np.ndarray:
@@ -148,3 +159,17 @@ def cho_saul_reference(theta: np.ndarray) -> tuple[np.ndarray, float]:
     pairs = np.stack([np.cos(theta), np.sin(theta)], axis=1)
     reference = (pairs @ x) * arccos_kernel(0, x, pairs)[0] / 2.0
     return reference, float(np.max(np.abs(k_inf_theta(theta) - reference)))
+
+
+def cho_saul_rounding() -> float:
+    """Allowance of ``max_θ |k_∞(θ) − ⟨x, x′⟩k₀(x, x′)/2| = 0`` on a grid of angles θ.
+
+    ``k_inf_theta``: ``cos θ`` (≤ 2u), ``π − θ`` (``fl(π)`` and the difference, ≤ uπ + u(π − θ)),
+    the product and the quotient by ``2π`` (2u of a value ≤ ½): ≤ 3u in all.  The reference
+    goes through the rounded pair ``(cos θ, sin θ)`` (its angle is within √2u of θ), Kahan's
+    angle formula (two unit normalizations, two 2-norms, ``atan2`` and a doubling: ≤ 8u),
+    ``π − angle`` and ``/π`` (≤ 2u + uπ), the product with ``cos θ`` and the halving: ≤ 5u of
+    the value ≤ ½ after the angle's error (slope ≤ ½) is added.  Together at most 8u
+    (= 16u·½), the bound used.
+    """
+    return 16.0 * (float(np.finfo(float).eps) / 2) * 0.5
