@@ -13,6 +13,7 @@ import base64
 import hashlib
 import logging
 import re
+import sys
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -29,7 +30,7 @@ from starlette.responses import Response
 from approxlab import __version__
 from approxlab.api import pieces as pieces_api
 from approxlab.api.cache import Representations
-from approxlab.api.compute import ComputePool
+from approxlab.api.compute import ComputePool, lower_priority
 from approxlab.api.guard import CSP, BodyLimit, SecurityHeaders
 from approxlab.api.responses import dumps, error_json, represent
 from approxlab.api.routes import SceneRenderer, build_router
@@ -143,11 +144,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     docs_static = StaticAssets(DOCS_ASSETS, cache_control="public, max-age=86400")
 
     def warm() -> None:
+        lower_priority()  # a background job: requests go first
         static.preload()
         warm_up(SCENES, renderer)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # hand the GIL to the event loop sooner (5 ms by default) while a computation runs
+        sys.setswitchinterval(0.001)
         if settings.warm_up:
             threading.Thread(target=warm, name="approxlab-warm-up", daemon=True).start()
         yield

@@ -18,13 +18,29 @@ thread pool that serves health and static files — under three bounds:
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import multiprocessing
+import os
+import sys
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
+
+
+def lower_priority() -> None:
+    """Raise this thread's (or a child process's main thread's) niceness (Linux: per
+    thread; elsewhere a no-op)."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HEAVY_NICE)
+
+
+#: Niceness of the threads computing heavy requests.
+HEAVY_NICE = 10
 
 
 class BusyError(Exception):
@@ -76,7 +92,9 @@ class ComputePool:
         budget_mb: float = 768.0,
         heavy_mb: float = 64.0,
         queue_timeout: float = 20.0,
+        heavy_in_process: bool = True,
     ):
+        self.heavy_in_process = heavy_in_process
         self.threads = max(1, threads)
         self.max_queue = queue
         self.budget_mb = budget_mb
@@ -84,6 +102,7 @@ class ComputePool:
         self.queue_timeout = queue_timeout
         self.heavy_slots = max(1, self.threads - 1)
         self._executor: ThreadPoolExecutor | None = None
+        self._heavy_executor: Executor | None = None
         self._inflight: dict[str, asyncio.Future[Any]] = {}
         self._waiters: list[_Waiter] = []
         self._running = 0
@@ -91,16 +110,34 @@ class ComputePool:
         self._running_cost = 0.0
         self.stats = Stats()
 
-    @property
-    def executor(self) -> ThreadPoolExecutor:
-        if self._executor is None:  # created on first use: no threads on import
+    def executor(self, heavy: bool) -> Executor:
+        """Light jobs run on threads of this process; heavy jobs in a separate process at a
+        lower CPU priority (nice +10), so they hold neither this process's GIL nor a core
+        that the event loop or a light job wants (``heavy_in_process=False``: threads)."""
+        if heavy:
+            if self._heavy_executor is None:  # created on first use: nothing on import
+                if self.heavy_in_process:
+                    extra = {"max_tasks_per_child": 64} if sys.version_info >= (3, 11) else {}
+                    self._heavy_executor = ProcessPoolExecutor(
+                        self.heavy_slots,
+                        mp_context=multiprocessing.get_context("spawn"),
+                        initializer=lower_priority,
+                        **extra,
+                    )
+                else:
+                    self._heavy_executor = ThreadPoolExecutor(
+                        self.heavy_slots, "approxlab-heavy", initializer=lower_priority
+                    )
+            return self._heavy_executor
+        if self._executor is None:
             self._executor = ThreadPoolExecutor(self.threads, "approxlab-compute")
         return self._executor
 
     def shutdown(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
-            self._executor = None
+        for ex in (self._executor, self._heavy_executor):
+            if ex is not None:
+                ex.shutdown(wait=False, cancel_futures=True)
+        self._executor = self._heavy_executor = None
 
     @property
     def queued(self) -> int:
@@ -110,7 +147,7 @@ class ComputePool:
         self, key: str, cost_mb: float, fn: Callable[[], T], heavy: bool | None = None
     ) -> Flight[T]:
         """Compute ``fn()`` once per ``key`` in flight, within the bounds above (``heavy``
-        defaults to ``cost_mb > heavy_mb``)."""
+        defaults to ``cost_mb > heavy_mb``; a heavy ``fn`` must be picklable)."""
         pending = self._inflight.get(key)
         if pending is not None:
             self.stats.coalesced += 1
@@ -141,7 +178,7 @@ class ComputePool:
         try:
             loop = asyncio.get_running_loop()
             t0 = time.perf_counter()
-            value = await loop.run_in_executor(self.executor, fn)
+            value = await loop.run_in_executor(self.executor(heavy), fn)
             self.stats.computed += 1
             return value, time.perf_counter() - t0
         finally:

@@ -6,6 +6,7 @@ bounds) and schemathesis can exercise them; the handler is the same generic func
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -72,6 +73,14 @@ def _openapi_parameters(scene: Scene) -> list[dict[str, Any]]:
     return out
 
 
+def compute_registered(scene_id: str, params: dict[str, Any]) -> Representations:
+    """A registered scene's result from its validated (dumped) params, in a child process."""
+    from approxlab.scenes.registry import SCENES
+
+    scene = SCENES[scene_id]
+    return SceneRenderer.compute(scene, scene.params(**params))
+
+
 class SceneRenderer:
     """Serialized, precompressed scene results, computed once per distinct parameters and
     shared by every client (a projector and thirty laptops ask for the same URLs): cache
@@ -108,9 +117,13 @@ class SceneRenderer:
         if hit is not None:
             return hit, "hit"
         cost = estimate(scene.id, params)
-        flight = await self.pool.run(
-            key, cost.mb, lambda: self.compute(scene, params), heavy=cost.heavy
-        )
+        if cost.heavy and self.pool.heavy_in_process:  # in a child process: picklable
+            job: Callable[[], Representations] = functools.partial(
+                compute_registered, scene.id, params.model_dump()
+            )
+        else:
+            job = functools.partial(self.compute, scene, params)
+        flight = await self.pool.run(key, cost.mb, job, heavy=cost.heavy)
         if flight.leader:
             self.cache.put(key, flight.value)
         kind = "miss" if flight.leader else "coalesced"
