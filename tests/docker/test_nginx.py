@@ -75,7 +75,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     text = CONF.read_text()
     upstream = "        server replica:8000 max_fails=1 fail_timeout=10s;"
     assert upstream in text and "listen 8080;" in text and "/tmp/nginx/" in text
-    servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;" for p in ports)
+    servers = "\n".join(
+        f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;" for p in ports
+    )
     text = text.replace(upstream, servers)
     text = text.replace("listen 8080;", f"listen 127.0.0.1:{listen};")
     text = text.replace("/tmp/nginx/", f"{tmp}/")

@@ -35,6 +35,13 @@ def media_type(path: Path) -> str:
     return kind
 
 
+def _route_path(scope: Scope) -> str:
+    """The path below the mount point (Starlette keeps the full path in ``path`` and the
+    mount prefix in ``root_path``)."""
+    path, root = scope["path"], scope.get("root_path", "")
+    return path[len(root) :] if root and path.startswith(root) else path
+
+
 class StaticAssets:
     """An ASGI app: ``root`` (``/`` → ``index.html``) plus ``extra`` URL → file aliases."""
 
@@ -111,7 +118,8 @@ class StaticAssets:
                 "Method Not Allowed", status_code=405, headers={"Allow": "GET, HEAD"}
             )
         else:
-            path = self.resolve(scope["path"])
+            route_path = _route_path(scope)
+            path = self.resolve(route_path)
             reps = None
             if path is not None:
                 reps = self._stored(path) or await run_in_threadpool(self.load, path)
@@ -119,7 +127,7 @@ class StaticAssets:
                 response = PlainTextResponse("Not Found", status_code=404)
             else:
                 control = (
-                    self.extra_cache_control if scope["path"] in self.extra else self.cache_control
+                    self.extra_cache_control if route_path in self.extra else self.cache_control
                 )
                 response = represent(request, reps, control, media_type=media_type(path))
         await response(scope, receive, send)
