@@ -32,6 +32,7 @@ from approxlab.api import pieces as pieces_api
 from approxlab.api.cache import Representations
 from approxlab.api.compute import ComputePool, lower_priority
 from approxlab.api.guard import CSP, BodyLimit, SecurityHeaders
+from approxlab.api.networks import build_networks_router
 from approxlab.api.responses import dumps, error_json, represent
 from approxlab.api.routes import SceneRenderer, build_router
 from approxlab.api.static import StaticAssets
@@ -128,8 +129,10 @@ def docs_pages(openapi_url: str) -> dict[str, tuple[Representations, str]]:
     return pages
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, scenes: dict[str, Scene] | None = None) -> FastAPI:
+    """The app serving ``scenes`` (default: the registry's) and the frontend."""
     settings = settings or Settings()
+    scenes = SCENES if scenes is None else scenes
     pool = ComputePool(
         threads=settings.compute_threads,
         queue=settings.compute_queue,
@@ -146,7 +149,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def warm() -> None:
         lower_priority()  # a background job: requests go first
         static.preload()
-        warm_up(SCENES, renderer)
+        warm_up(scenes, renderer)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -169,7 +172,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.compute_pool = pool
     app.state.renderer = renderer
-    app.include_router(build_router(SCENES, settings, renderer))
+    app.include_router(build_networks_router(scenes, settings))
+    app.include_router(build_router(scenes, settings, renderer))
     app.include_router(pieces_api.router)
 
     @app.exception_handler(RequestValidationError)

@@ -5,6 +5,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from approxlab.scenes.base import Scene
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,7 +30,10 @@ def main(argv: list[str] | None = None) -> int:
         help="worker processes (default: APPROXLAB_WORKERS, else 1)",
     )
     serve.add_argument("--log-level", default="info")
-    sub.add_parser("scenes", help="list the scenes")
+    scenes = sub.add_parser("scenes", help="list the scenes")
+    scenes.add_argument(
+        "--markdown", action="store_true", help="as the README's scene table (Markdown)"
+    )
     args = parser.parse_args(argv)
 
     if args.command == "serve":
@@ -52,9 +60,21 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from approxlab.scenes.registry import SCENES
 
+    if args.markdown:
+        print(scene_table(SCENES.values()))
+        return 0
     for s in SCENES.values():
         print(f"{s.id:12s} {s.source:28s} {s.title}")
     return 0
+
+
+def scene_table(scenes: Iterable[Scene]) -> str:
+    """The README's scene table, generated from the registry (``approxlab scenes --markdown``)."""
+    rows = ["| scene | chapter | theorem | what you see |", "|---|---|---|---|"]
+    for s in scenes:
+        summary = s.summary.replace("|", "\\|")
+        rows.append(f"| `{s.id}` | {s.chapter.number} | {s.source} | {summary} |")
+    return "\n".join(rows)
 
 
 if __name__ == "__main__":

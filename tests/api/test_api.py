@@ -9,46 +9,10 @@ import pytest
 from approxlab import __version__
 from approxlab.app import create_app
 from approxlab.scenes.registry import SCENES
+from approxlab.scenes.vocabulary import RELATIONS, ROLES, TRACE_KINDS
 from approxlab.settings import Settings
 
 RESULT_KEYS = {"scene", "params", "metrics", "checks", "plots", "notes"}
-TRACE_KINDS = {"line", "step", "markers", "heatmap", "bar", "band"}
-
-#: Metric names the issues fix as part of the contract.
-CONTRACT_METRICS = {
-    "threshold": {"width", "lipschitz", "sup_error"},
-    "adaptive": {
-        "variation",
-        "width_uniform",
-        "width_adaptive",
-        "sup_error_uniform",
-        "sup_error_adaptive",
-    },
-    "grid": {"k", "cubes", "nodes", "sup_error_piecewise", "l1_error"},
-    "universal": {"sup_error"},
-    "sawtooth": {"pieces", "nodes", "layers", "fractal_max_dev"},
-    "squaring": {"sup_error", "bound", "nodes_skip", "nodes_pure", "layers", "shallow_nodes"},
-    "product": {"sup_error", "bound", "nodes", "layers"},
-    "parity": {"points", "max_error"},
-    "separation": {
-        "target_pieces",
-        "competitor_pieces",
-        "piece_bound",
-        "l1_error",
-        "l1_lower_bound",
-    },
-    "pieces": {"pieces_mean", "pieces_max", "bound_regions", "bound_lemma", "delta_pieces"},
-    "cpwl": {"knots", "width_deep", "depth_deep", "max_dev_deep", "max_dev_shallow"},
-    "sobolev": {"sup_error", "bound", "nodes", "layers"},
-    "maurey": {"mass", "bound", "mean_sq_error", "best_sq_error"},
-    "barron": {"barron_norm", "mass", "mean_sq_error", "bound"},
-    "barron-norm": {"integral_w_ghat", "holder_bound", "ratio"},
-    "init-scale": {"sup_abs_F", "bound_fixed_x", "bound_uniform"},
-    "linearization": {"sup_gap", "bound", "flipped_units"},
-    "ntk": {"k_m", "k_inf", "max_abs_dev"},
-    "kernel-fit": {"sup_error", "centres"},
-    "transport": {"frobenius_distance", "max_row_distance", "sup_error"},
-}
 
 
 def extremes(scene_id: str) -> list[dict]:
@@ -91,13 +55,19 @@ def test_scene_list(client):
 
 @pytest.mark.parametrize("scene_id", list(SCENES))
 def test_every_scene_at_its_extremes(client, scene_id):
+    """Every case answers with the contract; the scene's declared metrics (its
+    ``metric_labels``, which the UI shows and users script against) label every metric it
+    returns, and each declared metric is returned by some case."""
+    declared = set(SCENES[scene_id].metric_labels)
+    seen: set[str] = set()
     for params in extremes(scene_id):
         r = client.get(f"/api/v1/scenes/{scene_id}", params=params)
         assert r.status_code == 200, (params, r.text)
         body = r.json()
         assert set(body) == RESULT_KEYS
         assert body["scene"] == scene_id
-        assert CONTRACT_METRICS[scene_id] <= set(body["metrics"])
+        assert set(body["metrics"]) <= declared, set(body["metrics"]) - declared
+        seen |= set(body["metrics"])
         assert all(math.isfinite(v) for v in body["metrics"].values())
         for k, v in params.items():
             assert body["params"][k] == v
@@ -105,12 +75,14 @@ def test_every_scene_at_its_extremes(client, scene_id):
             # deterministic statements hold for every parameter value; probabilistic
             # ones (confidence < 1) are tested statistically in the theory tests
             assert c["holds"] or c["confidence"] is not None, (params, c)
-            assert c["relation"] in {"<=", ">=", "=="}
+            assert c["relation"] in RELATIONS
         for plot in body["plots"]:
             assert {"id", "title", "x", "y", "traces"} <= set(plot)
             for t in plot["traces"]:
                 assert t["kind"] in TRACE_KINDS
+                assert t.get("style") is None or t["style"] in ROLES
                 assert len(t["x"]) == len(t["y"]) or t["kind"] == "heatmap"
+    assert seen == declared, declared - seen
 
 
 def test_metrics_match_the_formulas(client):
@@ -226,3 +198,24 @@ def test_vendored_plotly_matches_the_wheel():
     served = plotly_js_path(Settings().frontend_dir)
     assert served.name == "plotly-cartesian.min.js"
     assert version(served) == version(wheel)
+
+
+def test_scene_info_names_chapter_summary_and_a_primary_plot(client):
+    from approxlab.scenes.chapters import CHAPTERS
+
+    chapters = {c.id: c for c in CHAPTERS}
+    for s in client.get("/api/v1/scenes").json():
+        chapter = chapters[s["chapter_id"]]
+        assert s["chapter"] == chapter.heading and s["chapter_number"] == chapter.number
+        assert 20 <= len(s["summary"]) <= 160, s["id"]
+        plots = [p["id"] for p in client.get(f"/api/v1/scenes/{s['id']}").json()["plots"]]
+        assert s["primary_plot"] in plots, s["id"]
+
+
+def test_vocabulary_is_the_plotkit(client):
+    body = client.get("/api/v1/vocabulary").json()
+    assert body["trace_kinds"] == list(TRACE_KINDS)
+    assert body["relations"] == list(RELATIONS)
+    assert set(body["roles"]) == set(ROLES)
+    for role in body["roles"].values():
+        assert set(role["color"]) == set(body["themes"])

@@ -9,8 +9,8 @@ import time
 import pytest
 
 from approxlab.scenes.registry import SCENES
-from approxlab.theory import targets
-from tests.theory.test_expressions import HOSTILE
+from approxlab.theory.core import targets
+from tests.theory.core.test_expressions import HOSTILE
 
 #: Scenes that take a univariate target with the "custom" option.
 CUSTOM_SCENES = [

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from approxlab.scenes.grid import MAX_CUBES
-from tests.theory.test_expressions import HOSTILE
+from tests.theory.core.test_expressions import HOSTILE
 
 
 def test_defaults(client):

@@ -10,7 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from approxlab.api import pieces as api
-from approxlab.theory import affine_pieces, depth, networks
+from approxlab.theory.core import networks
+from approxlab.theory.depth import pieces as affine_pieces
+from approxlab.theory.depth import sawtooth
 
 URL = "/api/v1/pieces"
 
@@ -23,7 +25,7 @@ def body_of(net, domain=(0.0, 1.0)) -> dict:
 
 
 def test_triangle(client):
-    r = client.post(URL, json=body_of(depth.triangle()))
+    r = client.post(URL, json=body_of(sawtooth.triangle()))
     assert r.status_code == 200
     out = r.json()
     assert out["pieces"] == 2 and out["breakpoints"] == [0.5]
@@ -33,7 +35,7 @@ def test_triangle(client):
 
 
 def test_sawtooth_is_counted_exactly(client):
-    out = client.post(URL, json=body_of(depth.sawtooth(12))).json()
+    out = client.post(URL, json=body_of(sawtooth.sawtooth(12))).json()
     assert out["pieces"] == 2**12 and len(out["breakpoints"]) == 2**12 - 1
     assert out["pieces"] <= out["bound"] == 4.0**12
     assert out["regions"] == [2**j for j in range(1, 13)]
@@ -72,7 +74,7 @@ def msg(client, body) -> str:
 
 
 def test_shapes_that_do_not_chain_name_the_layer(client):
-    tri = body_of(depth.triangle())
+    tri = body_of(sawtooth.triangle())
     bad = json.loads(json.dumps(tri))
     bad["layers"][1]["weight"] = [[2.0, -4.0]]
     assert msg(client, bad).startswith("layers[1].weight: row 0 has 2 entries, expected 3")
@@ -113,12 +115,12 @@ def test_size_limits(client):
     too_many = {"layers": [first, *[square] * 5, last]}
     assert "parameters" in msg(client, too_many)
     # Δ^16 has 2^16 pieces: over the knot limit, reported with its layer
-    assert "knots" in msg(client, body_of(depth.sawtooth(16)))
+    assert "knots" in msg(client, body_of(sawtooth.sawtooth(16)))
 
 
 def test_work_limit(client):
     """Many knots early, then wide layers: refused before the expensive part."""
-    net = depth.sawtooth(14)  # 2^14 knots after its hidden layers
+    net = sawtooth.sawtooth(14)  # 2^14 knots after its hidden layers
     W, _ = net[-1]
     w = 60
     tail = [(np.vstack([W] * w), np.full(w, 1.0)), *[(np.eye(w), np.ones(w))] * 5]
@@ -138,5 +140,5 @@ def test_limits_are_documented(client):
 
 @pytest.mark.parametrize("domain", [(-1.0, 1.0), (0.25, 0.75)])
 def test_domain_is_respected(client, domain):
-    out = client.post(URL, json=body_of(depth.triangle(), domain)).json()
+    out = client.post(URL, json=body_of(sawtooth.triangle(), domain)).json()
     assert out["knots"]["x"][0] == domain[0] and out["knots"]["x"][-1] == domain[1]

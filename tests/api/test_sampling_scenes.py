@@ -7,9 +7,9 @@ import math
 
 import pytest
 
-from approxlab.theory import gaussian as gs
-from approxlab.theory import targets
-from approxlab.theory.barron import TARGETS
+from approxlab.theory.core import targets
+from approxlab.theory.shallow import barron_norm as gs
+from approxlab.theory.shallow.barron import TARGETS
 
 
 def checks(body) -> dict[str, dict]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from approxlab.theory.random_features import ACTIVATIONS, LABELS
+from approxlab.theory.shallow.universal import ACTIVATIONS, LABELS
 
 
 @pytest.mark.parametrize("activation", ACTIVATIONS)

@@ -4,7 +4,7 @@ Run: ``python tests/bench/bench_maurey.py [--trials 1000 --k 4096 --n 2048 --rep
 A report, not a test.  It draws ``trials`` networks of ``k`` threshold units for
 ``g(x) = sin(2πx)`` and measures ``‖g − ĝ‖²_{L2(P)}`` (P uniform on ``n`` midpoints) of each:
 
-* fast — :func:`approxlab.theory.sampling.maurey_errors`: sampling + histogram of the pieces
+* fast — :func:`approxlab.theory.shallow.maurey.maurey_errors`: sampling + histogram of the pieces
   + cumulative sums over the grid, O(trials·(k + n)) (timed end to end, p50/p95);
 * fast (eval) — the evaluation alone, on explicit samples (:func:`sq_errors`,
   :func:`sq_errors_from_biases`);
@@ -22,8 +22,8 @@ import time
 
 import numpy as np
 
-from approxlab.theory import targets
-from approxlab.theory.sampling import (
+from approxlab.theory.core import targets
+from approxlab.theory.shallow.maurey import (
     bias_measure,
     maurey_errors,
     maurey_sample,

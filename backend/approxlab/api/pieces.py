@@ -1,8 +1,8 @@
 """``POST /api/v1/pieces`` — exact affine pieces of a user-supplied univariate ReLU network.
 
 Thin layer: request validation with messages that name the layer, then the exact breakpoint
-propagation of :mod:`approxlab.theory.networks` and the bounds of
-:mod:`approxlab.theory.affine_pieces`.  No math here.
+propagation of :mod:`approxlab.theory.core.networks` and the bounds of
+:mod:`approxlab.theory.depth.pieces`.  No math here.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from approxlab.api.compute import BusyError, ComputePool
 from approxlab.api.responses import dumps, error_json
 from approxlab.api.schema import CheckOut, ErrorResponse
 from approxlab.scenes.base import Check
-from approxlab.theory import affine_pieces
-from approxlab.theory.networks import KnotLimitError, PiecewiseLinear, layer
+from approxlab.theory.core.networks import KnotLimitError, PiecewiseLinear, layer
+from approxlab.theory.depth import pieces as affine_pieces
 
 #: Documented limits: every accepted request finishes in well under a second.
 MAX_LAYERS = 32

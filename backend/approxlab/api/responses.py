@@ -16,7 +16,7 @@ from starlette.responses import Response
 
 from approxlab.api.cache import Representations, etag_for
 
-__all__ = ["dumps", "error_json", "etag_for", "represent"]
+__all__ = ["cached_json", "dumps", "error_json", "etag_for", "represent"]
 
 JSON_OPTIONS = orjson.OPT_SERIALIZE_NUMPY
 
@@ -53,6 +53,14 @@ def represent(
         out["Content-Length"] = str(len(body))
         return Response(status_code=200, headers=out, media_type=media_type)
     return Response(body, media_type=media_type, headers=out)
+
+
+def cached_json(request: Request, body: bytes, etag: str, max_age: int) -> Response:
+    """A body computed for this request (not stored): compressed here, so call it off the
+    event loop (a sync handler).  ``etag`` is ``etag_for(body)``."""
+    reps = Representations.of(body)
+    assert reps.etag == etag
+    return represent(request, reps, f"public, max-age={max_age}")
 
 
 def error_json(

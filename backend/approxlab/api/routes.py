@@ -21,9 +21,10 @@ from approxlab.api.cache import Representations, SegmentedLRU
 from approxlab.api.compute import BusyError, ComputePool, OverBudgetError
 from approxlab.api.cost import estimate
 from approxlab.api.responses import dumps, error_json, represent
-from approxlab.api.schema import ErrorResponse, Health, SceneInfo, SceneResultOut
+from approxlab.api.schema import ErrorResponse, Health, SceneInfo, SceneResultOut, Vocabulary
 from approxlab.api.typeset import to_html
 from approxlab.scenes.base import Scene, SceneParams
+from approxlab.scenes.vocabulary import vocabulary
 from approxlab.settings import Settings
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -44,7 +45,12 @@ def scene_info(scene: Scene) -> dict[str, Any]:
     return {
         "id": scene.id,
         "title": scene.title,
-        "chapter": scene.chapter,
+        "chapter": scene.chapter.heading,
+        "chapter_id": scene.chapter.id,
+        "chapter_number": scene.chapter.number,
+        "summary": scene.summary,
+        "primary_plot": scene.primary_plot,
+        "has_networks": scene.networks is not None,
         "source": scene.source,
         "statement": scene.statement,
         "statement_html": to_html(scene.statement),
@@ -54,7 +60,7 @@ def scene_info(scene: Scene) -> dict[str, Any]:
     }
 
 
-def _openapi_parameters(scene: Scene) -> list[dict[str, Any]]:
+def openapi_parameters(scene: Scene) -> list[dict[str, Any]]:
     schema = scene.params.model_json_schema()
     out = []
     for name, prop in schema["properties"].items():
@@ -79,6 +85,12 @@ def compute_registered(scene_id: str, params: dict[str, Any]) -> Representations
 
     scene = SCENES[scene_id]
     return SceneRenderer.compute(scene, scene.params(**params))
+
+
+def registered(scene: Scene) -> bool:
+    from approxlab.scenes.registry import SCENES
+
+    return SCENES.get(scene.id) is scene
 
 
 class SceneRenderer:
@@ -117,7 +129,7 @@ class SceneRenderer:
         if hit is not None:
             return hit, "hit"
         cost = estimate(scene.id, params)
-        if cost.heavy and self.pool.heavy_in_process:  # in a child process: picklable
+        if cost.heavy and self.pool.heavy_in_process and registered(scene):  # picklable
             job: Callable[[], Representations] = functools.partial(
                 compute_registered, scene.id, params.model_dump()
             )
@@ -143,6 +155,13 @@ def build_router(
     async def health() -> Response:
         # on the event loop: never waits behind a computation or a thread
         return Response(HEALTH, media_type="application/json", headers=NO_STORE)
+
+    vocab = Representations.of(dumps(vocabulary()))
+
+    @router.get("/vocabulary", response_model=Vocabulary, tags=["meta"])
+    async def get_vocabulary(request: Request) -> Response:
+        """Trace kinds, check relations and rendering roles (colour and dash per theme)."""
+        return represent(request, vocab, cache_control)
 
     @router.get("/scenes", response_model=list[SceneInfo], tags=["scenes"])
     async def list_scenes(request: Request) -> Response:
@@ -181,7 +200,7 @@ def build_router(
             summary=f"{scene.title} ({scene.source})",
             response_model=SceneResultOut,
             responses={**ERRORS, 304: {"description": "Not modified (If-None-Match)"}},
-            openapi_extra={"parameters": _openapi_parameters(scene)},
+            openapi_extra={"parameters": openapi_parameters(scene)},
         )
 
     @router.get(

@@ -18,17 +18,18 @@ from approxlab.scenes.base import (
     band,
     param,
 )
+from approxlab.scenes.chapters import SHALLOW
+from approxlab.scenes.decimate import m4
 from approxlab.scenes.target_param import (
     custom_target_within_width,
     expr_param,
     target_options,
 )
-from approxlab.theory import targets
-from approxlab.theory.adaptive import adaptive_threshold_network, adaptive_width
-from approxlab.theory.errors import rounding_allowance, sup_error_step
-from approxlab.theory.plotting import m4
-from approxlab.theory.shallow import threshold_network, threshold_width
-from approxlab.theory.threshold import ThresholdNetwork
+from approxlab.theory.core import targets
+from approxlab.theory.core.errors import rounding_allowance, sup_error_step
+from approxlab.theory.core.threshold_networks import ThresholdNetwork
+from approxlab.theory.shallow.adaptive import adaptive_threshold_network, adaptive_width
+from approxlab.theory.shallow.threshold import threshold_network, threshold_width
 
 LIBRARY = ("plateau", "sin", "abs", "square", "nielsen")
 TargetName = Literal["plateau", "sin", "abs", "square", "nielsen", "custom"]
@@ -186,8 +187,6 @@ def compute(p: Params) -> SceneResult:
     if max(knots_u.size, knots_a.size) - 1 > RUG_MAX:
         notes.append(f"Rugs are drawn only for at most {RUG_MAX:,} breakpoints.")
     return SceneResult(
-        scene="adaptive",
-        params=p.model_dump(),
         metrics={
             "variation": V,
             "lipschitz": rho,
@@ -205,7 +204,12 @@ def compute(p: Params) -> SceneResult:
 SCENE = Scene(
     id="adaptive",
     title="Adaptive widths: pay for variation, not for the steepest slope",
-    chapter="2 · Constructive approximation",
+    chapter=SHALLOW,
+    summary=(
+        "Uniform grid against equal-variation breakpoints: two threshold networks over g, "
+        "exact sup errors and widths against ε."
+    ),
+    primary_plot="approximation",
     source="003, Proposition 2.8 and Remark 2.2",
     statement=(
         r"If $g$ is continuously differentiable on $[0,1]$, then "

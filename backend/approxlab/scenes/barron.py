@@ -20,7 +20,8 @@ from approxlab.scenes.base import (
     param,
     seed_param,
 )
-from approxlab.theory.barron import (
+from approxlab.scenes.chapters import SHALLOW
+from approxlab.theory.shallow.barron import (
     TARGETS,
     FFTTarget,
     FourierTarget,
@@ -28,7 +29,7 @@ from approxlab.theory.barron import (
     sample_units,
     sampled_sq_errors,
 )
-from approxlab.theory.halfplanes import Lattice, lattice
+from approxlab.theory.shallow.halfplanes import Lattice, lattice
 
 TargetName = Literal["gauss", "offset", "plateau"]
 
@@ -248,8 +249,6 @@ def compute(p: Params) -> SceneResult:
             "∬|q| by a polar rule split at the kinks of S (relative accuracy ~1e-12)."
         )
     return SceneResult(
-        scene="barron",
-        params=p.model_dump(),
         metrics={
             "barron_norm": B,
             "mass": mass,
@@ -273,7 +272,12 @@ def compute(p: Params) -> SceneResult:
 SCENE = Scene(
     id="barron",
     title="Barron's theorem: threshold networks sampled from the Fourier transform",
-    chapter="2 · Constructive approximation",
+    chapter=SHALLOW,
+    summary=(
+        "Barron's threshold density from the Fourier transform, k sampled units on the "
+        "unit disc, error against 4(∫‖∇̃g‖)²/k."
+    ),
+    primary_plot="error_vs_k",
     source="003, Theorem 2.12 and Example 2.18.2",
     statement=(
         r"Let $g,\hat g\in L_1$ with $\hat g=|\hat g|e^{2\pi i\theta}$ and "

@@ -17,8 +17,9 @@ from approxlab.scenes.base import (
     band,
     param,
 )
-from approxlab.theory import gaussian as gs
-from approxlab.theory.errors import rounding_allowance
+from approxlab.scenes.chapters import SHALLOW
+from approxlab.theory.core.errors import rounding_allowance
+from approxlab.theory.shallow import barron_norm as gs
 
 #: Relative accuracy of the node-count comparison: ε = EPS_REL·g(0).
 EPS_REL = 0.1
@@ -137,8 +138,6 @@ def compute(p: Params) -> SceneResult:
     ]
     chain_tol = rounding_allowance(abs(log_chain), abs(log_bound), 1.0, ops=16)
     return SceneResult(
-        scene="barron-norm",
-        params=p.model_dump(),
         metrics={
             "integral_w_ghat": exact,
             "holder_bound": bound,
@@ -182,7 +181,12 @@ def compute(p: Params) -> SceneResult:
 SCENE = Scene(
     id="barron-norm",
     title="Barron norms of Gaussians in dimension d",
-    chapter="2 · Constructive approximation",
+    chapter=SHALLOW,
+    summary=(
+        "The Barron norm of a Gaussian in dimension d, exact, against the printed bound; "
+        "Maurey width against the grid."
+    ),
+    primary_plot="norm_vs_d",
     source="003, §2.3 (Gaussians, after Theorem 2.12)",
     statement=(
         r"For $g(x)=(2\pi\sigma^2)^{-d/2}\exp(-\|x\|^2/(2\sigma^2))$, "

@@ -1,26 +1,30 @@
 """The scene engine: declarative scenes (params model + compute) and their results.
 
-A scene is data: an id, a title, the chapter, the source (seed file + theorem number), a
-statement (text with ``$…$`` LaTeX), a pydantic params model whose field bounds, defaults
-and UI hints define the controls, and ``compute(params) -> SceneResult``.  The API and the
-frontend are generic over scenes; adding a theorem is one module plus one registry line.
+A scene is data: an id, a title, its chapter (:mod:`approxlab.scenes.chapters`), the source
+(seed file + theorem number), a statement (text with ``$…$`` LaTeX), a one-line summary, a
+pydantic params model whose field bounds, defaults and UI hints define the controls, and
+``compute(params) -> SceneResult``.  The API and the frontend are generic over scenes;
+adding a theorem is one module plus one registry line.
 
 Results are plain dataclasses holding numpy arrays, serialized once by the API (orjson);
-:mod:`approxlab.scenes.schema` has their pydantic mirror for the OpenAPI document.
+:mod:`approxlab.api.schema` has their pydantic mirror for the OpenAPI document.  Trace
+kinds, relations and rendering roles are declared once in :mod:`approxlab.scenes.plotkit`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-Relation = Literal["<=", ">=", "=="]
-TraceKind = Literal["line", "step", "markers", "heatmap", "bar", "band"]
-TraceStyle = Literal["target", "construction", "bound", "error", "reference", "highlight"]
+from approxlab.scenes.chapters import Chapter
+from approxlab.scenes.vocabulary import Relation, Role, TraceKind
+
+#: Kept for older imports: a trace's rendering role.
+TraceStyle = Role
 
 
 class SceneParams(BaseModel):
@@ -46,13 +50,17 @@ def param(
     step: float | None = None,
     scale: Literal["linear", "log"] = "linear",
     options: dict[str, str] | None = None,
+    hidden: bool = False,
 ) -> Any:
     """A scene parameter: bounds, default and the UI hints the frontend builds controls from.
 
     ``step`` is the slider step in the parameter's units (linear scale) or in decades (log
-    scale).  ``options`` labels the values of an enumerated parameter.
+    scale).  ``options`` labels the values of an enumerated parameter.  ``hidden`` params
+    live in the URL but get no control (e.g. a plot's zoom window).
     """
     hints: dict[str, Any] = {"label": label, "scale": scale}
+    if hidden:
+        hints["hidden"] = True
     if step is not None:
         hints["step"] = step
     if options is not None:
@@ -94,6 +102,8 @@ class Check:
     relation: Relation
     rounding: float = 0.0
     confidence: float | None = None
+    #: Optional words for the row (e.g. "corrected from the printed 32d").
+    note: str | None = None
 
     @property
     def holds(self) -> bool:
@@ -113,6 +123,7 @@ class Check:
             "relation": self.relation,
             "rounding": self.rounding,
             "confidence": self.confidence,
+            **({"note": self.note} if self.note else {}),
         }
 
 
@@ -131,7 +142,11 @@ class Trace:
     x: Sequence[float] | np.ndarray
     y: Sequence[float] | np.ndarray
     z: Sequence[Sequence[float]] | np.ndarray | None = None
-    style: TraceStyle | None = None
+    style: Role | None = None
+    #: Legend group: traces of one group share one legend entry.
+    group: str | None = None
+    #: False hides the trace's legend entry.
+    legend: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -144,6 +159,10 @@ class Trace:
             d["z"] = _plot_array(self.z)
         if self.style is not None:
             d["style"] = self.style
+        if self.group is not None:
+            d["group"] = self.group
+        if not self.legend:
+            d["legend"] = False
         return d
 
 
@@ -167,6 +186,26 @@ def _plot_array(a: Any) -> Any:
 class Axis:
     label: str
     log: bool = False
+    #: Ticks at integers only (depths, counts).
+    integer: bool = False
+    #: A fixed range ``(lo, hi)`` (in data units, also on log axes).
+    range: tuple[float, float] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"label": self.label, "log": self.log}
+        if self.integer:
+            d["integer"] = True
+        if self.range is not None:
+            d["range"] = [float(self.range[0]), float(self.range[1])]
+        return d
+
+
+@dataclass(frozen=True)
+class Zoom:
+    """The hidden params holding a plot's visible x-window (see docs/contract.md)."""
+
+    lo: str
+    hi: str
 
 
 @dataclass(frozen=True)
@@ -176,25 +215,36 @@ class Plot:
     x: Axis
     y: Axis
     traces: list[Trace]
+    #: What to look for (one or two sentences); also the plot's text alternative.
+    caption: str = ""
+    #: ``"equal"`` for discs and squares.
+    aspect: Literal["equal"] | None = None
+    zoom: Zoom | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "x": {"label": self.x.label, "log": self.x.log},
-            "y": {"label": self.y.label, "log": self.y.log},
-            "traces": [t.to_dict() for t in self.traces],
-        }
+        d: dict[str, Any] = {"id": self.id, "title": self.title}
+        if self.caption:
+            d["caption"] = self.caption
+        d["x"] = self.x.to_dict()
+        d["y"] = self.y.to_dict()
+        if self.aspect is not None:
+            d["aspect"] = self.aspect
+        if self.zoom is not None:
+            d["zoom"] = {"lo": self.zoom.lo, "hi": self.zoom.hi}
+        d["traces"] = [t.to_dict() for t in self.traces]
+        return d
 
 
 @dataclass
 class SceneResult:
-    scene: str
-    params: dict[str, Any]
+    """What ``compute`` returns; :meth:`Scene.run` fills ``scene`` and ``params``."""
+
     metrics: dict[str, float | int]
     checks: list[Check]
     plots: list[Plot]
     notes: list[str] = field(default_factory=list)
+    scene: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -215,21 +265,32 @@ def _number(v: float | int) -> float | int:
     return float(v)
 
 
+#: A network in the wire format of ``POST /api/v1/pieces`` (see docs/contract.md).
+NetworkExport = dict[str, Any]
+
+
 @dataclass(frozen=True)
 class Scene:
     """A theorem made interactive: metadata, a params model and a pure compute function."""
 
     id: str
     title: str
-    chapter: str
+    chapter: Chapter
     source: str
     statement: str
     params: type[SceneParams]
     compute: Callable[[Any], SceneResult]
+    #: Every metric the scene returns, with its label in words (a test checks the cover).
     metric_labels: dict[str, str] = field(default_factory=dict)
+    #: One line of what you will see (landing page cards, the README table).
+    summary: str = ""
+    #: The plot that carries the theorem (shown first, largest).
+    primary_plot: str = ""
+    #: The networks the scene builds, samples or trains, for ``/scenes/{id}/networks``.
+    networks: Callable[[Any], list[NetworkExport]] | None = None
     #: Opt-in custom interactions the generic frontend offers for this scene, e.g.
     #: ``{"type": "drag-knots", ...}`` or ``{"type": "pieces-json", ...}`` (see frontend/js).
     widgets: tuple[dict[str, Any], ...] = ()
 
     def run(self, params: SceneParams) -> SceneResult:
-        return self.compute(params)
+        return replace(self.compute(params), scene=self.id, params=params.model_dump())

@@ -9,8 +9,10 @@ import numpy as np
 from pydantic import Field, ValidationInfo, field_validator
 
 from approxlab.scenes.base import Axis, Check, Plot, Scene, SceneParams, SceneResult, Trace
-from approxlab.theory import cpwl, networks
-from approxlab.theory.errors import rounding_allowance
+from approxlab.scenes.chapters import DEPTH
+from approxlab.theory.core import networks
+from approxlab.theory.core.errors import rounding_allowance
+from approxlab.theory.depth import cpwl
 
 MIN_KNOTS, MAX_KNOTS = 2, 64
 VALUE_LIMIT = 10.0
@@ -204,8 +206,6 @@ def compute(p: Params) -> SceneResult:
         ),
     ]
     return SceneResult(
-        scene="cpwl",
-        params=p.model_dump(),
         metrics={
             "knots": n,
             "pieces": f_pieces,
@@ -248,7 +248,12 @@ def compute(p: Params) -> SceneResult:
 SCENE = Scene(
     id="cpwl",
     title="Piecewise-linear functions: wide and shallow, or width 5 and deep",
-    chapter="4 · Depth",
+    chapter=DEPTH,
+    summary=(
+        "A piecewise-linear function from its knots as a width-N shallow network and a "
+        "width-5 deep network, both exact."
+    ),
+    primary_plot="function",
     source="004, Theorem 2.2",
     statement=(
         r"A continuous piecewise-linear $f:[0,1]\to\mathbb{R}$ with $N$ knots is exactly a "

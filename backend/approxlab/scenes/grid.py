@@ -19,10 +19,12 @@ from approxlab.scenes.base import (
     Trace,
     param,
 )
-from approxlab.theory import targets_nd
-from approxlab.theory.errors import rounding_allowance
-from approxlab.theory.expressions import MAX_LENGTH, ExpressionError
-from approxlab.theory.grid import (
+from approxlab.scenes.chapters import SHALLOW
+from approxlab.theory.core import targets_nd
+from approxlab.theory.core.errors import rounding_allowance
+from approxlab.theory.core.expressions import MAX_LENGTH, ExpressionError
+from approxlab.theory.core.networks import evaluate
+from approxlab.theory.shallow.grid import (
     GridNetwork,
     axis_rule_size,
     cells_per_axis,
@@ -36,7 +38,6 @@ from approxlab.theory.grid import (
     sup_piecewise_error,
     tensor_rule,
 )
-from approxlab.theory.networks import evaluate
 
 #: Most cubes k^d (5^8 = 390,625 fits): every cube's corner value and exact range is computed.
 MAX_CUBES = 400_000
@@ -455,8 +456,6 @@ def compute(p: Params) -> SceneResult:
         _gamma_plot(k, d, gamma, tau),
     ]
     return SceneResult(
-        scene="grid",
-        params=p.model_dump(),
         metrics=metrics,
         checks=checks,
         plots=plots,
@@ -467,7 +466,12 @@ def compute(p: Params) -> SceneResult:
 SCENE = Scene(
     id="grid",
     title="Gridding [0, 1]^d: bumps from 3-layer networks and the curse of dimension",
-    chapter="2 · Constructive approximation",
+    chapter=SHALLOW,
+    summary=(
+        "The proof's k^d cubes and 3-layer ReLU bumps on [0, 1]^d: g, the "
+        "piecewise-constant h, the network and their errors."
+    ),
+    primary_plot="heat_error",
     source="003, Theorem 2.3",
     statement=(
         r"Let $g:\mathbb{R}^d\to\mathbb{R}$ be $\rho$-Lipschitz (w.r.t. $\lVert\cdot\rVert_2$) "

@@ -16,7 +16,8 @@ from approxlab.scenes.base import (
     seed_param,
     width_param,
 )
-from approxlab.theory import near_init as ni
+from approxlab.scenes.chapters import NEAR_INIT
+from approxlab.theory.near_init import two_layer as ni
 
 #: Points on the plotted circle.
 CURVE_POINTS = 1441
@@ -166,8 +167,6 @@ def compute(p: Params) -> SceneResult:
             f"it is weaker than the lemma's statement."
         )
     return SceneResult(
-        scene="init-scale",
-        params=p.model_dump(),
         metrics={
             "sup_abs_F": sup,
             "abs_F_at_x0": f_x0,
@@ -221,7 +220,12 @@ def compute(p: Params) -> SceneResult:
 SCENE = Scene(
     id="init-scale",
     title="The size of a random network at initialization",
-    chapter="3 · Near initialization",
+    chapter=NEAR_INIT,
+    summary=(
+        "|F(x; w₀)| of a random width-m network over the sphere, its sup against the "
+        "bounds of Lemma 3.15."
+    ),
+    primary_plot="F",
     source="003, Lemma 3.15",
     statement=(
         r"Let $F(x; w_0) = \sum_{j=1}^m a_j \sigma(v_{0,j}^\top x)$ with "

@@ -7,8 +7,9 @@ from typing import Literal
 import numpy as np
 
 from approxlab.scenes.base import Axis, Check, Plot, Scene, SceneParams, SceneResult, Trace, param
-from approxlab.theory import kernel_fit as kf
-from approxlab.theory.errors import rounding_allowance
+from approxlab.scenes.chapters import NEAR_INIT
+from approxlab.theory.core.errors import rounding_allowance
+from approxlab.theory.near_init import kernel_fit as kf
 
 #: Equally spaced angles where the error is measured (and the curves drawn).
 GRID = 2048
@@ -176,8 +177,6 @@ def compute(p: Params) -> SceneResult:
         ),
     ]
     return SceneResult(
-        scene="kernel-fit",
-        params=p.model_dump(),
         metrics={
             "sup_error": sup_error,
             "centres": p.n,
@@ -219,7 +218,12 @@ def compute(p: Params) -> SceneResult:
 SCENE = Scene(
     id="kernel-fit",
     title="Kernel regression with the NTK: a universal approximator",
-    chapter="3 · Near initialization",
+    chapter=NEAR_INIT,
+    summary=(
+        "Kernel regression with k_∞ on the circle: the fit and its sup error as the "
+        "number of centres grows."
+    ),
+    primary_plot="fit",
     source="003, eq. (3.20), Remark 3.24, Proposition 3.25",
     statement=(
         r"With $\mathcal{T}(v) = \sum_i \alpha_i x_i \sigma'(v^\top x_i)$, "

@@ -18,8 +18,9 @@ from approxlab.scenes.base import (
     seed_param,
     width_param,
 )
-from approxlab.theory import circle
-from approxlab.theory import near_init as ni
+from approxlab.scenes.chapters import NEAR_INIT
+from approxlab.theory.near_init import circle
+from approxlab.theory.near_init import two_layer as ni
 
 #: Angles on the plotted circle.
 CURVE_POINTS = 1441
@@ -355,8 +356,6 @@ def compute(p: Params) -> SceneResult:
             f"sup|σ″| = 4β/4 = β = {beta:g}, so σ is β-smooth."
         )
     return SceneResult(
-        scene="linearization",
-        params=p.model_dump(),
         metrics={
             "sup_gap": sup_gap,
             "bound": bound,
@@ -377,7 +376,12 @@ def compute(p: Params) -> SceneResult:
 SCENE = Scene(
     id="linearization",
     title="Near initialization, a network is its Taylor expansion",
-    chapter="3 · Near initialization",
+    chapter=NEAR_INIT,
+    summary=(
+        "A width-m network and its first-order Taylor expansion at distance B: the gap "
+        "against the bounds of Props. 3.4 and 3.7."
+    ),
+    primary_plot="gap",
     source="003, Definition 3.1, Propositions 3.4 and 3.7, Lemma 3.8",
     statement=(
         r"$F_0(x; V) := F(x; V_0) + \langle \bar\partial F(x; V_0), V - V_0\rangle$ "

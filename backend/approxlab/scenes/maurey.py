@@ -21,10 +21,16 @@ from approxlab.scenes.base import (
     param,
     seed_param,
 )
+from approxlab.scenes.chapters import SHALLOW
+from approxlab.scenes.decimate import m4
 from approxlab.scenes.target_param import custom_target, expr_param, target_options
-from approxlab.theory import targets
-from approxlab.theory.plotting import m4
-from approxlab.theory.sampling import BiasMeasure, MaureyRun, bias_measure, maurey_errors
+from approxlab.theory.core import targets
+from approxlab.theory.shallow.maurey import (
+    BiasMeasure,
+    MaureyRun,
+    bias_measure,
+    maurey_errors,
+)
 
 LIBRARY = ("sin", "abs", "square", "nielsen", "plateau")
 TargetName = Literal["sin", "abs", "square", "nielsen", "plateau", "custom"]
@@ -244,8 +250,6 @@ def compute(p: Params) -> SceneResult:
         ),
     ]
     return SceneResult(
-        scene="maurey",
-        params=p.model_dump(),
         metrics={
             "mass": mass,
             "bound": bound,
@@ -304,7 +308,12 @@ def compute(p: Params) -> SceneResult:
 SCENE = Scene(
     id="maurey",
     title="Maurey sampling: finite networks from an infinite-width one",
-    chapter="2 · Constructive approximation",
+    chapter=SHALLOW,
+    summary=(
+        "k threshold units sampled from |g′|: the sampled networks, and their L² error "
+        "against ‖μ‖₁²/k."
+    ),
+    primary_plot="error_vs_k",
     source="003, Lemma 2.17 and Example 2.18.1",
     statement=(
         r"Write $g(x)-g(0)=\int_0^1 \mathbf{1}[x\geq b]\,d\mu(b)$ with $d\mu=g'(b)\,db$. "

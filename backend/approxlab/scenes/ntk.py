@@ -16,9 +16,10 @@ from approxlab.scenes.base import (
     seed_param,
     width_param,
 )
-from approxlab.theory import kernels
-from approxlab.theory import near_init as ni
-from approxlab.theory.errors import rounding_allowance
+from approxlab.scenes.chapters import NEAR_INIT
+from approxlab.theory.core.errors import rounding_allowance
+from approxlab.theory.near_init import ntk as kernels
+from approxlab.theory.near_init import two_layer as ni
 
 #: Angles on the kernel plot.
 CURVE_POINTS = 1441
@@ -121,8 +122,6 @@ def compute(p: Params) -> SceneResult:
         ),
     ]
     return SceneResult(
-        scene="ntk",
-        params=p.model_dump(),
         metrics={
             "k_m": k_m,
             "k_inf": k_inf,
@@ -175,7 +174,11 @@ def compute(p: Params) -> SceneResult:
 SCENE = Scene(
     id="ntk",
     title="The neural tangent kernel and its infinite-width limit",
-    chapter="3 · Near initialization",
+    chapter=NEAR_INIT,
+    summary=(
+        "The empirical NTK of a width-m network over the angle, against k_∞ and the DKW 1/√m bound."
+    ),
+    primary_plot="kernel",
     source="003, Theorem 3.19 and Proposition 3.23",
     statement=(
         r"$k_m(x, x') = \left\langle \tfrac{1}{\sqrt m}\bar\partial F(x; w_0), "

@@ -8,7 +8,10 @@ from functools import cache
 import numpy as np
 
 from approxlab.scenes.base import Axis, Check, Plot, Scene, SceneParams, SceneResult, Trace, param
-from approxlab.theory import depth, networks, parity
+from approxlab.scenes.chapters import DEPTH
+from approxlab.theory.core import networks
+from approxlab.theory.depth import parity
+from approxlab.theory.depth import sawtooth as depth
 
 
 class Params(SceneParams):
@@ -125,8 +128,6 @@ def compute(p: Params) -> SceneResult:
         ),
     ]
     return SceneResult(
-        scene="parity",
-        params=p.model_dump(),
         metrics={
             "points": ev.points,
             "max_error": max_error,
@@ -161,7 +162,12 @@ def compute(p: Params) -> SceneResult:
 SCENE = Scene(
     id="parity",
     title="Parity on the hypercube with 3L nodes",
-    chapter="4 · Depth",
+    chapter=DEPTH,
+    summary=(
+        "The product ∏xᵢ on all 2^d points of {±1}^d from 3L nodes, by the corrected "
+        "sawtooth identity."
+    ),
+    primary_plot="by_k",
     source="003, Proposition 4.1 (application 2)",
     statement=(
         r"For $d = 2^L$ and $x\in\{\pm1\}^d$: "

@@ -18,8 +18,10 @@ from approxlab.scenes.base import (
     param,
     seed_param,
 )
-from approxlab.theory import affine_pieces as ap
-from approxlab.theory.plotting import m4
+from approxlab.scenes.chapters import DEPTH
+from approxlab.scenes.decimate import m4
+from approxlab.scenes.export import network_export
+from approxlab.theory.depth import pieces as ap
 
 DOMAIN = (-1.0, 1.0)
 #: The zigzag construction is counted exactly by propagation; its teeth per layer are the
@@ -68,13 +70,30 @@ def construction(q: int, n: int) -> tuple[ap.PieceProfile, tuple[np.ndarray, np.
     return zig, m4(zig.knots, zig.values)
 
 
+def random_networks(p: Params) -> list:
+    """The ``samples`` He-initialised networks of these parameters (seeded)."""
+    rng = np.random.default_rng(p.seed)
+    return [ap.he_network([p.width] * (p.depth - 1), rng, p.bias_std) for _ in range(p.samples)]
+
+
+def exported_networks(p: Params) -> list:
+    return [
+        network_export(
+            f"random network {i + 1} of {p.samples}",
+            net,
+            seed=p.seed,
+            notes=["He initialisation: weights N(0, 2/fan-in), biases N(0, bias std²)."],
+        )
+        for i, net in enumerate(random_networks(p))
+    ]
+
+
 def compute(p: Params) -> SceneResult:
     w, L = p.width, p.depth
     n = L - 1
     widths = [w] * n
     m = w * n
-    rng = np.random.default_rng(p.seed)
-    nets = [ap.he_network(widths, rng, p.bias_std) for _ in range(p.samples)]
+    nets = random_networks(p)
     profiles = ap.profiles(nets, DOMAIN)
     P = np.array([pr.pieces for pr in profiles])
     R = np.array([pr.regions for pr in profiles])  # (samples, n)
@@ -206,8 +225,6 @@ def compute(p: Params) -> SceneResult:
         "(no grid); pieces are maximal affine pieces of the output.",
     ]
     return SceneResult(
-        scene="pieces",
-        params=p.model_dump(),
         metrics={
             "pieces_mean": float(P.mean()),
             "pieces_median": float(np.median(P)),
@@ -249,7 +266,12 @@ def compute(p: Params) -> SceneResult:
 SCENE = Scene(
     id="pieces",
     title="Counting affine pieces: worst case vs random networks",
-    chapter="4 · Depth",
+    chapter=DEPTH,
+    summary=(
+        "Exact piece counts of random He-initialised networks against ∏(m_j+1) and Lemma "
+        "4.9, beside a zigzag construction."
+    ),
+    primary_plot="distribution",
     source="003, Lemma 4.9; 001 (Hanin–Rolnick)",
     statement=(
         r"Lemma 4.9 (corrected): a node in hidden layer $i$ has at most "
@@ -262,6 +284,7 @@ SCENE = Scene(
     ),
     params=Params,
     compute=compute,
+    networks=exported_networks,
     metric_labels={
         "pieces_mean": "mean pieces (random networks)",
         "pieces_median": "median pieces",

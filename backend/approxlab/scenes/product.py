@@ -7,8 +7,10 @@ from functools import cache
 import numpy as np
 
 from approxlab.scenes.base import Axis, Check, Plot, Scene, SceneParams, SceneResult, Trace, param
-from approxlab.theory import networks, squaring
-from approxlab.theory.errors import rounding_allowance
+from approxlab.scenes.chapters import DEPTH
+from approxlab.theory.core import networks
+from approxlab.theory.core.errors import rounding_allowance
+from approxlab.theory.depth import squaring
 
 I_MAX = 7
 #: Lemma 5.3 is shown for products of this many factors (l ≥ 3: on a dyadic grid of
@@ -189,8 +191,6 @@ def compute(p: Params) -> SceneResult:
         for k in CHAIN_FACTORS
     ]
     return SceneResult(
-        scene="product",
-        params=p.model_dump(),
         metrics={
             "sup_error": sup,
             "bound": bound,
@@ -245,7 +245,12 @@ def compute(p: Params) -> SceneResult:
 SCENE = Scene(
     id="product",
     title="Multiplication from squaring",
-    chapter="4 · Depth",
+    chapter=DEPTH,
+    summary=(
+        "The product network g_i(x, x′) − xx′ on [0, 1]², its exact sup 4^(−i), and "
+        "products of several factors."
+    ),
+    primary_plot="error",
     source="003, Corollary 4.3",
     statement=(
         r"For every $i$ there is a ReLU network $g_i:\mathbb{R}^2\to\mathbb{R}$ with $15i$ "

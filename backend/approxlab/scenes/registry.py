@@ -1,59 +1,49 @@
-"""The scene registry: adding a theorem is one module plus one line here.
+"""The scene registry: adding a theorem is one module in ``scenes/`` plus one line here.
 
-Scenes are listed in reading order (the frontend groups them by chapter).
+Scenes are listed in reading order; each names its chapter (:mod:`approxlab.scenes.chapters`),
+by which the frontend groups them.  Modules are imported when the registry is first read.
 """
 
 from __future__ import annotations
 
-from approxlab.scenes import (
-    adaptive,
-    barron,
-    barron_norm,
-    cpwl,
-    grid,
-    init_scale,
-    kernel_fit,
-    linearization,
-    maurey,
-    ntk,
-    parity,
-    pieces,
-    product,
-    sawtooth,
-    separation,
-    sobolev,
-    squaring,
-    threshold,
-    transport,
-    universal,
-)
+from collections.abc import Iterable
+from importlib import import_module
+
 from approxlab.scenes.base import Scene
 
-SCENES: dict[str, Scene] = {
-    s.id: s
-    for s in (
-        # 2 · Constructive approximation (003 §2.1–2.4)
-        threshold.SCENE,
-        adaptive.SCENE,
-        grid.SCENE,
-        universal.SCENE,
-        maurey.SCENE,
-        barron.SCENE,
-        barron_norm.SCENE,
-        # 3 · Near initialization and the NTK (003 chapter 3)
-        init_scale.SCENE,
-        linearization.SCENE,
-        transport.SCENE,
-        ntk.SCENE,
-        kernel_fit.SCENE,
-        # 4 · Depth (003 chapter 4; 000, 001, 004)
-        sawtooth.SCENE,
-        squaring.SCENE,
-        product.SCENE,
-        parity.SCENE,
-        separation.SCENE,
-        pieces.SCENE,
-        cpwl.SCENE,
-        sobolev.SCENE,
-    )
-}
+SCENE_MODULES: tuple[str, ...] = (
+    "threshold",
+    "adaptive",
+    "grid",
+    "universal",
+    "maurey",
+    "barron",
+    "barron_norm",
+    "init_scale",
+    "linearization",
+    "transport",
+    "ntk",
+    "kernel_fit",
+    "sawtooth",
+    "squaring",
+    "product",
+    "parity",
+    "separation",
+    "pieces",
+    "cpwl",
+    "sobolev",
+)
+
+
+def build_registry(modules: Iterable[str], package: str = "approxlab.scenes") -> dict[str, Scene]:
+    """``{scene id: Scene}`` from module names, each defining ``SCENE``; ids must be unique."""
+    scenes: dict[str, Scene] = {}
+    for name in modules:
+        scene: Scene = import_module(f"{package}.{name}").SCENE
+        if scene.id in scenes:
+            raise ValueError(f"two scenes are called {scene.id!r}")
+        scenes[scene.id] = scene
+    return scenes
+
+
+SCENES: dict[str, Scene] = build_registry(SCENE_MODULES)

@@ -8,10 +8,14 @@ from typing import Literal
 import numpy as np
 
 from approxlab.scenes.base import Axis, Check, Plot, Scene, SceneParams, SceneResult, Trace, param
-from approxlab.theory import depth, fractal, networks
-from approxlab.theory.errors import rounding_allowance
-from approxlab.theory.networks import PiecewiseLinear
-from approxlab.theory.plotting import m4
+from approxlab.scenes.chapters import DEPTH
+from approxlab.scenes.decimate import m4
+from approxlab.scenes.export import network_export
+from approxlab.theory.core import networks
+from approxlab.theory.core.errors import rounding_allowance
+from approxlab.theory.core.networks import PiecewiseLinear
+from approxlab.theory.depth import fractal
+from approxlab.theory.depth import sawtooth as depth
 
 #: Up to this many knots the network is also evaluated directly at every knot; beyond it,
 #: at an evenly spread subset of this size (the exact propagation covers all knots).
@@ -43,6 +47,16 @@ class Params(SceneParams):
         description="A function symmetric about ½, composed with Δ^L (viral fractal property).",
         options={k: v[0] for k, v in fractal.SYMMETRIC.items()},
     )
+
+
+def exported_networks(p: Params) -> list:
+    return [
+        network_export(
+            f"Δ^{p.L}",
+            depth.sawtooth(p.L),
+            notes=[f"Δ composed {p.L} times: {3 * p.L} ReLU nodes, {p.L + 1} affine maps."],
+        )
+    ]
 
 
 def compute(p: Params) -> SceneResult:
@@ -128,8 +142,6 @@ def compute(p: Params) -> SceneResult:
     bits = bit_extraction(L)
     plots += viral.plots + bits.plots
     return SceneResult(
-        scene="sawtooth",
-        params=p.model_dump(),
         metrics={
             "pieces": pieces,
             "nodes": nodes,
@@ -303,7 +315,12 @@ def bit_extraction(L: int) -> Part:
 SCENE = Scene(
     id="sawtooth",
     title="The sawtooth Δ^L: exponentially many pieces",
-    chapter="4 · Depth",
+    chapter=DEPTH,
+    summary=(
+        "Δ^L as a ReLU network of 3L nodes, its 2^L pieces counted exactly, the fractal "
+        "identity and bit extraction."
+    ),
+    primary_plot="sawtooth",
     source="003, Proposition 4.1",
     statement=(
         r"Let $\Delta(x) = 2\sigma_r(x) - 4\sigma_r(x-1/2) + 2\sigma_r(x-1)$ and let "
@@ -316,6 +333,7 @@ SCENE = Scene(
     ),
     params=Params,
     compute=compute,
+    networks=exported_networks,
     metric_labels={
         "pieces": "affine pieces on [0, 1] (exact)",
         "nodes": "ReLU nodes",

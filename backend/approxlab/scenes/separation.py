@@ -18,10 +18,12 @@ from approxlab.scenes.base import (
     band,
     param,
 )
-from approxlab.theory import depth, networks, separation, squaring
-from approxlab.theory.errors import rounding_allowance
-from approxlab.theory.networks import PiecewiseLinear
-from approxlab.theory.plotting import m4
+from approxlab.scenes.chapters import DEPTH
+from approxlab.scenes.decimate import m4
+from approxlab.theory.core import networks
+from approxlab.theory.core.errors import rounding_allowance
+from approxlab.theory.core.networks import PiecewiseLinear
+from approxlab.theory.depth import sawtooth, separation, squaring
 
 L_MIN, L_MAX = 2, 4
 #: Theorem 4.6 is shown for the squaring networks h_1 … h_I46.
@@ -64,7 +66,7 @@ class Analysis:
 def analysis(L: int) -> Analysis:
     """Everything Theorem 4.4's proof talks about, for this L (cached: 3 values of L)."""
     n = separation.target_depth(L)
-    net = depth.sawtooth(n)
+    net = sawtooth.sawtooth(n)
     layer_pieces, f = [], None
     for li, t, pre in networks.propagate(net, (0.0, 1.0)):
         if li < len(net) - 1:  # hidden layer li + 1: node outputs σ(pre)
@@ -376,8 +378,6 @@ def compute(p: Params) -> SceneResult:
     ]
     start_desc = "; ".join(f"{k}: {v:.6f}" for k, v in a.start_l1.items())
     return SceneResult(
-        scene="separation",
-        params=p.model_dump(),
         metrics={
             "target_pieces": target_pieces,
             "competitor_pieces": competitor_pieces,
@@ -387,7 +387,7 @@ def compute(p: Params) -> SceneResult:
             "competitor_nodes": g_nodes,
             "competitor_layers": g_layers,
             "target_nodes": a.target_nodes,
-            "target_layers": depth.sawtooth_layers_notes(n),
+            "target_layers": sawtooth.sawtooth_layers_notes(n),
             "triangles": int(tri.start.size),
             "missed_triangles": int(miss.sum()),
             "missed_area": missed_area,
@@ -441,7 +441,12 @@ def compute(p: Params) -> SceneResult:
 SCENE = Scene(
     id="separation",
     title="Depth separation: Δ^(L²+2) against shallow networks",
-    chapter="4 · Depth",
+    chapter=DEPTH,
+    summary=(
+        "Δ^(L²+2) against a 2^L-node competitor: piece counts, the exact L¹ error ≥ 1/32, "
+        "the triangles it must miss."
+    ),
+    primary_plot="separation",
     source="003, Theorem 4.4",
     statement=(
         r"Let $L \ge 2$. Then $f = \Delta^{L^2+2}$ can be written as a ReLU network with "

@@ -17,9 +17,11 @@ from approxlab.scenes.base import (
     Trace,
     param,
 )
-from approxlab.theory import networks, squaring
-from approxlab.theory import sobolev as sb
-from approxlab.theory.errors import rounding_allowance
+from approxlab.scenes.chapters import DEPTH
+from approxlab.theory.core import networks
+from approxlab.theory.core.errors import rounding_allowance
+from approxlab.theory.depth import sobolev as sb
+from approxlab.theory.depth import squaring
 
 #: Evaluation grids: the sup error is taken over these points.
 GRID_1D = 2049
@@ -167,8 +169,6 @@ def compute(p: Params) -> SceneResult:
         f"({h_lower:.3g}).",
     ]
     return SceneResult(
-        scene="sobolev",
-        params=p.model_dump(),
         metrics={
             "sup_error": sup_error,
             "bound": bound,
@@ -363,7 +363,12 @@ def _lower_bound_chart(k: int) -> Plot:
 SCENE = Scene(
     id="sobolev",
     title="Sobolev balls: local Taylor polynomials glued by a partition of unity",
-    chapter="4 · Depth",
+    chapter=DEPTH,
+    summary=(
+        "Yarotsky's network for a Sobolev ball: bumps, local Taylor polynomials and "
+        "products; sup error and size against ε."
+    ),
+    primary_plot="approximation",
     source="003, Theorem 5.4 (Lemmas 5.3–5.5); 000, Yarotsky's lower bound",
     statement=(
         r"If $g:[0,1]^d\to[0,1]$ has all partial derivatives of order $\le r$ bounded by $M$, "

@@ -17,10 +17,12 @@ from approxlab.scenes.base import (
     band,
     param,
 )
-from approxlab.theory import networks, squaring, targets
-from approxlab.theory.errors import rounding_allowance
-from approxlab.theory.plotting import m4
-from approxlab.theory.shallow import threshold_width
+from approxlab.scenes.chapters import DEPTH
+from approxlab.scenes.decimate import m4
+from approxlab.theory.core import networks, targets
+from approxlab.theory.core.errors import rounding_allowance
+from approxlab.theory.depth import squaring
+from approxlab.theory.shallow.threshold import threshold_width
 
 I_MAX = 15
 #: The three networks are evaluated directly at up to this many of the exact knots and
@@ -177,8 +179,6 @@ def compute(p: Params) -> SceneResult:
     ]
     tol = knot_tolerance(i)
     return SceneResult(
-        scene="squaring",
-        params=p.model_dump(),
         metrics={
             "sup_error": sup,
             "bound": bound,
@@ -233,7 +233,12 @@ def compute(p: Params) -> SceneResult:
 SCENE = Scene(
     id="squaring",
     title="Squaring with depth: h_i = x − Σ Δ^j/4^j",
-    chapter="4 · Depth",
+    chapter=DEPTH,
+    summary=(
+        "Yarotsky's h_i = x − Σ Δ^j/4^j: exact sup error 4^(−i−1) against x², nodes "
+        "against the shallow ⌈2/ε⌉."
+    ),
+    primary_plot="error",
     source="003, Theorem 4.2",
     statement=(
         r"Let $h_i$ be the piecewise-affine interpolation of $x^2$ on "

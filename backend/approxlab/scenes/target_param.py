@@ -5,7 +5,7 @@ Every scene that takes a target offers the library targets and the option ``"cus
 ``target == "custom"``.  ``expr`` is declared after the parameters its validation needs, and
 validated by a ``field_validator`` so that a bad expression becomes a 422 naming ``expr``
 with the parser's message (which points at the position).  Nothing user-typed reaches
-``eval``/``exec``: see :mod:`approxlab.theory.expressions`.
+``eval``/``exec``: see :mod:`approxlab.theory.core.expressions`.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from typing import Any
 
 from pydantic import Field, ValidationInfo
 
-from approxlab.theory import targets
-from approxlab.theory.expressions import MAX_LENGTH, ExpressionError
-from approxlab.theory.shallow import threshold_width
-from approxlab.theory.targets import CUSTOM, CUSTOM_LABEL, Target
+from approxlab.theory.core import targets
+from approxlab.theory.core.expressions import MAX_LENGTH, ExpressionError
+from approxlab.theory.core.targets import CUSTOM, CUSTOM_LABEL, Target
+from approxlab.theory.shallow.threshold import threshold_width
 
 #: Default custom expression in x (on [0, 1]).
 EXPR_DEFAULT = "x*sin(8*x)"

@@ -18,14 +18,15 @@ from approxlab.scenes.base import (
     band,
     param,
 )
+from approxlab.scenes.chapters import SHALLOW
 from approxlab.scenes.target_param import (
     custom_target_within_width,
     expr_param,
     target_options,
 )
-from approxlab.theory import targets
-from approxlab.theory.errors import rounding_allowance, sup_error_step
-from approxlab.theory.shallow import threshold_network, threshold_width
+from approxlab.theory.core import targets
+from approxlab.theory.core.errors import rounding_allowance, sup_error_step
+from approxlab.theory.shallow.threshold import threshold_network, threshold_width
 
 TargetName = Literal["sin", "abs", "square", "nielsen", "custom"]
 
@@ -138,8 +139,6 @@ def compute(p: Params) -> SceneResult:
         ),
     ]
     return SceneResult(
-        scene="threshold",
-        params=p.model_dump(),
         metrics={"width": net.width, "lipschitz": rho, "sup_error": sup},
         checks=[
             Check(
@@ -178,7 +177,12 @@ def _custom_notes(g: targets.Target) -> list[str]:
 SCENE = Scene(
     id="threshold",
     title="Threshold networks: gridding with bricks",
-    chapter="2 · Constructive approximation",
+    chapter=SHALLOW,
+    summary=(
+        "The ⌈ρ/ε⌉-node threshold network of the proof over g, its exact sup error inside "
+        "the ε band, and width against ε."
+    ),
+    primary_plot="approximation",
     source="003, Proposition 2.1",
     statement=(
         r"Suppose $g:\mathbb{R}\to\mathbb{R}$ is $\rho$-Lipschitz. For any $\epsilon>0$, "

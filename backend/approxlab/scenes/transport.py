@@ -18,9 +18,11 @@ from approxlab.scenes.base import (
     seed_param,
     width_param,
 )
-from approxlab.theory import circle, planting
-from approxlab.theory import near_init as ni
-from approxlab.theory.errors import rounding_allowance
+from approxlab.scenes.chapters import NEAR_INIT
+from approxlab.theory.core.errors import rounding_allowance
+from approxlab.theory.near_init import circle
+from approxlab.theory.near_init import transport as planting
+from approxlab.theory.near_init import two_layer as ni
 
 D = 2  # inputs on the unit circle: the theorem's width grows like 4^d/τ^{2d−2}
 CURVE_POINTS = 1441
@@ -331,8 +333,6 @@ def compute(p: Params) -> SceneResult:
         f"units per βᵢ that are available (⌈mτ_d⌉ = {pl.u_target})."
     )
     return SceneResult(
-        scene="transport",
-        params=p.model_dump(),
         metrics={
             "frobenius_distance": frob,
             "max_row_distance": row,
@@ -392,7 +392,12 @@ def compute(p: Params) -> SceneResult:
 SCENE = Scene(
     id="transport",
     title="Planting a network into a random initialization (signal to noise)",
-    chapter="3 · Near initialization",
+    chapter=NEAR_INIT,
+    summary=(
+        "A small network planted into a random initialization: the fit, and how far the "
+        "weights moved, against Theorem 3.10."
+    ),
+    primary_plot="approximation",
     source="003, Theorem 3.10",
     statement=(
         r"Let $g(x) = \sum_{i=1}^k \alpha_i\sigma(\beta_i^\top x)$ with $\|\beta_i\| = 1$ and "

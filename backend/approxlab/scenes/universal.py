@@ -20,12 +20,13 @@ from approxlab.scenes.base import (
     param,
     seed_param,
 )
+from approxlab.scenes.chapters import SHALLOW
+from approxlab.scenes.decimate import m4
 from approxlab.scenes.target_param import custom_target, expr_param, target_options
-from approxlab.theory import targets
-from approxlab.theory.errors import rounding_allowance, sup_error_step
-from approxlab.theory.minimax import Minimax, best_polynomial
-from approxlab.theory.plotting import m4
-from approxlab.theory.random_features import (
+from approxlab.theory.core import targets
+from approxlab.theory.core.errors import rounding_allowance, sup_error_step
+from approxlab.theory.core.minimax import Minimax, best_polynomial
+from approxlab.theory.shallow.universal import (
     ACTIVATIONS,
     CACHED_WIDTHS,
     LABELS,
@@ -307,8 +308,6 @@ def compute(p: Params) -> SceneResult:
             "(used for the exact threshold error) are estimates on a grid."
         )
     return SceneResult(
-        scene="universal",
-        params=p.model_dump(),
         metrics=metrics,
         checks=checks,
         plots=plots,
@@ -342,7 +341,12 @@ def _fit_note(activation: str, seed: int) -> str:
 SCENE = Scene(
     id="universal",
     title="Universal approximation with two layers — and why σ must not be a polynomial",
-    chapter="2 · Constructive approximation",
+    chapter=SHALLOW,
+    summary=(
+        "Two-layer networks with random inner and least-squares outer weights for nine "
+        "activations; error against width."
+    ),
+    primary_plot="fit",
     source="003, Theorem 2.5 and Remark 2.6",
     statement=(
         r"Suppose $\sigma:\mathbb{R}\to\mathbb{R}$ is continuous and not a polynomial. Then for "

@@ -1,0 +1,129 @@
+"""Consequences of Proposition 4.1 (seed 003, §4.1, applications 3 and 4).
+
+*Viral fractal property.*  If ``f : [0, 1] → ℝ`` is symmetric about ½ then ``f ∘ Δ^L``
+consists of ``2^L`` copies of ``f``: on the ``k``-th piece of ``Δ^L`` (length ``2^{−L}``)
+``Δ^L(x)`` is ``⟨2^L x⟩`` (``k`` even) or ``1 − ⟨2^L x⟩`` (``k`` odd), so by symmetry
+
+    ``f(Δ^L(x)) = f(⟨2^L x⟩)``  on ``[0, 1]``.
+
+Counting pieces (Lemma 4.11(3) made exact): ``N_A(f ∘ Δ^L) = 2^L·N_A(f) − (2^L − 1)·[f′(0⁺) = 0]``
+— adjacent copies merge across a junction exactly when ``f`` is flat at 0 (its slope at 1
+is then also 0).
+
+*Bit extraction.*  On the ``k``-th piece of ``Δ^ℓ`` the slope is ``+2^ℓ`` for even ``k``
+and ``−2^ℓ`` for odd ``k``, and ``k = ⌊2^ℓ x⌋``, whose parity is the ``ℓ``-th binary digit
+``b_ℓ`` of ``x``.  For an ``M``-bit dyadic ``x`` (``M ≥ ℓ``) the step ``δ = 2^{−M−1}``
+stays inside that piece, so
+
+    ``b_ℓ(x) = ½ − (Δ^ℓ(x + δ) − Δ^ℓ(x)) / (2^{ℓ+1} δ)``
+
+— an affine read-out of two copies of the ``Δ^ℓ`` network, exact in floating point.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from approxlab.theory.core import networks
+from approxlab.theory.core.networks import PiecewiseLinear, ReLUNetwork, layer
+from approxlab.theory.depth.sawtooth import triangle
+
+#: Functions on [0, 1] symmetric about ½, as ReLU networks (2 layers): name → (label, net).
+SYMMETRIC: dict[str, tuple[str, ReLUNetwork]] = {
+    "bump": (
+        "bump max(0, 1 − 4|x − ½|)",
+        [layer([[1.0], [1.0], [1.0]], [-0.25, -0.5, -0.75]), layer([[4.0, -8.0, 4.0]], [0.0])],
+    ),
+    "trapezoid": (
+        "trapezoid min(1, 4x, 4 − 4x)",
+        [
+            layer([[1.0], [1.0], [1.0], [1.0]], [0.0, -0.25, -0.75, -1.0]),
+            layer([[4.0, -4.0, -4.0, 4.0]], [0.0]),
+        ],
+    ),
+    "vee": (
+        "vee |2x − 1|",
+        [layer([[1.0], [1.0]], [0.0, -0.5]), layer([[-2.0, 4.0]], [1.0])],
+    ),
+    "tent": ("tent Δ(x)", triangle()),
+}
+
+
+def symmetric(name: str) -> tuple[str, ReLUNetwork]:
+    label, net = SYMMETRIC[name]
+    return label, [(W.copy(), b.copy()) for W, b in net]
+
+
+def compose_pl(outer: ReLUNetwork, inner: PiecewiseLinear) -> PiecewiseLinear:
+    """Exact piecewise-linear form of ``outer ∘ inner`` for a univariate network ``outer``.
+
+    Knots: ``inner``'s knots plus, on every piece of ``inner``, the preimages of ``outer``'s
+    breakpoints (found by exact propagation over ``inner``'s range) — the construction in
+    the proof of Lemma 4.11(3).  Values: the ``outer`` network evaluated at ``inner``'s
+    values there.
+    """
+    lo, hi = float(inner.y.min()), float(inner.y.max())
+    kinks = networks.breakpoints(outer, (lo, hi)).breakpoints() if hi > lo else np.array([])
+    t0, t1 = inner.x[:-1], inner.x[1:]
+    y0, y1 = inner.y[:-1], inner.y[1:]
+    # one column per kink: its preimage on each piece (NaN where the piece misses it);
+    # sorted within each piece, then laid out piece by piece — no global sort needed
+    cols = [t0]
+    for c in kinks:
+        s0, s1 = y0 - c, y1 - c
+        with np.errstate(invalid="ignore", divide="ignore"):
+            pre = t0 + s0 / (s0 - s1) * (t1 - t0)
+        cols.append(np.where(s0 * s1 < 0, pre, np.nan))
+    grid = np.stack(cols, axis=1)
+    if kinks.size:
+        grid[:, 1:].sort(axis=1)  # NaNs sort last
+    flat = grid.ravel()
+    x = np.append(flat[~np.isnan(flat)], inner.x[-1])
+    return PiecewiseLinear(x, networks.evaluate(outer, inner(x)))
+
+
+def viral_pieces_formula(f_pl: PiecewiseLinear, L: int) -> int:
+    """``2^L·N_A(f) − (2^L − 1)·[f′(0⁺) = 0]`` from ``f``'s exact form on ``[0, 1]``."""
+    flat = f_pl.slopes()[0] == 0.0
+    return 2**L * f_pl.pieces() - (2**L - 1) * int(flat)
+
+
+def copies_form(f: ReLUNetwork, x: np.ndarray, L: int) -> np.ndarray:
+    """Right-hand side of the viral property: ``f(⟨2^L x⟩)`` (``f`` evaluated as a network)."""
+    u = np.ldexp(np.asarray(x, dtype=float), L)
+    return networks.evaluate(f, u - np.floor(u))
+
+
+def sawtooth_powers(x: np.ndarray, L: int) -> np.ndarray:
+    """``Δ^1(x), …, Δ^L(x)`` (shape ``(L, n)``) by running the Δ^L network layer by layer.
+
+    The network is ``Δ`` applied ``L`` times; after each block's output map the running
+    value is ``Δ^ℓ(x)`` — read off, then fed to the next block.
+    """
+    (W1, b1), (w2, b2) = triangle()
+    z = np.asarray(x, dtype=float)[None, :]
+    out = np.empty((L, z.shape[1]))
+    for ell in range(L):
+        h = np.maximum(W1 @ z + b1[:, None], 0.0)
+        z = w2 @ h + b2[:, None]
+        out[ell] = z[0]
+    return out
+
+
+def extract_bits(x: np.ndarray, L: int, M: int) -> np.ndarray:
+    """Bits ``b_1 … b_L`` of ``M``-bit dyadic inputs ``x`` from the slopes of ``Δ^ℓ``.
+
+    Returns an ``(L, n)`` array of 0/1 floats: ``½ − (Δ^ℓ(x + δ) − Δ^ℓ(x))/(2^{ℓ+1}δ)``
+    with ``δ = 2^{−M−1}``.
+    """
+    delta = 2.0 ** (-M - 1)
+    a = sawtooth_powers(x, L)
+    b = sawtooth_powers(np.asarray(x, dtype=float) + delta, L)
+    scale = 2.0 ** (np.arange(1, L + 1) + 1)[:, None] * delta
+    return 0.5 - (b - a) / scale
+
+
+def binary_digits(k: np.ndarray, M: int, L: int) -> np.ndarray:
+    """Digits ``b_1 … b_L`` of ``x = k/2^M`` (integer arithmetic), shape ``(L, n)``."""
+    shifts = (M - np.arange(1, L + 1))[:, None]
+    return ((np.asarray(k, dtype=np.int64)[None, :] >> shifts) & 1).astype(float)

@@ -1,0 +1,253 @@
+"""Counting affine pieces: Lemma 4.9 of seed 003 against random networks (Hanin–Rolnick).
+
+Conventions as everywhere in approxlab: a network has ``L`` layers (affine maps) and
+``L − 1`` hidden ReLU layers of widths ``m_1, …, m_{L−1}``; ``m = Σ m_j`` is its number
+of nodes.  For a univariate network on an interval:
+
+* **Exact region count.**  The knots that :func:`approxlab.theory.core.networks.propagate`
+  produces after hidden layer ``ℓ`` split the interval into the activation regions of
+  layers ``1..ℓ``; each unit of layer ``ℓ + 1`` switches at most once inside each region,
+  so ``regions_ℓ ≤ ∏_{j≤ℓ} (m_j + 1)`` and ``N_A(f) ≤ ∏_{j<L} (m_j + 1)``
+  (:func:`region_bound`, the tightest bound used here).
+* **Lemma 4.9, first bullet** (valid as printed): a node of hidden layer ``i`` has at most
+  ``2^i ∏_{j<i} m_j`` pieces (:func:`node_piece_bound`).
+* **Lemma 4.9, second bullet.**  The proof gives ``N_A(f) ≤ 2^{L−1} ∏_{j<L} m_j`` and by
+  AM–GM ``≤ (2m/(L−1))^{L−1}`` (:func:`lemma_4_9_corrected`).  The printed
+  ``(2m/L)^L`` (:func:`lemma_4_9_printed`) is a valid bound only if ``L`` counts *hidden*
+  layers (or ``m`` includes the output unit); with ``L`` = layers and ``m`` = nodes, as the
+  notes count them in Theorem 4.4, it fails: one ReLU ``σ(x)`` has 2 layers, 1 node and
+  2 pieces ``> (2·1/2)^2 = 1``.  The proof's intermediate ``2^L ∏_{j≤L} m_j`` (with the
+  output width ``m_L = 1``) is valid (:func:`lemma_4_9_product`).
+* **Constructions.**  :func:`zigzag_network` composes the ``q``-tooth zigzag (``q`` ReLUs,
+  ``q`` pieces each mapping onto ``[0, 1]``; ``q = 2`` is Δ on ``[0, 1]``) — ``q^{L−1}``
+  pieces from ``L − 1`` hidden layers of width ``q``.
+* **Random networks** (:func:`he_network`): He initialisation ``W ~ N(0, 2/fan_in)``,
+  biases ``N(0, σ_b²)``; Hanin & Rolnick (2019; seed 001) prove the expected number of
+  pieces along a line grows only linearly in the number of nodes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from approxlab.theory.core.networks import (
+    SLOPE_RTOL,
+    ReLUNetwork,
+    compose,
+    layer,
+    propagate,
+    propagate_many,
+)
+
+
+def hidden_widths(net: ReLUNetwork) -> list[int]:
+    """Widths ``m_1, …, m_{L−1}`` of the hidden layers."""
+    return [int(W.shape[0]) for W, _ in net[:-1]]
+
+
+def region_bound(widths: Sequence[int]) -> float:
+    """``∏_j (m_j + 1)``: the activation regions of a univariate network on an interval."""
+    return float(math.prod(m + 1 for m in widths))
+
+
+def node_piece_bound(widths: Sequence[int], i: int) -> float:
+    """Lemma 4.9, first bullet: a node of hidden layer ``i`` (1-based) has at most
+    ``2^i ∏_{j<i} m_j`` affine pieces."""
+    return float(2**i * math.prod(widths[: i - 1]))
+
+
+def lemma_4_9_product(widths: Sequence[int]) -> float:
+    """The proof's intermediate bound ``2^L ∏_{j≤L} m_j``, with ``L = len(widths) + 1``
+    layers and the output layer's width ``m_L = 1``."""
+    return float(2 ** (len(widths) + 1) * math.prod(widths))
+
+
+def lemma_4_9_proved(widths: Sequence[int]) -> float:
+    """``2^{L−1} ∏_{j<L} m_j``: what the induction in the proof of Lemma 4.9 gives for the
+    output of a network with ``L − 1 = len(widths)`` hidden layers."""
+    return float(2 ** len(widths) * math.prod(widths))
+
+
+def lemma_4_9_corrected(widths: Sequence[int]) -> float:
+    """``(2m/(L−1))^{L−1}`` with ``m = Σ m_j`` nodes and ``L − 1 = len(widths)`` hidden
+    layers: what the proof of Lemma 4.9 establishes in the notes' layer count."""
+    n = len(widths)
+    if n == 0:
+        return 1.0
+    return float((2.0 * sum(widths) / n) ** n)
+
+
+def lemma_4_9_printed(nodes: int, layers: int) -> float:
+    """The printed ``(2m/L)^L`` with ``m`` nodes and ``L`` layers (not always valid)."""
+    return float((2.0 * nodes / layers) ** layers)
+
+
+def he_network(widths: Sequence[int], rng: np.random.Generator, bias_std: float) -> ReLUNetwork:
+    """A random ReLU network ``1 → m_1 → … → m_{L−1} → 1`` with He initialisation:
+    ``W ~ N(0, 2/fan_in)`` entrywise, ``b ~ N(0, bias_std²)``."""
+    dims = [1, *widths, 1]
+    return [
+        layer(
+            rng.normal(0.0, math.sqrt(2.0 / dims[i]), size=(dims[i + 1], dims[i])),
+            rng.normal(0.0, bias_std, size=dims[i + 1]) if bias_std > 0 else np.zeros(dims[i + 1]),
+        )
+        for i in range(len(dims) - 1)
+    ]
+
+
+def zigzag(q: int) -> ReLUNetwork:
+    """The ``q``-tooth zigzag on ``[0, 1]``: ``q`` pieces of slope ``±q``, each mapping onto
+    ``[0, 1]``, from ``q`` ReLUs: ``q·σ(x + 1) − q + Σ_{k=1}^{q−1} c_k σ(x − k/q)`` with
+    ``c_k = ±2q`` alternating.  On ``[0, 1]``, ``zigzag(2)`` is Δ.
+
+    The first unit is ``σ(x + 1)`` rather than ``σ(x)`` so that no unit switches at the
+    valleys ``y = 0`` of the previous zigzag: rounding there would otherwise create
+    spurious, float-only pieces when zigzags are composed.
+    """
+    k = np.arange(q)
+    coef = np.where(k == 0, q, 2.0 * q * (-1.0) ** k)
+    bias = np.where(k == 0, 1.0, -k / q)
+    return [layer(np.ones((q, 1)), bias), layer(coef[None, :], [-float(q)])]
+
+
+def zigzag_network(q: int, hidden_layers: int, domain: tuple[float, float]) -> ReLUNetwork:
+    """``T_q^{n}((x − a)/(b − a))``: ``n`` hidden layers of width ``q`` and ``q^n`` pieces on
+    ``domain = [a, b]`` (the affine rescaling is merged into the first layer)."""
+    if q < 1 or hidden_layers < 1:
+        raise ValueError("need q ≥ 1 and at least one hidden layer")
+    a, b = domain
+    net = compose(zigzag(q), [layer([[1.0 / (b - a)]], [-a / (b - a)])])
+    for _ in range(hidden_layers - 1):
+        net = compose(zigzag(q), net)
+    return net
+
+
+@dataclass(frozen=True)
+class PieceProfile:
+    """Exact counts of one univariate network on an interval.
+
+    ``regions[ℓ]`` — activation regions after hidden layer ``ℓ + 1``; ``node_pieces[ℓ]`` —
+    the most pieces of any node (post-ReLU) of hidden layer ``ℓ + 1``; ``pieces`` — maximal
+    affine pieces of the output; ``knots``/``values`` — the output's exact knots.
+    """
+
+    regions: list[int]
+    node_pieces: list[int]
+    pieces: int
+    knots: np.ndarray
+    values: np.ndarray
+
+
+class WorkLimitError(ValueError):
+    """Raised by :func:`profile` when propagation would exceed its work or float64 limits."""
+
+
+def profile(
+    net: ReLUNetwork,
+    domain: tuple[float, float],
+    max_knots: int | None = None,
+    max_work: int | None = None,
+) -> PieceProfile:
+    """Exact region, node-piece and output-piece counts by breakpoint propagation.
+
+    ``max_knots`` bounds the knots of any layer (:class:`KnotLimitError`); ``max_work``
+    bounds Σ over layers of knots × width, and non-finite values (float64 overflow on the
+    domain) are refused — both with :class:`WorkLimitError` naming the layer.
+    """
+    regions: list[int] = []
+    node_pieces: list[int] = []
+    last = len(net) - 1
+    work = 0
+    with np.errstate(all="ignore"):
+        for li, t, pre in propagate(net, domain, max_knots):
+            if not np.all(np.isfinite(pre)):
+                raise WorkLimitError(f"layers[{li}]: values overflow float64 on the domain")
+            if li < last:
+                work += t.size * net[li + 1][0].shape[0]
+                if max_work is not None and work > max_work:
+                    raise WorkLimitError(
+                        f"layers[{li + 1}]: propagating {t.size:,} knots through the remaining "
+                        f"layers exceeds the limit of {max_work:,} (unit, knot) evaluations"
+                    )
+                regions.append(int(np.count_nonzero(np.diff(t) > 0)))
+                node_pieces.append(int(np.max(_row_pieces(t, np.maximum(pre, 0.0)))))
+                continue
+            keep = np.concatenate([[True], np.diff(t) > 0])
+            t, y = t[keep], pre[0, keep]
+            return PieceProfile(regions, node_pieces, int(_row_pieces(t, y[None, :])[0]), t, y)
+    raise AssertionError("propagate yields the output layer last")
+
+
+def profiles(
+    nets: Sequence[ReLUNetwork], domain: tuple[float, float], max_knots: int | None = None
+) -> list[PieceProfile]:
+    """:func:`profile` of many networks of one architecture, propagated together
+    (:func:`~approxlab.theory.core.networks.propagate_many`): identical counts, one vectorized
+    pass per layer."""
+    S = len(nets)
+    regions = np.zeros((S, len(nets[0]) - 1), dtype=np.int64)
+    node_pieces = np.zeros_like(regions)
+    last = len(nets[0]) - 1
+    for li, t, pre in propagate_many(nets, domain, max_knots):
+        t, pre = _drop_collapsed(t, pre)
+        owner = np.cumsum(np.isnan(t)) - np.isnan(t)  # network index of every knot
+        if li < last:
+            regions[:, li] = np.bincount(owner[1:], np.diff(t) > 0, minlength=S)
+            node_pieces[:, li] = _row_pieces_many(t, np.maximum(pre, 0.0), owner, S).max(axis=0)
+            continue
+        out = _row_pieces_many(t, pre[:1], owner, S)[0]
+        real = ~np.isnan(t)
+        bounds = np.searchsorted(owner[real], np.arange(S + 1))
+        x, y = t[real], pre[0, real]
+        return [
+            PieceProfile(
+                list(map(int, regions[i])),
+                list(map(int, node_pieces[i])),
+                int(out[i]),
+                x[bounds[i] : bounds[i + 1]],
+                y[bounds[i] : bounds[i + 1]],
+            )
+            for i in range(S)
+        ]
+    raise AssertionError("propagate_many yields the output layer last")
+
+
+def _drop_collapsed(t: np.ndarray, pre: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Drop knots that rounding made equal to their predecessor (zero-length segments)."""
+    keep = np.concatenate([[True], np.diff(t) != 0])  # NaN separators compare unequal
+    if keep.all():
+        return t, pre
+    return t[keep], pre[:, keep]
+
+
+def _row_pieces_many(t: np.ndarray, y: np.ndarray, owner: np.ndarray, S: int) -> np.ndarray:
+    """Pieces of each row of ``y`` for each of ``S`` networks (NaN-separated knots ``t``);
+    returns shape ``(rows, S)``.  A breakpoint needs two real segments, so the separators
+    (NaN slopes) never count."""
+    s = np.diff(y, axis=1) / np.diff(t)
+    ds = np.abs(np.diff(s, axis=1))
+    scale = np.maximum(np.abs(s[:, :-1]), np.abs(s[:, 1:]))
+    bp = ds > SLOPE_RTOL * scale  # at interior knots 1..K−2; NaN compares False
+    rows = y.shape[0]
+    idx = (np.arange(rows)[:, None] * S + owner[None, 1:-1]).ravel()
+    counts = np.bincount(idx, bp.ravel(), minlength=rows * S).reshape(rows, S)
+    return 1 + counts.astype(np.int64)
+
+
+def _row_pieces(t: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Maximal affine pieces of each row of ``y`` (rows piecewise linear on knots ``t``).
+
+    Same slope test as :meth:`~approxlab.theory.core.networks.PiecewiseLinear.pieces`;
+    zero-length segments (rounding-collapsed knots) are skipped.
+    """
+    keep = np.diff(t) > 0
+    s = np.diff(y, axis=1)[:, keep] / np.diff(t)[keep]
+    if s.shape[1] < 2:
+        return np.ones(y.shape[0], dtype=np.int64)
+    ds = np.abs(np.diff(s, axis=1))
+    scale = np.maximum(np.abs(s[:, :-1]), np.abs(s[:, 1:]))
+    return 1 + np.count_nonzero(ds > SLOPE_RTOL * scale, axis=1)

@@ -1,0 +1,446 @@
+"""Sobolev balls: Theorem 5.4 with Lemmas 5.3–5.5 (seed 003, §4.2.1; Yarotsky 2017, seeds
+001/004), and Yarotsky's lower bound (seed 000).
+
+The network of Theorem 5.4 is ``f(x) = Σ_{v∈S} prod_{k,2}(f_v(x), part_{k,s}(x)_v)`` over the
+grid ``S = {0, 1/s, …, 1}^d``, one *branch* per grid point ``v``:
+
+* ``part_{k,s}(x)_v = prod_{k,d}(h(x_1 − v_1), …, h(x_d − v_d))`` with the hat
+  ``h(a) = σ(sa + 1) − 2σ(sa) + σ(sa − 1)`` (Lemma 5.5);
+* ``f_v(x) = w_v^T mono_{k,r}(x − v)``: the local Taylor polynomial at ``v`` with its
+  monomials computed by chains of approximate products (Lemmas 5.3, 5.4).
+
+The products are built from Yarotsky's squaring network ``h_k`` of
+:mod:`approxlab.theory.depth.squaring`.  What the printed proof leaves open, and how it is
+resolved here (each is a statement the tests check numerically):
+
+1. *Negative inputs* ("a small issue that negative inputs might occur"): ``x − v`` has
+   either sign, and ``h_k`` squares only on ``[0, 1]``.  The monomials use Yarotsky's
+   product for ``[−1, 1]²`` (2017, Prop. 3 with ``M = 1``),
+   ``×(a, b) = 2(h_k(|a+b|/2) − h_k(|a|/2) − h_k(|b|/2))`` with ``|u| = σ(u) + σ(−u)``
+   (:func:`signed_product_network`): error ``≤ 4^{−k}`` since ``h_k − (·)² ∈ [0, 4^{−k−1}]``
+   on ``[0, 1]``, and exactly 0 when a factor is 0.  ``|x − v| ≤ 1`` on ``[0, 1]^d``.
+2. *Inputs to prod_{k,2} exceeding [0, 1]* ("clip its input"): ``f_v`` is clipped to
+   ``[0, 1]`` by ``σ(f) − σ(f − 1)`` before the final product.  Since ``g ∈ [0, 1]``,
+   clipping never moves ``f_v`` away from ``g``, so every error term of the proof survives.
+   The final product is the corrected ``g_k`` of Corollary 4.3
+   (:func:`approxlab.theory.depth.squaring.product_network`), which vanishes when the bump is 0 —
+   what makes the sum local (the printed polarization does not vanish on the axes).
+3. *Taylor degree*: the printed proof takes the Taylor polynomial of degree ``r`` but bounds
+   its remainder by ``M d^r ‖x − v‖^r / r!``, which is the remainder of the degree-``r − 1``
+   polynomial (order-``r`` derivatives, the ones bounded by ``M``).  Degree ``r − 1`` is used.
+4. *Number of monomials*: the proof uses ``N ≤ d^r``; in fact ``N = C(d + r − 1, d)`` for
+   degree ``≤ r − 1`` (``r`` monomials when ``d = 1``).  The monomial term is bounded instead
+   through ``Σ_α |w_α| ≤ M Σ_q d^q/q!`` (the Taylor coefficients are ``∂^α g(v)/α!``);
+   :func:`proof_bound` evaluates the proof's chain with the actual coefficients.
+5. *The width discrepancy with Yarotsky* (Remark 5.15): with ``s ≍ ε^{−1/r}`` and
+   ``k ≍ log(1/ε)`` the node count ``O((kd + d² + r²d^r + krd^r) s^d)`` is
+   ``O(ε^{−d/r} log(1/ε))`` and the depth ``O(log(1/ε))`` — Yarotsky's rates; the two differ
+   only in the constant ``c(d, r)``.  :func:`size_for_accuracy` computes the actual node count
+   of the built network at the smallest ``(s, k)`` meeting a target accuracy.
+
+Branches are built as plain ReLU networks (:func:`branch_network`; sizes are read off them).
+For speed, :func:`approximate` evaluates the same component networks stage by stage, each
+branch only on its bump's support — elsewhere a branch is 0 exactly in exact arithmetic and
+up to float64 rounding of the hat (≲ 1e−16) in floating point; the tests check that this
+equals the assembled network.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+
+from approxlab.theory.core import networks
+from approxlab.theory.core.errors import rounding_allowance
+from approxlab.theory.core.networks import ReLUNetwork, compose, evaluate, layer
+from approxlab.theory.depth import squaring
+
+# ----------------------------------------------------------------------------- targets
+
+Factor = Callable[[np.ndarray, int], np.ndarray]
+
+
+@dataclass(frozen=True)
+class SmoothTarget:
+    """``g(x) = ∏_j φ(x_j)`` on ``[0, 1]^d`` with ``φ : [0, 1] → [0, 1]``.
+
+    ``factor(t, n)`` is ``φ^{(n)}(t)`` in closed form and ``factor_sup(n)`` is
+    ``sup_{[0,1]} |φ^{(n)}|`` exactly, so every partial derivative
+    ``∂^α g = ∏_j φ^{(α_j)}(x_j)`` and its supremum ``∏_j sup |φ^{(α_j)}|`` are exact.
+    """
+
+    name: str
+    label: str
+    factor: Factor
+    factor_sup: Callable[[int], float]
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return self.derivative(x, (0,) * np.atleast_2d(x).shape[1])
+
+    def derivative(self, x: np.ndarray, alpha: Sequence[int]) -> np.ndarray:
+        x = np.atleast_2d(np.asarray(x, dtype=float))
+        out = np.ones(x.shape[0])
+        for j, a in enumerate(alpha):
+            out = out * self.factor(x[:, j], a)
+        return out
+
+
+def _sin2(t: np.ndarray, n: int) -> np.ndarray:
+    # sin²(πt) = (1 − cos 2πt)/2
+    if n == 0:
+        return np.sin(np.pi * t) ** 2
+    return -0.5 * (2 * np.pi) ** n * np.cos(2 * np.pi * t + n * np.pi / 2)
+
+
+def _exp(t: np.ndarray, n: int) -> np.ndarray:
+    return np.exp(t - 1.0)
+
+
+def _poly(t: np.ndarray, n: int) -> np.ndarray:
+    # 4t(1 − t)
+    return [4 * t * (1 - t), 4 - 8 * t, np.full_like(t, -8.0)][n] if n <= 2 else np.zeros_like(t)
+
+
+TARGETS: dict[str, SmoothTarget] = {
+    t.name: t
+    for t in (
+        SmoothTarget(
+            "sin2", "∏ sin²(πx_j)", _sin2, lambda n: 1.0 if n == 0 else (2 * np.pi) ** n / 2
+        ),
+        SmoothTarget("exp", "exp(Σ (x_j − 1))", _exp, lambda n: 1.0),
+        SmoothTarget(
+            "poly", "∏ 4x_j(1 − x_j)", _poly, lambda n: [1.0, 4.0, 8.0][n] if n <= 2 else 0.0
+        ),
+    )
+}
+
+
+def exponents(d: int, max_degree: int) -> list[tuple[int, ...]]:
+    """Multi-indices ``α`` with ``|α| ≤ max_degree``, by degree then lexicographically."""
+    out = [a for a in itertools.product(range(max_degree + 1), repeat=d) if sum(a) <= max_degree]
+    return sorted(out, key=lambda a: (sum(a), tuple(-x for x in a)))
+
+
+def smoothness_constant(target: SmoothTarget, d: int, r: int) -> float:
+    """``M = max_{|α| ≤ r} sup_{[0,1]^d} |∂^α g|`` (exact for the product targets)."""
+    return max(math.prod(target.factor_sup(a) for a in alpha) for alpha in exponents(d, r))
+
+
+def taylor_coefficients(
+    target: SmoothTarget, v: np.ndarray, exps: Sequence[tuple[int, ...]]
+) -> np.ndarray:
+    """``w_{v,α} = ∂^α g(v)/α!`` for every grid point (rows of ``v``) and exponent."""
+    return np.stack(
+        [target.derivative(v, a) / math.prod(math.factorial(x) for x in a) for a in exps], axis=1
+    )
+
+
+# ----------------------------------------------------------------------------- networks
+
+
+@cache
+def signed_square_network(k: int) -> ReLUNetwork:
+    """``u ↦ h_k(|u|)``: ``u²`` up to ``4^{−k−1}`` for ``|u| ≤ 1`` (``4k + 2`` nodes)."""
+    absolute = [layer([[1.0], [-1.0]], [0.0, 0.0]), layer([[1.0, 1.0]], [0.0])]
+    return compose(squaring.squaring_network(k, carry="nonneg"), absolute)
+
+
+@cache
+def signed_product_network(k: int) -> ReLUNetwork:
+    """Yarotsky's product on ``[−1, 1]²``: ``2(h_k(|a+b|/2) − h_k(|a|/2) − h_k(|b|/2))``."""
+    sq = signed_square_network(k)
+    maps = ([[0.5, 0.5]], [[0.5, 0.0]], [[0.0, 0.5]])
+    return networks.parallel_sum([compose(sq, [layer(A, [0.0])]) for A in maps], [2.0, -2.0, -2.0])
+
+
+@cache
+def final_product_network(k: int) -> ReLUNetwork:
+    """``prod_{k,2}`` on ``[0, 1]²``: the corrected ``g_k`` of Corollary 4.3."""
+    return squaring.product_network(k, carry="nonneg")
+
+
+@cache
+def hat_network(s: int) -> ReLUNetwork:
+    """Lemma 5.5's bump ``h(a) = σ(sa + 1) − 2σ(sa) + σ(sa − 1)``, support ``[−1/s, 1/s]``."""
+    return [layer([[s], [s], [s]], [1.0, 0.0, -1.0]), layer([[1.0, -2.0, 1.0]], [0.0])]
+
+
+CLIP_NETWORK: ReLUNetwork = [layer([[1.0], [1.0]], [0.0, -1.0]), layer([[1.0, -1.0]], [0.0])]
+"""``σ(f) − σ(f − 1)``: ``f`` clipped to ``[0, 1]``."""
+
+
+def _stack(nets: Sequence[ReLUNetwork], maps: Sequence[np.ndarray], n_in: int) -> ReLUNetwork:
+    """``s ↦ (N_1(A_1 s), …, N_m(A_m s))`` for networks of equal depth (outputs concatenated)."""
+    depth = len(nets[0])
+    out: ReLUNetwork = []
+    for li in range(depth):
+        if li == 0:
+            W = np.vstack([n[0][0] @ A for n, A in zip(nets, maps, strict=True)])
+        else:
+            W = networks._block_diag([n[li][0] for n in nets])
+        out.append((W, np.concatenate([n[li][1] for n in nets])))
+    return out
+
+
+def _stage(
+    new: ReLUNetwork,
+    in_map: np.ndarray,
+    in_bias: np.ndarray,
+    keep: np.ndarray,
+    keep_bias: np.ndarray,
+) -> ReLUNetwork:
+    """Signals ``s ↦ (new(A s + a), K s + c)``: ``new`` on affine inputs, while ``K s + c``
+    rides along every hidden layer as ``σ(y), σ(−y)`` (exact for any sign)."""
+    inner = squaring.carry_alongside(new, keep.shape[0], "signed")
+    return compose(inner, [(np.vstack([in_map, keep]), np.concatenate([in_bias, keep_bias]))])
+
+
+def _select(n: int, rows: Sequence[int]) -> np.ndarray:
+    S = np.zeros((len(rows), n))
+    S[np.arange(len(rows)), list(rows)] = 1.0
+    return S
+
+
+def _unit(d: int, j: int) -> tuple[int, ...]:
+    return tuple(int(i == j) for i in range(d))
+
+
+def mono_plan(d: int, r: int) -> list[list[tuple[tuple[int, ...], tuple[int, ...], int]]]:
+    """Per degree ``q = 2 … r − 1``: ``(α, α − e_j, j)`` — monomial ``α`` as the product of
+    the lower monomial and ``t_j`` (``j`` = last coordinate with ``α_j > 0``)."""
+    plan = []
+    for q in range(2, r):
+        stage = []
+        for a in exponents(d, q):
+            if sum(a) != q:
+                continue
+            j = max(i for i in range(d) if a[i] > 0)
+            parent = tuple(x - (i == j) for i, x in enumerate(a))
+            stage.append((a, parent, j))
+        plan.append(stage)
+    return plan
+
+
+def branch_network(k: int, s: int, d: int, r: int, v: np.ndarray, w: np.ndarray) -> ReLUNetwork:
+    """The branch ``x ↦ prod_{k,2}(clip(w^T mono_{k,r}(x − v)), part_{k,s}(x)_v)`` as one
+    plain ReLU network ``ℝ^d → ℝ`` (``w`` over :func:`exponents` ``(d, r − 1)``).
+
+    Stages: monomials of degree 2, …, r − 1 (signed products, everything else carried);
+    the bump (hats, then the corrected product for ``d = 2``) while ``f_v`` rides along;
+    the clip of ``f_v`` while the bump rides along; the final product.
+    """
+    exps = exponents(d, r - 1)
+    names: list[tuple[int, ...]] = [_unit(d, j) for j in range(d)]
+    net: ReLUNetwork = [(np.eye(d), -np.asarray(v, dtype=float))]  # t = x − v
+    for stage in mono_plan(d, r):
+        n = len(names)
+        maps = [_select(n, [names.index(p), names.index(_unit(d, j))]) for _, p, j in stage]
+        prods = _stack([signed_product_network(k)] * len(stage), maps, n)
+        net = compose(_stage(prods, np.eye(n), np.zeros(n), np.eye(n), np.zeros(n)), net)
+        names = [a for a, _, _ in stage] + names
+    n = len(names)
+    # f_v = w_0 + Σ_α w_α t^α as a linear map of the signals
+    fw = np.zeros((1, n))
+    for a, coef in zip(exps[1:], w[1:], strict=True):
+        fw[0, names.index(a)] += coef
+    t_rows = [names.index(_unit(d, j)) for j in range(d)]
+    hats = _stack([hat_network(s)] * d, [_select(n, [t_rows[j]]) for j in range(d)], n)
+    part = hats if d == 1 else compose(final_product_network(k), hats)
+    net = compose(_stage(part, np.eye(n), np.zeros(n), fw, np.array([w[0]])), net)  # (part, f)
+    clip = _stage(CLIP_NETWORK, _select(2, [1]), np.zeros(1), _select(2, [0]), np.zeros(1))
+    net = compose(clip, net)  # (c, part)
+    return compose(final_product_network(k), net)
+
+
+@cache
+def branch_size(k: int, d: int, r: int) -> tuple[int, int]:
+    """``(hidden nodes, affine maps)`` of one branch, read off the built network (they do
+    not depend on ``s``, ``v`` or the coefficients)."""
+    net = branch_network(k, 2, d, r, np.zeros(d), np.ones(len(exponents(d, r - 1))))
+    return networks.hidden_nodes(net), len(net)
+
+
+def network_size(k: int, s: int, d: int, r: int) -> tuple[int, int]:
+    """Nodes and affine maps of the whole network: ``(s + 1)^d`` branches side by side (their
+    outputs summed by the last affine map)."""
+    nodes, maps = branch_size(k, d, r)
+    return (s + 1) ** d * nodes, maps
+
+
+def full_network(target: SmoothTarget, k: int, s: int, d: int, r: int) -> ReLUNetwork:
+    """The whole network of Theorem 5.4 as one weight list (for tests: it is wide)."""
+    grid = grid_points(s, d)
+    w = taylor_coefficients(target, grid, exponents(d, r - 1))
+    branches = [branch_network(k, s, d, r, v, wv) for v, wv in zip(grid, w, strict=True)]
+    return networks.parallel_sum(branches, [1.0] * len(branches))
+
+
+def grid_points(s: int, d: int) -> np.ndarray:
+    """``S = {0, 1/s, …, 1}^d`` as rows (first coordinate slowest)."""
+    g = np.arange(s + 1) / s
+    return np.array(list(itertools.product(g, repeat=d)), dtype=float).reshape(-1, d)
+
+
+# ----------------------------------------------------------------------------- evaluation
+
+
+@dataclass(frozen=True)
+class Approximation:
+    """Theorem 5.4's network on ``points`` (evaluated stage by stage, see module doc), with
+    the quantities its proof bounds, measured."""
+
+    values: np.ndarray  # f(x) at the points
+    partition: np.ndarray  # Σ_v part(x)_v at the points
+    mono_error: float  # max |mono(x − v)_α − (x − v)^α| over the branches' supports
+    product_error: float  # max |×(a, b) − ab| over every signed product evaluated
+    final_error: float  # max |prod_{k,2}(c, p) − cp| over the final products
+    taylor_error: float  # max |p_v(x) − g(x)| over the supports (exact polynomial p_v)
+    taylor_rounding: float  # float64 rounding allowance of that measurement
+    rows: int  # (point, branch) pairs evaluated
+
+
+def approximate(
+    target: SmoothTarget, k: int, s: int, d: int, r: int, points: np.ndarray
+) -> Approximation:
+    """Evaluate the network on ``points`` (shape ``(n, d)``), branch by branch on supports."""
+    X = np.atleast_2d(np.asarray(points, dtype=float)).reshape(-1, d)
+    n = X.shape[0]
+    # candidate grid indices per coordinate: nearest and its two neighbours
+    base = np.rint(X * s).astype(np.int64)
+    offs = np.array(list(itertools.product((-1, 0, 1), repeat=d)))  # (3^d, d)
+    idx = base[:, None, :] + offs[None, :, :]
+    t_all = X[:, None, :] - idx / s
+    # open support |x_j − v_j| < 1/s: on its boundary and beyond, the bump is 0 exactly (left)
+    # or a rounding residue of a few ulps (right), so the branch contributes nothing
+    ok = np.all((idx >= 0) & (idx <= s) & (np.abs(t_all) * s < 1.0), axis=2)
+    p_idx, o_idx = np.nonzero(ok)
+    V = idx[p_idx, o_idx]  # (R, d) grid indices
+    T = t_all[p_idx, o_idx]  # (R, d) = x − v
+    R = T.shape[0]
+    exps = exponents(d, r - 1)
+    col = {a: i for i, a in enumerate(exps)}
+    mono = np.empty((R, len(exps)))
+    mono[:, 0] = 1.0
+    for j in range(d):
+        if _unit(d, j) in col:
+            mono[:, col[_unit(d, j)]] = T[:, j]
+    prod = signed_product_network(k)
+    prod_err = 0.0
+    first_inv = [np.unique(T[:, j], return_index=True, return_inverse=True)[1:] for j in range(d)]
+    for stage in mono_plan(d, r):
+        for a, parent, j in stage:
+            if sum(x > 0 for x in a) == 1:  # a pure power of t_j: a function of t_j alone
+                first, inv = first_inv[j]
+                pairs = np.stack([mono[first, col[parent]], T[first, j]], axis=1)
+                out = evaluate(prod, pairs)[inv.ravel()]
+                a_in, b_in = mono[:, col[parent]], T[:, j]
+            else:
+                a_in, b_in = mono[:, col[parent]], T[:, j]
+                out = evaluate(prod, np.stack([a_in, b_in], axis=1))
+            prod_err = max(prod_err, float(np.max(np.abs(out - a_in * b_in), initial=0.0)))
+            mono[:, col[a]] = out
+    exact = np.stack([np.prod(T ** np.array(a), axis=1) for a in exps], axis=1)
+    mono_err = float(np.max(np.abs(mono - exact), initial=0.0))
+    flat = np.ravel_multi_index(tuple(V.T), (s + 1,) * d)
+    w = taylor_coefficients(target, grid_points(s, d), exps)[flat]  # (R, N)
+    f = np.einsum("rn,rn->r", w, mono)
+    taylor = np.einsum("rn,rn->r", w, exact)
+    xv = X[p_idx]
+    gxv = target(xv)
+    taylor_err = float(np.max(np.abs(taylor - gxv), initial=0.0))
+    # the remainder bound is attained by polynomial targets of degree r (poly, r = 2): the
+    # measurement's rounding is a few ulps of the terms summed
+    scale = float(np.max(np.abs(w * exact).sum(axis=1) + np.abs(gxv), initial=0.0))
+    taylor_rounding = rounding_allowance(scale, ops=2 * len(exps) + 8)
+    hats = np.stack(
+        [
+            evaluate(hat_network(s), T[first, j])[inv.ravel()]
+            for j, (first, inv) in enumerate(first_inv)
+        ],
+        axis=1,
+    )
+    part = hats[:, 0] if d == 1 else evaluate(final_product_network(k), hats)
+    c = evaluate(CLIP_NETWORK, f)
+    out = evaluate(final_product_network(k), np.stack([c, part], axis=1))
+    final_err = float(np.max(np.abs(out - c * part), initial=0.0))
+    return Approximation(
+        values=np.bincount(p_idx, out, minlength=n),
+        partition=np.bincount(p_idx, part, minlength=n),
+        mono_error=mono_err,
+        product_error=prod_err,
+        final_error=final_err,
+        taylor_error=taylor_err,
+        taylor_rounding=taylor_rounding,
+        rows=R,
+    )
+
+
+# ----------------------------------------------------------------------------- bounds
+
+
+def theorem_bound(M: float, r: int, d: int, s: int, k: int) -> float:
+    """Theorem 5.4's right-hand side ``M r d^r (s^{−r} + 4d2^d 4^{−k}) + 3d2^d 4^{−k}``."""
+    e = 4.0**-k
+    return M * r * d**r * (s**-r + 4 * d * 2**d * e) + 3 * d * 2**d * e
+
+
+def taylor_remainder_bound(M: float, r: int, d: int, s: int) -> float:
+    """``M d^r / (r! s^r)``: remainder of the degree-``r − 1`` Taylor polynomial for
+    ``‖x − v‖_∞ ≤ 1/s``."""
+    return M * d**r / (math.factorial(r) * s**r)
+
+
+def partition_bound(d: int, k: int) -> float:
+    """Lemma 5.5 as printed: ``|Σ_v part_v − 1| ≤ d 2^d 4^{−k}``."""
+    return d * 2**d * 4.0**-k
+
+
+def proof_bound(target: SmoothTarget, k: int, s: int, d: int, r: int) -> dict[str, float]:
+    """The proof's chain with the actual Taylor coefficients (corrections 3–4 above):
+
+    ``|f − g| ≤ 2^d 4^{−k} + (E_mono + E_Taylor)(1 + δ) + δ`` with
+    ``E_mono = max_v Σ_α |w_{v,α}| (|α| − 1)⁺ 4^{−k}`` (Lemma 5.3: a chain of ``q − 1``
+    products has error ``≤ (q − 1) 4^{−k}``), ``E_Taylor = M d^r/(r! s^r)`` and
+    ``δ = 2^d (d − 1) 4^{−k}`` (the bumps' products; 0 for ``d = 1``).
+    """
+    e = 4.0**-k
+    M = smoothness_constant(target, d, r)
+    exps = exponents(d, r - 1)
+    w = taylor_coefficients(target, grid_points(s, d), exps)
+    chain = np.array([max(sum(a) - 1, 0) for a in exps], dtype=float)
+    e_mono = float(np.max(np.abs(w) @ chain)) * e
+    e_taylor = taylor_remainder_bound(M, r, d, s)
+    delta = 2**d * (d - 1) * e
+    total = 2**d * e + (e_mono + e_taylor) * (1 + delta) + delta
+    return {"total": total, "mono": e_mono, "taylor": e_taylor, "partition": delta}
+
+
+def size_for_accuracy(
+    target: SmoothTarget, d: int, r: int, eps: float, k_max: int = 40
+) -> tuple[int, int, int, int]:
+    """Smallest ``s`` with ``M r d^r s^{−r} ≤ ε/2`` and smallest ``k`` with the rest of
+    Theorem 5.4's bound ``≤ ε/2``; returns ``(s, k, nodes, affine maps)`` of the built
+    network."""
+    M = smoothness_constant(target, d, r)
+    s = max(1, math.ceil((2 * M * r * d**r / eps) ** (1 / r)))
+    k = 1
+    while k < k_max and theorem_bound(M, r, d, s, k) - M * r * d**r * s**-r > eps / 2:
+        k += 1
+    nodes, maps = network_size(k, s, d, r)
+    return s, k, nodes, maps
+
+
+def yarotsky_lower_bound(eps: np.ndarray, L: int) -> np.ndarray:
+    """Hidden nodes a ReLU network with ``L`` layers needs for sup error ``≤ ε`` on ``x²``
+    over ``[0, 1]`` — Yarotsky's ``≳ ε^{−1/(2(L−1))}`` (seed 000) with explicit constants:
+    ``N_A ≤ ∏ (m_j + 1) ≤ (N/(L−1) + 1)^{L−1}`` pieces, and a piecewise-linear function with
+    ``P`` pieces has sup error ``≥ 1/(8P²)`` on ``x²`` (some piece has length ``≥ 1/P``, and
+    the best line on an interval of length ``ℓ`` misses ``x²`` by ``ℓ²/8``), so
+    ``N ≥ (L − 1)((8ε)^{−1/(2(L−1))} − 1)``."""
+    eps = np.asarray(eps, dtype=float)
+    return (L - 1) * np.maximum((8 * eps) ** (-1.0 / (2 * (L - 1))) - 1.0, 0.0)

@@ -1,0 +1,75 @@
+"""Adaptive threshold networks: pay for variation, not for the Lipschitz constant (seed 003,
+Remark 2.2 and Proposition 2.8).
+
+Proposition 2.8 writes ``g(x) = g(0) + ∫₀¹ g′(b)·1[x ≥ b] db`` on [0, 1].  Discretizing the
+integral at breakpoints ``0 = b₁ < … < b_m`` gives the same telescoping network as
+Proposition 2.1, ``f(x) = Σᵢ aᵢ·1[x ≥ bᵢ]`` with ``a₁ = g(b₁)``, ``aᵢ = g(bᵢ) − g(bᵢ₋₁)``,
+so ``f = g(b_k)`` on ``[b_k, b_{k+1})`` and ``|f(x) − g(x)| ≤ ∫_{b_k}^x |g′|``.  Proposition
+2.1 spaces the breakpoints uniformly at ε/ρ; here every cell carries variation exactly ε
+(the last at most ε): ``bᵢ = C⁻¹((i − 1)ε)`` for the cumulative variation
+``C(x) = ∫₀ˣ |g′|``, so ``m = ⌈V/ε⌉`` nodes suffice, ``V = C(1) ≤ ρ`` — flat regions are free.
+
+``C`` is exact between consecutive critical points ``c_k`` of ``g`` (``g`` is monotone there,
+so ``C(x) = C(c_k) + |g(x) − g(c_k)|``), and ``C⁻¹`` is found by vectorized bisection inside
+the monotone piece — no quadrature, no grid.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from approxlab.theory.core.targets import Fn
+from approxlab.theory.core.threshold_networks import ThresholdNetwork
+
+#: Bisection steps; each halves a bracket inside one monotone piece of g (2⁻⁶⁰ < one ulp).
+BISECTION_STEPS = 60
+
+
+def adaptive_width(variation: float, eps: float) -> int:
+    """m = ⌈V/ε⌉ threshold nodes (at least one)."""
+    return max(1, math.ceil(variation / eps))
+
+
+def cumulative_variation(g: Fn, critical: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Nodes ``0 = c₀ < c₁ < … < 1`` (the critical points and the ends) and ``C`` there."""
+    crit = critical[(critical > 0.0) & (critical < 1.0)]
+    nodes = np.unique(np.concatenate([[0.0], crit, [1.0]]))
+    c = np.concatenate([[0.0], np.cumsum(np.abs(np.diff(g(nodes))))])
+    return nodes, c
+
+
+def equal_variation_breakpoints(g: Fn, critical: np.ndarray, eps: float) -> np.ndarray:
+    """Breakpoints ``bᵢ = C⁻¹((i − 1)ε)``, ``i = 1 … ⌈V/ε⌉``: every cell carries variation ε.
+
+    Each ``bᵢ`` is the left end of its final bisection bracket, where ``C(bᵢ) ≤ (i − 1)ε``
+    up to rounding.
+    """
+    nodes, c = cumulative_variation(g, critical)
+    m = adaptive_width(float(c[-1]), eps)
+    levels = np.arange(1, m) * eps
+    k = np.clip(np.searchsorted(c, levels, side="right") - 1, 0, nodes.size - 2)
+    g0 = g(nodes[k])
+    direction = np.sign(g(nodes[k + 1]) - g0)
+    need = levels - c[k]  # variation still to cover inside piece k
+    lo, hi = nodes[k].copy(), nodes[k + 1].copy()
+    for _ in range(BISECTION_STEPS):
+        mid = 0.5 * (lo + hi)
+        below = direction * (g(mid) - g0) <= need
+        lo = np.where(below, mid, lo)
+        hi = np.where(below, hi, mid)
+    return np.concatenate([[0.0], lo])
+
+
+def telescoping_network(g: Fn, b: np.ndarray) -> ThresholdNetwork:
+    """``f(x) = Σᵢ aᵢ·1[x ≥ bᵢ]`` with ``a₁ = g(b₁)``, ``aᵢ = g(bᵢ) − g(bᵢ₋₁)`` (Props. 2.1, 2.8):
+    ``f = g(b_k)`` on ``[b_k, b_{k+1})``."""
+    b = np.asarray(b, dtype=float)
+    return ThresholdNetwork(w=np.ones(b.size), b=-b, a=np.diff(g(b), prepend=0.0), c=0.0)
+
+
+def adaptive_threshold_network(g: Fn, critical: np.ndarray, eps: float) -> ThresholdNetwork:
+    """The ⌈V/ε⌉-node threshold network with equal-variation breakpoints (Remark 2.2):
+    ``sup_{[0,1]} |f − g| ≤ ε`` for any continuous, piecewise monotone ``g``."""
+    return telescoping_network(g, equal_variation_breakpoints(g, critical, eps))

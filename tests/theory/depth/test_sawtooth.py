@@ -1,0 +1,53 @@
+"""The triangle map Δ and Proposition 4.1 (seed 003, §4.1)."""
+
+import numpy as np
+import pytest
+
+from approxlab.scenes.decimate import m4
+from approxlab.theory.core import networks
+from approxlab.theory.depth import sawtooth
+
+
+def test_triangle_network_is_the_printed_formula():
+    x = np.linspace(-1, 2, 3001)
+    np.testing.assert_array_equal(
+        networks.evaluate(sawtooth.triangle(), x), sawtooth.triangle_closed_form(x)
+    )
+    net = sawtooth.triangle()
+    assert networks.hidden_nodes(net) == 3 and len(net) == 2
+
+
+@pytest.mark.parametrize("L", range(1, 21))
+def test_sawtooth_pieces_are_exactly_two_to_the_depth(L):
+    net = sawtooth.sawtooth(L)
+    pl = networks.breakpoints(net, (0.0, 1.0))
+    assert pl.pieces() == 2**L
+    assert networks.hidden_nodes(net) == 3 * L
+    assert sawtooth.sawtooth_layers_notes(L) == 2 * L
+    # Proposition 4.1 at every exact knot (both sides are piecewise linear on these knots)
+    assert np.max(np.abs(pl.y - sawtooth.sawtooth_fractal_form(pl.x, L))) == 0.0
+
+
+@pytest.mark.parametrize("L", [1, 2, 5, 11])
+def test_fractal_property_by_direct_evaluation(L):
+    rng = np.random.default_rng(L)
+    x = np.concatenate([rng.uniform(0, 1, 5000), np.arange(2**L + 1) / 2**L])
+    y = networks.evaluate(sawtooth.sawtooth(L), x)
+    np.testing.assert_allclose(y, sawtooth.sawtooth_fractal_form(x, L), atol=1e-12)
+    # and it is literally Δ composed L times
+    z = x.copy()
+    for _ in range(L):
+        z = sawtooth.triangle_closed_form(z)
+    np.testing.assert_allclose(y, z, atol=1e-12)
+
+
+def test_m4_keeps_every_columns_extremes():
+    net = sawtooth.sawtooth(16)
+    pl = networks.breakpoints(net, (0.0, 1.0))
+    xs, ys = m4(pl.x, pl.y, columns=1000)
+    assert xs.size <= 4000 and xs[0] == 0.0 and xs[-1] == 1.0
+    col = np.minimum((pl.x * 1000).astype(int), 999)
+    kcol = np.minimum((xs * 1000).astype(int), 999)
+    for c in (0, 137, 999):
+        assert ys[kcol == c].max() == pl.y[col == c].max()
+        assert ys[kcol == c].min() == pl.y[col == c].min()

@@ -1,0 +1,195 @@
+"""Theorem 5.4 with Lemmas 5.3–5.5 (seed 003, §4.2.1) and Yarotsky's lower bound (seed 000)."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from approxlab.theory.core import networks
+from approxlab.theory.core.errors import rounding_allowance
+from approxlab.theory.depth import pieces, squaring
+from approxlab.theory.depth import sobolev as sb
+
+
+def grid(d: int, n: int) -> np.ndarray:
+    if d == 1:
+        return np.linspace(0.0, 1.0, n)[:, None]
+    g = np.linspace(0.0, 1.0, n)
+    return np.stack(np.meshgrid(g, g, indexing="ij"), axis=-1).reshape(-1, 2)
+
+
+@pytest.mark.parametrize("target", sorted(sb.TARGETS))
+@pytest.mark.parametrize(
+    ("d", "r", "k", "s"),
+    [(1, 1, 2, 3), (1, 3, 3, 4), (1, 4, 2, 5), (2, 2, 2, 2), (2, 4, 2, 2), (2, 3, 1, 3)],
+)
+def test_stagewise_evaluation_is_the_assembled_network(target, d, r, k, s):
+    """The scene's fast evaluation (component networks, branches on their supports) equals
+    the whole network built as one weight list, on a grid containing the bumps' edges."""
+    g = sb.TARGETS[target]
+    X = grid(d, 4 * s * 3 + 1 if d == 1 else 2 * s * 3 + 1)
+    full = sb.full_network(g, k, s, d, r)
+    y = networks.evaluate(full, X if d > 1 else X[:, 0])
+    approx = sb.approximate(g, k, s, d, r, X)
+    np.testing.assert_allclose(approx.values, y, rtol=0, atol=1e-12)
+    # sizes are those of the assembled network
+    assert sb.network_size(k, s, d, r) == (networks.hidden_nodes(full), len(full))
+
+
+def test_layers_grow_like_k_times_r_plus_d():
+    """O(k(r + d)) layers: affine in k with slope (r − 2)⁺ + [d = 2] + 1 product stages."""
+    for d in (1, 2):
+        for r in (1, 2, 3, 4):
+            maps = [sb.branch_size(k, d, r)[1] for k in range(1, 8)]
+            stages = max(r - 2, 0) + (d == 2) + 1
+            assert np.all(np.diff(maps) == stages)
+
+
+@pytest.mark.parametrize("k", [1, 2, 5, 9])
+def test_signed_product(k):
+    """Yarotsky's product on [−1, 1]²: error ≤ 4^(−k) (attained), exactly 0 on the axes."""
+    net = sb.signed_product_network(k)
+    a = np.union1d(np.linspace(-1, 1, 257), [-(2.0**-k), 2.0**-k])
+    A, B = np.meshgrid(a, a)
+    ab = np.stack([A.ravel(), B.ravel()], axis=1)
+    err = np.abs(networks.evaluate(net, ab) - ab[:, 0] * ab[:, 1])
+    tol = rounding_allowance(2.0, ops=4 * (k + 3))
+    assert err.max() <= 4.0**-k + tol
+    assert err.max() >= 4.0**-k - tol  # attained at a = b = ±2^(−k)
+    zero = np.stack([a, np.zeros_like(a)], axis=1)
+    assert np.max(np.abs(networks.evaluate(net, zero))) <= 1e-15
+    assert np.max(np.abs(networks.evaluate(net, zero[:, ::-1]))) <= 1e-15
+    sq = networks.evaluate(sb.signed_square_network(k), a)
+    assert np.all(sq - a * a >= -1e-15) and np.max(sq - a * a) <= 4.0 ** (-k - 1) + 1e-15
+
+
+def test_hat_and_partition_of_unity():
+    for s in (1, 3, 8):
+        x = np.linspace(-1, 2, 3001)
+        hat = networks.evaluate(sb.hat_network(s), x)
+        np.testing.assert_allclose(hat, np.maximum(1 - s * np.abs(x), 0), atol=1e-14)
+        v = np.arange(s + 1) / s
+        u = np.linspace(0, 1, 1001)
+        total = sum(networks.evaluate(sb.hat_network(s), u - vi) for vi in v)
+        np.testing.assert_allclose(total, 1.0, atol=1e-14)  # d = 1: exact (Lemma 5.5)
+
+
+@pytest.mark.parametrize("k", [1, 2, 4])
+def test_lemma_5_5_in_two_dimensions(k):
+    g = sb.TARGETS["exp"]
+    approx = sb.approximate(g, k, 4, 2, 1, grid(2, 41))
+    assert np.max(np.abs(approx.partition - 1)) <= sb.partition_bound(2, k)
+
+
+def test_branch_vanishes_off_its_support():
+    s, k, d, r = 4, 3, 2, 3
+    exps = sb.exponents(d, r - 1)
+    v = np.array([0.5, 0.25])
+    w = sb.taylor_coefficients(sb.TARGETS["sin2"], v[None, :], exps)[0]
+    net = sb.branch_network(k, s, d, r, v, w)
+    X = grid(2, 81)
+    off = np.any(np.abs(X - v) >= 1 / s, axis=1)
+    assert np.max(np.abs(networks.evaluate(net, X[off]))) <= 1e-15
+    assert np.max(np.abs(networks.evaluate(net, X[~off]))) > 0.1
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    target=st.sampled_from(sorted(sb.TARGETS)),
+    d=st.integers(1, 2),
+    r=st.integers(1, 4),
+    s=st.integers(1, 12),
+    k=st.integers(1, 8),
+)
+def test_theorem_5_4(target, d, r, s, k):
+    """sup |f − g| ≤ proof's chain ≤ Theorem 5.4's bound; Lemmas 5.3/5.4; Taylor remainder."""
+    g = sb.TARGETS[target]
+    X = grid(d, 513 if d == 1 else 33)
+    a = sb.approximate(g, k, s, d, r, X)
+    err = np.max(np.abs(a.values - g(X)))
+    M = sb.smoothness_constant(g, d, r)
+    chain = sb.proof_bound(g, k, s, d, r)
+    assert err <= chain["total"] <= sb.theorem_bound(M, r, d, s, k)
+    # attained with equality by the quadratic "poly" at r = 2: a few ulps of rounding
+    assert a.taylor_error <= sb.taylor_remainder_bound(M, r, d, s) + a.taylor_rounding
+    assert a.mono_error <= r * 4.0**-k
+    tol = rounding_allowance(2.0, ops=4 * (k + 3))
+    assert max(a.product_error, a.final_error) <= 4.0**-k + tol
+
+
+def test_smoothness_constants_are_exact():
+    assert sb.smoothness_constant(sb.TARGETS["exp"], 2, 4) == 1.0
+    assert sb.smoothness_constant(sb.TARGETS["poly"], 1, 4) == 8.0
+    assert sb.smoothness_constant(sb.TARGETS["poly"], 2, 4) == 64.0  # ∂x²∂y² of the product
+    assert sb.smoothness_constant(sb.TARGETS["sin2"], 1, 3) == pytest.approx((2 * np.pi) ** 3 / 2)
+    # against finite differences of the closed forms
+    t = np.linspace(0, 1, 200_001)
+    for name, tg in sb.TARGETS.items():
+        for n in range(4):
+            num = np.gradient(tg.factor(t, n), t)
+            np.testing.assert_allclose(
+                num[2:-2], tg.factor(t, n + 1)[2:-2], atol=1e-3, err_msg=name
+            )
+            assert np.max(np.abs(tg.factor(t, n))) <= tg.factor_sup(n) * (1 + 1e-12)
+            assert np.max(np.abs(tg.factor(t, n))) >= tg.factor_sup(n) * (1 - 1e-6)
+
+
+def test_printed_taylor_degree_fails_its_remainder_bound():
+    """Degree r (as printed) is not covered by M d^r ‖x − v‖^r / r! when only derivatives up
+    to order r are bounded; degree r − 1 is.  g(x) = 1/2 + sin(ωx)/ω has |g|, |g'| ≤ 1
+    (r = 1, M = 1)."""
+    w = 40.0
+    s = 2 * w / (3 * np.pi)  # h = 1/s = 3π/(2ω)
+    h = 1 / s
+    g = lambda x: 0.5 + np.sin(w * x) / w  # noqa: E731
+    bound = 1.0 * h  # M d^r h^r / r!
+    degree_1 = abs(g(h) - (g(0) + 1.0 * h))  # g'(0) = 1
+    degree_0 = np.max(np.abs(g(np.linspace(0, h, 1001)) - g(0)))
+    assert degree_1 > bound  # the printed choice fails
+    assert degree_0 <= bound  # the corrected one holds
+
+
+def test_number_of_monomials_is_not_at_most_d_to_the_r():
+    for d in (1, 2, 3):
+        for r in (1, 2, 3, 4):
+            assert len(sb.exponents(d, r - 1)) == math.comb(d + r - 1, d)
+    assert len(sb.exponents(1, 3)) > 1**4 and len(sb.exponents(2, 2)) > 2**2
+
+
+def test_size_for_accuracy_matches_yarotsky_rate():
+    """Remark 5.15: nodes / (ε^(−d/r) ln 1/ε) stays within a constant band over 6 decades."""
+    g = sb.TARGETS["exp"]
+    eps = np.logspace(-2, -8, 7)
+    for d, r in [(1, 2), (1, 3), (2, 2), (2, 4)]:
+        M = sb.smoothness_constant(g, d, r)
+        sizes = []
+        for e in eps:
+            s, k, nodes, _ = sb.size_for_accuracy(g, d, r, float(e))
+            assert sb.theorem_bound(M, r, d, s, k) <= e
+            sizes.append(nodes)
+        ratio = np.array(sizes) / (eps ** (-d / r) * np.log(1 / eps))
+        assert ratio.max() / ratio.min() < 4, (d, r, ratio)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**31),
+    widths=st.lists(st.integers(1, 10), min_size=1, max_size=4),
+    bias=st.sampled_from([0.1, 0.5, 1.0]),
+)
+def test_yarotsky_lower_bound_holds_for_random_networks(seed, widths, bias):
+    rng = np.random.default_rng(seed)
+    net = pieces.he_network(widths, rng, bias)
+    pl = networks.breakpoints(net, (0.0, 1.0))
+    err, _ = squaring.sup_error_square(pl)
+    assert err >= 1 / (8 * pl.pieces() ** 2) * (1 - 1e-12)
+    assert networks.hidden_nodes(net) >= sb.yarotsky_lower_bound(np.array(err), len(net)) - 1e-9
+
+
+def test_squaring_networks_respect_the_lower_bound():
+    for k in range(1, 16):
+        h = squaring.squaring_network(k, carry="nonneg")
+        err, _ = squaring.sup_error_square(networks.breakpoints(h, (0.0, 1.0)))
+        assert networks.hidden_nodes(h) >= sb.yarotsky_lower_bound(np.array(err), len(h))
