@@ -74,7 +74,14 @@ def build_networks_router(scenes: dict[str, Scene], settings: Settings) -> APIRo
                 tags=["networks"],
                 name=f"networks_{scene.id}_{flavour}",
                 summary=f"The networks of {scene.id} as a {flavour} snippet",
-                responses=ERRORS,
+                response_class=Response,
+                responses={
+                    **ERRORS,
+                    200: {
+                        "description": "A Python snippet",
+                        "content": {"text/x-python": {"schema": {"type": "string"}}},
+                    },
+                },
                 openapi_extra={"parameters": openapi_parameters(scene)},
             )
     add_head_routes(router)
