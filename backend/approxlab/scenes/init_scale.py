@@ -19,7 +19,7 @@ from approxlab.scenes.base import (
 from approxlab.scenes.chapters import NEAR_INIT
 from approxlab.scenes.export import network_export
 from approxlab.theory.near_init import init_scale as scale
-from approxlab.theory.near_init.two_layer import initialization
+from approxlab.theory.near_init.two_layer import as_layers, initialization
 
 #: Points on the plotted circle.
 CURVE_POINTS = 1441
@@ -245,7 +245,7 @@ def exported_networks(p: Params) -> list:
     return [
         network_export(
             f"F(x; w₀): a random ReLU network of width {p.m:,} on R^{p.d}",
-            [(net.V0, np.zeros(p.m)), (net.a[None, :], np.zeros(1))],
+            as_layers(net.V0, net.a),
             seed=p.seed,
             notes=[
                 "Remark 3.2's initialization: aⱼ = ±1 uniform, v₀,ⱼ ~ N(0, I_d), no biases; "

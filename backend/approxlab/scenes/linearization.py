@@ -21,6 +21,7 @@ from approxlab.scenes.base import (
 from approxlab.scenes.chapters import NEAR_INIT
 from approxlab.scenes.export import network_export
 from approxlab.theory.near_init import linearization as lin
+from approxlab.theory.near_init.two_layer import as_layers
 
 #: Angles on the plotted circle.
 CURVE_POINTS = 1441
@@ -224,7 +225,8 @@ def _functions_plot(p: Params, view: lin.CircleView) -> Plot:
     grid = "" if p.activation == "relu" else f", {view.phi.size:,} angles"
     return Plot(
         "functions",
-        f"F(x; V) and its Taylor expansion F₀(x; V) on the unit circle ({p.activation}{grid})",
+        f"F(x; V) and its Taylor expansion F₀(x; V) on the unit circle "
+        f"({'ReLU' if p.activation == 'relu' else 'softplus'}{grid})",
         Axis("angle of x (degrees)"),
         Axis("value (unscaled F)"),
         [
@@ -401,8 +403,6 @@ def _notes(p, pert, view, s1_bound: float, s1_printed: float) -> list[str]:
 def exported_networks(p: Params) -> list:
     """F(x; V₀) and F(x; V): two-layer networks ``x ↦ a·σ(Vx)`` (d = 2, no biases)."""
     pert = lin.perturbed(p.m, p.B, p.seed, p.perturbation)
-    a = pert.net.a[None, :]
-    zeros = np.zeros(p.m)
     if p.activation == "relu":
         act, k, how = "relu", 1.0, []
     else:
@@ -430,7 +430,7 @@ def exported_networks(p: Params) -> list:
         nets.append(
             network_export(
                 name,
-                [(k * W, zeros), (a / k, np.zeros(1))],
+                as_layers(W, pert.net.a, inner=k, outer=1.0 / k),
                 activation=act,
                 seed=p.seed,
                 notes=[

@@ -101,9 +101,9 @@ def _kernel_plot(p: Params, grid, km_curve, reference, k_m: float, where: float)
             ),
         ],
         caption=(
-            "The empirical kernel of one random network (a staircase: it counts the units "
-            "active at both inputs) hugs the infinite-width kernel; the Cho–Saul formula "
-            "lies exactly on it."
+            "The empirical kernel of one random network (it counts the units active at both "
+            "inputs, so it jumps wherever a unit's boundary passes) hugs the infinite-width "
+            "kernel; the Cho–Saul formula lies exactly on it."
         ),
     )
 
@@ -181,7 +181,7 @@ def exported_networks(p: Params) -> list:
     return [
         network_export(
             f"F(x; w₀): the random ReLU network of width {p.m:,} behind k_m",
-            [(net.V0, np.zeros(p.m)), (net.a[None, :], np.zeros(1))],
+            ni.as_layers(net.V0, net.a),
             seed=p.seed,
             notes=[
                 "Remark 3.2's initialization (aⱼ = ±1, vⱼ ~ N(0, I₂), no biases). Only the first "

@@ -23,6 +23,7 @@ from approxlab.scenes.export import network_export
 from approxlab.theory.near_init import circle
 from approxlab.theory.near_init import transport as planting
 from approxlab.theory.near_init.init_scale import lemma_3_15_uniform_bound
+from approxlab.theory.near_init.two_layer import as_layers
 
 D = 2  # inputs on the unit circle: the theorem's width grows like 4^d/τ^{2d−2}
 CURVE_POINTS = 1441
@@ -133,8 +134,8 @@ def _approximation_plot(p: Params, ref, meas: planting.Measured) -> Plot:
             ),
         ],
         caption=(
-            "The planted units add bumps of g around each direction βᵢ (orange); the "
-            "random initialization's noise (grey) rides on top, so the rescaled network "
+            "The planted units add the signal, g smoothed over caps around each direction "
+            "βᵢ; the random initialization's noise rides on top, so the rescaled network "
             "follows g up to noise of size ≈ τ/√2."
         ),
     )
@@ -364,7 +365,7 @@ def exported_networks(p: Params) -> list:
     return [
         network_export(
             f"(ρ/√m)·F(x; V): the width-{p.m:,} initialization with g planted (ρ = τ = {p.tau:g})",
-            [(V, np.zeros(p.m)), (scale * net.a[None, :], np.zeros(1))],
+            as_layers(V, net.a, outer=scale),
             seed=p.seed,
             notes=[
                 f"{meas.planted.size} of the {p.m:,} rows of V₀ were lengthened along their own "
@@ -374,7 +375,7 @@ def exported_networks(p: Params) -> list:
         ),
         network_export(
             f"g(x) = {ref.label}",
-            [(ref.beta, np.zeros(ref.k)), (ref.alpha[None, :], np.zeros(1))],
+            as_layers(ref.beta, ref.alpha),
             notes=["The small reference network planted into the initialization."],
         ),
     ]

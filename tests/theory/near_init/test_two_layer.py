@@ -25,3 +25,11 @@ def test_softplus_is_beta_smooth_and_matches_logaddexp():
         d1 = ni.softplus_prime(z, beta)
         second = np.gradient(d1, z)
         assert np.max(second) <= beta * (1 + 1e-3) and np.max(second) >= beta * (1 - 1e-2)
+
+
+def test_as_layers_computes_the_network():
+    net = ni.initialization(50, 3, 1)
+    X = np.random.default_rng(0).standard_normal((20, 3))
+    (W1, b1), (W2, b2) = ni.as_layers(net.V0, net.a, inner=2.0, outer=0.5)
+    direct = W2 @ np.maximum(W1 @ X.T + b1[:, None], 0.0) + b2[:, None]
+    np.testing.assert_allclose(direct[0], ni.prediction(X, net.V0, net.a), rtol=1e-13)

@@ -164,3 +164,12 @@ def random_direction(m: int, d: int, seed: int) -> np.ndarray:
     """A Gaussian direction ``G/‖G‖_F`` (prefix-consistent draw, then normalized)."""
     G = rng(seed, STREAM_DIRECTION).standard_normal((m, d))
     return G / np.linalg.norm(G)
+
+
+def as_layers(
+    V: np.ndarray, a: np.ndarray, inner: float = 1.0, outer: float = 1.0
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``x ↦ outer·Σ_j a_j σ(inner·v_jᵀx)`` as ``[(W, b), ...]`` layers (no biases), the
+    form networks are exported in (``inner`` folds a scaled activation into the weights)."""
+    m = V.shape[0]
+    return [(inner * V, np.zeros(m)), (outer * np.asarray(a)[None, :], np.zeros(1))]
