@@ -309,7 +309,9 @@ def _checks(p, pert, view, measured, s1_bound, flip_bound) -> list[Check]:
                 view.sup_upper,
                 bound,
                 "<=",
-                rounding=lin.rayleigh_check_rounding(bound, pert.rows.size) if rayleigh else 0.0,
+                # the certified value is at most (β/2)λ_max(ΔVᵀΔV) ≤ βB²/2: that computation's
+                # allowance (equality when ΔV has rank one)
+                rounding=lin.rayleigh_check_rounding(bound, pert.rows.size),
                 note=(
                     "measured: a certified upper bound on the sup — (β/2)·λ_max(ΔVᵀΔV), the "
                     "proof's per-unit step"
