@@ -133,12 +133,13 @@ class WorstCase:
     units: np.ndarray  # indices, sorted by |v_{0,j}ᵀx0|
     z: np.ndarray  # their pre-activations v_{0,j}ᵀx0, in that order
     sign: float  # the common sign of their a_j
+    cum: np.ndarray  # Σ_{i≤k} |z|_{(i)}, k = 1 … n
 
     def _objective(self, B) -> np.ndarray:
         """``√k·B − Σ_{i≤k} |z|_{(i)}`` for k = 1 … n (columns) and every B (rows)."""
         Bs = np.atleast_1d(np.asarray(B, dtype=float))
         value = np.sqrt(np.arange(1, self.z.size + 1))[None, :] * Bs[:, None]
-        value -= np.cumsum(np.abs(self.z))[None, :]
+        value -= self.cum[None, :]
         return value
 
     def k(self, B):
@@ -186,7 +187,8 @@ def worst_case_plans(net: TwoLayer, x0: np.ndarray) -> tuple[WorstCase, WorstCas
         cand = np.flatnonzero(net.a == sign)
         z = net.V0[cand] @ x0
         order = np.argsort(np.abs(z), kind="stable")
-        plans.append(WorstCase(units=cand[order], z=z[order], sign=sign))
+        z = z[order]
+        plans.append(WorstCase(cand[order], z, sign, np.cumsum(np.abs(z))))
     return plans[0], plans[1]
 
 
@@ -585,8 +587,12 @@ def radius_sweep(
     relu = act == "relu"
     sups = None
     if p.direction == "worst":
-        plans = [worst_case_plan(net, X0, float(b), p.plans) for b in Bs]
-        ks = [plan.k(float(b)) for plan, b in zip(plans, Bs, strict=True)]
+        pos, neg = p.plans
+        vp, vn = pos.value(Bs), neg.value(Bs)  # as worst_case_plan, for all radii at once
+        take_pos = (vp > vn) | ((vp == vn) & (pos.z.size >= neg.z.size))
+        kp, kn = pos.k(Bs), neg.k(Bs)
+        plans = [pos if t else neg for t in take_pos]
+        ks = [int(a if t else b) for t, a, b in zip(take_pos, kp, kn, strict=True)]
         deltas = [
             (plan.z[:k], plan.shifts(float(b), k)) for plan, b, k in zip(plans, Bs, ks, strict=True)
         ]
