@@ -11,7 +11,6 @@ from pydantic import Field, ValidationInfo, field_validator
 from approxlab.scenes.base import Axis, Check, Plot, Scene, SceneParams, SceneResult, Trace
 from approxlab.scenes.chapters import DEPTH
 from approxlab.theory.core import networks
-from approxlab.theory.core.errors import rounding_allowance
 from approxlab.theory.depth import cpwl
 
 MIN_KNOTS, MAX_KNOTS = 2, 64
@@ -106,143 +105,145 @@ class Params(SceneParams):
         return x, y
 
 
-def max_deviation(
-    net: networks.ReLUNetwork, x: np.ndarray, y: np.ndarray
-) -> tuple[float, np.ndarray]:
-    """``sup |net − f|`` over :data:`CHECK_DOMAIN`: both are piecewise linear, with kinks
-    among the network's propagated knots and the data knots, so the max there is the sup.
-    Returns it and those knots."""
-    t = np.union1d(networks.breakpoints(net, CHECK_DOMAIN).x, x)
-    return float(np.max(np.abs(networks.evaluate(net, t) - cpwl.interpolant(x, y, t)))), t
-
-
 def compute(p: Params) -> SceneResult:
     x, y = p.arrays()
     n = x.size
-    shallow = cpwl.shallow_network(x, y)
-    deep = cpwl.deep_network(x, y)
-    dev_shallow, t_s = max_deviation(shallow, x, y)
-    dev_deep, t_d = max_deviation(deep, x, y)
-    c = cpwl.hinge_coefficients(x, y)
-    # both sums accumulate the N hinge terms: N + a few roundings of magnitude ≤ mag
-    reach = max(abs(CHECK_DOMAIN[0] - x[0]), abs(CHECK_DOMAIN[1] - x[0]))
-    mag = abs(y[0]) + float(np.sum(np.abs(c))) * reach
-    allowance = rounding_allowance(mag, ops=4 * (n + 2))
+    # measure: both realisations against f, exactly at their knots
+    shallow = cpwl.realise(cpwl.shallow_network(x, y), x, y, CHECK_DOMAIN)
+    deep = cpwl.realise(cpwl.deep_network(x, y), x, y, CHECK_DOMAIN)
+    allowance = cpwl.exactness_allowance(x, y, CHECK_DOMAIN)
+    return SceneResult(
+        metrics={
+            "knots": n,
+            "pieces": cpwl.pieces(x, y),
+            "width_shallow": max(shallow.widths),
+            "depth_shallow": shallow.depth,
+            "nodes_shallow": networks.hidden_nodes(shallow.network),
+            "width_deep": max(deep.widths),
+            "depth_deep": deep.depth,
+            "nodes_deep": networks.hidden_nodes(deep.network),
+            "max_dev_shallow": shallow.deviation,
+            "max_dev_deep": deep.deviation,
+        },
+        checks=[
+            Check(
+                "max |shallow network − f| = 0", shallow.deviation, 0.0, "==", rounding=allowance
+            ),
+            Check("max |deep network − f| = 0", deep.deviation, 0.0, "==", rounding=allowance),
+            Check("width of the deep network = 5", max(deep.widths), 5, "=="),
+            Check("depth of the deep network = N + 3", deep.depth, n + 3, "=="),
+            Check("width of the shallow network = N", max(shallow.widths), n, "=="),
+        ],
+        plots=[
+            _function_plot(x, y, shallow, deep),
+            _layers_plot(x, y),
+            _architectures_plot(shallow, deep),
+        ],
+        notes=_notes(allowance),
+    )
 
-    widths_deep = [W.shape[0] for W, _ in deep[:-1]]
-    widths_shallow = [W.shape[0] for W, _ in shallow[:-1]]
-    depth_deep = len(deep) + 1  # layers of neurons: input, hidden, output (seed 004)
-    depth_shallow = len(shallow) + 1
-    f_pieces = networks.breakpoints(shallow, (float(x[0]), float(x[-1]))).pieces()
 
+def _on_unit_interval(t: np.ndarray) -> np.ndarray:
+    """The knots inside (0, 1) and the interval's ends: where the plotted curve bends."""
+    return np.union1d(t[(t > 0.0) & (t < 1.0)], [0.0, 1.0])
+
+
+def _function_plot(
+    x: np.ndarray, y: np.ndarray, shallow: cpwl.Realisation, deep: cpwl.Realisation
+) -> Plot:
+    n = x.size
+    t_s, t_d = _on_unit_interval(shallow.knots), _on_unit_interval(deep.knots)
+    return Plot(
+        "function",
+        f"f with {n} knots: both networks, evaluated at their exact knots",
+        Axis("x"),
+        Axis("f(x)"),
+        [
+            Trace("f (linear interpolant of the knots)", "line", x, y, style="target"),
+            Trace(
+                f"width-{n} network (1 hidden layer)",
+                "line",
+                t_s,
+                networks.evaluate(shallow.network, t_s),
+                style="construction",
+            ),
+            Trace(
+                f"width-5 network ({n + 1} hidden layers)",
+                "line",
+                t_d,
+                networks.evaluate(deep.network, t_d),
+                style="reference",
+            ),
+            Trace("knots (x_i, f(x_i))", "markers", x, y, style="highlight"),
+        ],
+    )
+
+
+def _layers_plot(x: np.ndarray, y: np.ndarray) -> Plot:
     # every S_k is piecewise linear with kinks at the data knots only: drawn exactly there
     t = np.union1d(x, [0.0, 1.0])
     S = cpwl.partial_sums(x, y, t)
     shown = np.unique(np.linspace(0, S.shape[0] - 1, min(SHOWN_LAYERS, S.shape[0])).astype(int))
-    t_s = np.union1d(t_s[(t_s > 0.0) & (t_s < 1.0)], [0.0, 1.0])
-    t_d = np.union1d(t_d[(t_d > 0.0) & (t_d < 1.0)], [0.0, 1.0])
-    plots = [
-        Plot(
-            "function",
-            f"f with {n} knots: both networks, evaluated at their exact knots",
-            Axis("x"),
-            Axis("f(x)"),
-            [
-                Trace("f (linear interpolant of the knots)", "line", x, y, style="target"),
-                Trace(
-                    f"width-{n} network (1 hidden layer)",
-                    "line",
-                    t_s,
-                    networks.evaluate(shallow, t_s),
-                    style="construction",
-                ),
-                Trace(
-                    f"width-5 network ({n + 1} hidden layers)",
-                    "line",
-                    t_d,
-                    networks.evaluate(deep, t_d),
-                    style="reference",
-                ),
-                Trace("knots (x_i, f(x_i))", "markers", x, y, style="highlight"),
-            ],
-        ),
-        Plot(
-            "layers",
-            "Inner layers of the deep network: partial sums S_k, one knot per layer",
-            Axis("x"),
-            Axis("S_k(x) = σ(S) − σ(−S) of layer k"),
-            [
-                Trace(
-                    f"layer {k + 1}",
-                    "line",
-                    t,
-                    S[k],
-                    style="construction" if k == S.shape[0] - 1 else None,
-                )
-                for k in shown
-            ],
-        ),
-        Plot(
-            "architectures",
-            "Hidden-layer widths of the two realisations",
-            Axis("hidden layer"),
-            Axis("width (ReLU units)"),
-            [
-                Trace(
-                    f"shallow: {sum(widths_shallow)} nodes",
-                    "bar",
-                    np.arange(1, len(widths_shallow) + 1),
-                    widths_shallow,
-                    style="construction",
-                ),
-                Trace(
-                    f"deep: {sum(widths_deep)} nodes",
-                    "bar",
-                    np.arange(1, len(widths_deep) + 1),
-                    widths_deep,
-                    style="reference",
-                ),
-            ],
-        ),
-    ]
-    return SceneResult(
-        metrics={
-            "knots": n,
-            "pieces": f_pieces,
-            "width_shallow": max(widths_shallow),
-            "depth_shallow": depth_shallow,
-            "nodes_shallow": networks.hidden_nodes(shallow),
-            "width_deep": max(widths_deep),
-            "depth_deep": depth_deep,
-            "nodes_deep": networks.hidden_nodes(deep),
-            "max_dev_shallow": dev_shallow,
-            "max_dev_deep": dev_deep,
-        },
-        checks=[
-            Check("max |shallow network − f| = 0", dev_shallow, 0.0, "==", rounding=allowance),
-            Check("max |deep network − f| = 0", dev_deep, 0.0, "==", rounding=allowance),
-            Check("width of the deep network = 5", max(widths_deep), 5, "=="),
-            Check("depth of the deep network = N + 3", depth_deep, n + 3, "=="),
-            Check("width of the shallow network = N", max(widths_shallow), n, "=="),
-        ],
-        plots=plots,
-        notes=[
-            "f is the linear interpolant of the knots, constant outside [x_0, x_(N−1)]. With "
-            "slopes s_i and c_i = s_i − s_(i−1) (c_0 = s_0, c_(N−1) = −s_(N−2)), "
-            "f(x) = y_0 + Σ_i c_i σ(x − x_i) on all of ℝ: the shallow network is this sum, "
-            "one unit per knot.",
-            "The deep network adds one hinge per layer: every hidden layer holds σ(x), σ(−x), "
-            "σ(S), σ(−S) and the next hinge σ(x − x_j), where S is the partial sum so far "
-            "(any sign, hence the pair) — width 5. N such layers plus one that completes "
-            "the sum: N + 1 hidden layers, N + 2 affine maps, depth N + 3 counting the input "
-            "and output layers as seed 004 does. Inner layer k carries (x, S_k(x)), the "
-            "representation on Ω = [0,1] × ℝ the theorem's Besov estimate refers to.",
-            f"Exactness: sup |network − f| over [{CHECK_DOMAIN[0]:g}, {CHECK_DOMAIN[1]:g}] is "
-            "taken at the networks' exactly propagated knots and the data knots (all three "
-            "functions are piecewise linear there); it is 0 in exact arithmetic, and the "
-            f"allowance {allowance:.1e} is float64 rounding of the N-term sums.",
+    return Plot(
+        "layers",
+        "Inner layers of the deep network: partial sums S_k, one knot per layer",
+        Axis("x"),
+        Axis("S_k(x) = σ(S) − σ(−S) of layer k"),
+        [
+            Trace(
+                f"layer {k + 1}",
+                "line",
+                t,
+                S[k],
+                style="construction" if k == S.shape[0] - 1 else None,
+            )
+            for k in shown
         ],
     )
+
+
+def _architectures_plot(shallow: cpwl.Realisation, deep: cpwl.Realisation) -> Plot:
+    return Plot(
+        "architectures",
+        "Hidden-layer widths of the two realisations",
+        Axis("hidden layer"),
+        Axis("width (ReLU units)"),
+        [
+            Trace(
+                f"shallow: {sum(shallow.widths)} nodes",
+                "bar",
+                np.arange(1, len(shallow.widths) + 1),
+                shallow.widths,
+                style="construction",
+            ),
+            Trace(
+                f"deep: {sum(deep.widths)} nodes",
+                "bar",
+                np.arange(1, len(deep.widths) + 1),
+                deep.widths,
+                style="reference",
+            ),
+        ],
+    )
+
+
+def _notes(allowance: float) -> list[str]:
+    return [
+        "f is the linear interpolant of the knots, constant outside [x_0, x_(N−1)]. With "
+        "slopes s_i and c_i = s_i − s_(i−1) (c_0 = s_0, c_(N−1) = −s_(N−2)), "
+        "f(x) = y_0 + Σ_i c_i σ(x − x_i) on all of ℝ: the shallow network is this sum, "
+        "one unit per knot.",
+        "The deep network adds one hinge per layer: every hidden layer holds σ(x), σ(−x), "
+        "σ(S), σ(−S) and the next hinge σ(x − x_j), where S is the partial sum so far "
+        "(any sign, hence the pair) — width 5. N such layers plus one that completes "
+        "the sum: N + 1 hidden layers, N + 2 affine maps, depth N + 3 counting the input "
+        "and output layers as seed 004 does. Inner layer k carries (x, S_k(x)), the "
+        "representation on Ω = [0,1] × ℝ the theorem's Besov estimate refers to.",
+        f"Exactness: sup |network − f| over [{CHECK_DOMAIN[0]:g}, {CHECK_DOMAIN[1]:g}] is "
+        "taken at the networks' exactly propagated knots and the data knots (all three "
+        "functions are piecewise linear there); it is 0 in exact arithmetic, and the "
+        f"allowance {allowance:.1e} is float64 rounding of the N-term sums.",
+    ]
 
 
 SCENE = Scene(

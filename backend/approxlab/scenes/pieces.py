@@ -55,14 +55,6 @@ class Params(SceneParams):
     seed: int = seed_param("Random seed.")
 
 
-def construction_teeth(width: int, hidden_layers: int) -> int:
-    """Largest q ≤ width whose zigzag T_q^{hidden_layers} has ≤ CONSTRUCTION_MAX_PIECES."""
-    q = width
-    while q > 1 and q**hidden_layers > CONSTRUCTION_MAX_PIECES:
-        q -= 1
-    return q
-
-
 @cache
 def construction(q: int, n: int) -> tuple[ap.PieceProfile, tuple[np.ndarray, np.ndarray]]:
     """Exact profile of the zigzag T_q^n on the domain, and its M4-decimated curve."""
@@ -72,8 +64,7 @@ def construction(q: int, n: int) -> tuple[ap.PieceProfile, tuple[np.ndarray, np.
 
 def random_networks(p: Params) -> list:
     """The ``samples`` He-initialised networks of these parameters (seeded)."""
-    rng = np.random.default_rng(p.seed)
-    return [ap.he_network([p.width] * (p.depth - 1), rng, p.bias_std) for _ in range(p.samples)]
+    return ap.he_networks([p.width] * (p.depth - 1), p.samples, p.seed, p.bias_std)
 
 
 def exported_networks(p: Params) -> list:
@@ -93,136 +84,24 @@ def compute(p: Params) -> SceneResult:
     n = L - 1
     widths = [w] * n
     m = w * n
-    nets = random_networks(p)
-    profiles = ap.profiles(nets, DOMAIN)
-    P = np.array([pr.pieces for pr in profiles])
-    R = np.array([pr.regions for pr in profiles])  # (samples, n)
-    NP = np.array([pr.node_pieces for pr in profiles])
-
-    q = construction_teeth(w, n)
-    zig, (zx, zy) = construction(q, n)
-
+    # measure: exact counts of the random networks and of the zigzag construction
+    cen = ap.census(random_networks(p), DOMAIN)
+    P = cen.pieces
+    q = ap.construction_teeth(w, n, CONSTRUCTION_MAX_PIECES)
+    zig, zig_curve = construction(q, n)
+    lb = ap.bounds_by_layer(widths)
     b_regions = ap.region_bound(widths)
     b_proved = ap.lemma_4_9_corrected(widths)
     b_printed = ap.lemma_4_9_printed(m, L)
     b_product = ap.lemma_4_9_product(widths)
-    node_bounds = np.array([ap.node_piece_bound(widths, i) for i in range(1, n + 1)])
-    node_ratio = float(np.max(NP.max(axis=0) / node_bounds))
+    node_ratio = ap.node_bound_ratio(cen.node_pieces, widths)
     violations = int(np.count_nonzero(b_printed < P))
 
-    ell = np.arange(1, n + 1)
-    reg_bound_l = np.array([ap.region_bound(widths[:i]) for i in ell])
-    proved_l = np.array([ap.lemma_4_9_corrected(widths[:i]) for i in ell])
-    printed_l = np.array([ap.lemma_4_9_printed(w * i, i + 1) for i in ell])
-    values, counts = np.unique(P, return_counts=True)
-    ex = profiles[0]
-
     plots = [
-        Plot(
-            "distribution",
-            f"Exact pieces on [−1, 1] of {p.samples} random networks "
-            f"(width {w}, {L} layers, {m} nodes)",
-            Axis("affine pieces"),
-            Axis("networks"),
-            [Trace("random He-initialised networks", "bar", values, counts, style="construction")],
-        ),
-        Plot(
-            "depth",
-            "Activation regions after each hidden layer: bounds, construction, practice",
-            Axis("hidden layers ℓ"),
-            Axis("regions (exact count)", log=True),
-            [
-                band("random networks (min–max)", ell, R.min(axis=0), R.max(axis=0)),
-                Trace(
-                    "random networks (median)",
-                    "line",
-                    ell,
-                    np.median(R, axis=0),
-                    style="construction",
-                ),
-                Trace("∏ (m_j + 1)", "line", ell, reg_bound_l, style="bound"),
-                Trace(
-                    "2^ℓ ∏ m_j = (2m/ℓ)^ℓ (Lemma 4.9 as proved)",
-                    "line",
-                    ell,
-                    proved_l,
-                    style="bound",
-                ),
-                Trace("(2m/L)^L as printed (L = ℓ + 1)", "line", ell, printed_l, style="error"),
-                Trace(
-                    f"zigzag T_{q}^ℓ (construction)",
-                    "markers",
-                    ell,
-                    np.array(zig.regions, dtype=float),
-                    style="highlight",
-                ),
-                Trace(
-                    "1 + ℓ·m_j (linear in nodes, Hanin–Rolnick)",
-                    "line",
-                    ell,
-                    1.0 + ell * w,
-                    style="reference",
-                ),
-            ],
-        ),
-        Plot(
-            "example",
-            f"Random network #1 on [−1, 1]: {ex.pieces} pieces (exact knots)",
-            Axis("x"),
-            Axis("f(x)"),
-            [
-                Trace("random network #1", "line", ex.knots, ex.values, style="construction"),
-                Trace(
-                    "its breakpoints",
-                    "markers",
-                    ex.knots[1:-1],
-                    ex.values[1:-1],
-                    style="highlight",
-                ),
-            ],
-        ),
-        Plot(
-            "construction",
-            f"The zigzag T_{q}^{n} of the same width and depth: {zig.pieces:,} pieces",
-            Axis("x"),
-            Axis("T(x)"),
-            [
-                Trace(
-                    f"zigzag T_{q}^{n} (exact knots, M4-decimated)",
-                    "line",
-                    zx,
-                    zy,
-                    style="reference",
-                )
-            ],
-        ),
-    ]
-    notes = [
-        "Lemma 4.9 and the node count — printed: N_A(f) ≤ (2m/L)^L for L layers of widths "
-        "(m_1, …, m_L) and m = Σ m_i. Read literally, m_L is the output width (1), and then "
-        "the bound is valid (it is AM–GM applied to the proof's 2^L ∏_{j≤L} m_j). But the "
-        "notes count nodes as hidden ReLU units (Δ has 3 nodes; Theorem 4.4's '≤ 2^L "
-        "nodes'), and with m = hidden nodes the printed form fails: σ(x) has 2 layers, 1 "
-        "node and 2 pieces > (2·1/2)² = 1. With hidden nodes, the valid bound is "
-        "N_A(f) ≤ 2^(L−1) ∏_{j<L} m_j ≤ (2m/(L−1))^(L−1) (the last layer has no ReLU, so "
-        "only L − 1 layers double the count); this is what the scene checks, with m = hidden "
-        "nodes. The first bullet (a node of layer i has ≤ 2^i ∏_{j<i} m_j pieces) is valid. "
-        "Theorem 4.4 survives either way: with ≤ 2^L nodes, (2m/(L−1))^(L−1) ≤ 2^(L²).",
-        f"Here: printed (2m/L)^L = {b_printed:.4g}; {violations} of {p.samples} networks "
-        "exceed it" + (" — try width 1 with 2 or 3 layers." if violations == 0 else "."),
-        "The checked bound ∏ (m_j + 1) is tighter: after each hidden layer the knots cut the "
-        "interval into regions on which every unit so far is affine; a unit of the next layer "
-        "switches at most once per region.",
-        f"Construction: the zigzag T_q (q ReLUs, q pieces each onto [0, 1]; T_2 = Δ) composed "
-        f"L − 1 times after rescaling [−1, 1] to [0, 1] has q^(L−1) pieces; q = {q} is the "
-        f"largest q ≤ width with q^(L−1) ≤ {CONSTRUCTION_MAX_PIECES:,} (counted exactly).",
-        f"Random networks: W ~ N(0, 2/fan_in) (He), b ~ N(0, {p.bias_std:g}²). Hanin and "
-        "Rolnick (2019; seed 001) prove that the expected number of pieces along a line grows "
-        f"linearly in the number of nodes, not exponentially in depth: here the mean is "
-        f"{P.mean():.1f} pieces for {m} nodes ({P.mean() / m:.2f} per node), against "
-        f"{zig.pieces:,} for the construction and {b_regions:.4g} possible.",
-        "Every count is exact: knots are pushed through each network layer by layer "
-        "(no grid); pieces are maximal affine pieces of the output.",
+        _distribution_plot(p, P, m),
+        _depth_plot(cen, lb, zig, q, w),
+        _example_plot(cen.profiles[0]),
+        _construction_plot(zig, zig_curve, q, n),
     ]
     return SceneResult(
         metrics={
@@ -259,8 +138,142 @@ def compute(p: Params) -> SceneResult:
             Check("zigzag pieces ≤ ∏ (m_j + 1)", zig.pieces, b_regions, "<="),
         ],
         plots=plots,
-        notes=notes,
+        notes=_notes(p, P, m, q, zig.pieces, b_printed, b_regions, violations),
     )
+
+
+def _distribution_plot(p: Params, P: np.ndarray, m: int) -> Plot:
+    values, counts = np.unique(P, return_counts=True)
+    return Plot(
+        "distribution",
+        f"Exact pieces on [−1, 1] of {p.samples} random networks "
+        f"(width {p.width}, {p.depth} layers, {m} nodes)",
+        Axis("affine pieces"),
+        Axis("networks"),
+        [Trace("random He-initialised networks", "bar", values, counts, style="construction")],
+    )
+
+
+def _depth_plot(cen: ap.Census, lb: ap.LayerBounds, zig: ap.PieceProfile, q: int, w: int) -> Plot:
+    ell, R = lb.layers, cen.regions
+    return Plot(
+        "depth",
+        "Activation regions after each hidden layer: bounds, construction, practice",
+        Axis("hidden layers ℓ"),
+        Axis("regions (exact count)", log=True),
+        [
+            band("random networks (min–max)", ell, R.min(axis=0), R.max(axis=0)),
+            Trace(
+                "random networks (median)",
+                "line",
+                ell,
+                np.median(R, axis=0),
+                style="construction",
+            ),
+            Trace("∏ (m_j + 1)", "line", ell, lb.regions, style="bound"),
+            Trace(
+                "2^ℓ ∏ m_j = (2m/ℓ)^ℓ (Lemma 4.9 as proved)",
+                "line",
+                ell,
+                lb.proved,
+                style="bound",
+            ),
+            Trace("(2m/L)^L as printed (L = ℓ + 1)", "line", ell, lb.printed, style="error"),
+            Trace(
+                f"zigzag T_{q}^ℓ (construction)",
+                "markers",
+                ell,
+                np.array(zig.regions, dtype=float),
+                style="highlight",
+            ),
+            Trace(
+                "1 + ℓ·m_j (linear in nodes, Hanin–Rolnick)",
+                "line",
+                ell,
+                1.0 + ell * w,
+                style="reference",
+            ),
+        ],
+    )
+
+
+def _example_plot(ex: ap.PieceProfile) -> Plot:
+    return Plot(
+        "example",
+        f"Random network #1 on [−1, 1]: {ex.pieces} pieces (exact knots)",
+        Axis("x"),
+        Axis("f(x)"),
+        [
+            Trace("random network #1", "line", ex.knots, ex.values, style="construction"),
+            Trace(
+                "its breakpoints",
+                "markers",
+                ex.knots[1:-1],
+                ex.values[1:-1],
+                style="highlight",
+            ),
+        ],
+    )
+
+
+def _construction_plot(
+    zig: ap.PieceProfile, curve: tuple[np.ndarray, np.ndarray], q: int, n: int
+) -> Plot:
+    zx, zy = curve
+    return Plot(
+        "construction",
+        f"The zigzag T_{q}^{n} of the same width and depth: {zig.pieces:,} pieces",
+        Axis("x"),
+        Axis("T(x)"),
+        [
+            Trace(
+                f"zigzag T_{q}^{n} (exact knots, M4-decimated)",
+                "line",
+                zx,
+                zy,
+                style="reference",
+            )
+        ],
+    )
+
+
+def _notes(
+    p: Params,
+    P: np.ndarray,
+    m: int,
+    q: int,
+    zig_pieces: int,
+    b_printed: float,
+    b_regions: float,
+    violations: int,
+) -> list[str]:
+    return [
+        "Lemma 4.9 and the node count — printed: N_A(f) ≤ (2m/L)^L for L layers of widths "
+        "(m_1, …, m_L) and m = Σ m_i. Read literally, m_L is the output width (1), and then "
+        "the bound is valid (it is AM–GM applied to the proof's 2^L ∏_{j≤L} m_j). But the "
+        "notes count nodes as hidden ReLU units (Δ has 3 nodes; Theorem 4.4's '≤ 2^L "
+        "nodes'), and with m = hidden nodes the printed form fails: σ(x) has 2 layers, 1 "
+        "node and 2 pieces > (2·1/2)² = 1. With hidden nodes, the valid bound is "
+        "N_A(f) ≤ 2^(L−1) ∏_{j<L} m_j ≤ (2m/(L−1))^(L−1) (the last layer has no ReLU, so "
+        "only L − 1 layers double the count); this is what the scene checks, with m = hidden "
+        "nodes. The first bullet (a node of layer i has ≤ 2^i ∏_{j<i} m_j pieces) is valid. "
+        "Theorem 4.4 survives either way: with ≤ 2^L nodes, (2m/(L−1))^(L−1) ≤ 2^(L²).",
+        f"Here: printed (2m/L)^L = {b_printed:.4g}; {violations} of {p.samples} networks "
+        "exceed it" + (" — try width 1 with 2 or 3 layers." if violations == 0 else "."),
+        "The checked bound ∏ (m_j + 1) is tighter: after each hidden layer the knots cut the "
+        "interval into regions on which every unit so far is affine; a unit of the next layer "
+        "switches at most once per region.",
+        f"Construction: the zigzag T_q (q ReLUs, q pieces each onto [0, 1]; T_2 = Δ) composed "
+        f"L − 1 times after rescaling [−1, 1] to [0, 1] has q^(L−1) pieces; q = {q} is the "
+        f"largest q ≤ width with q^(L−1) ≤ {CONSTRUCTION_MAX_PIECES:,} (counted exactly).",
+        f"Random networks: W ~ N(0, 2/fan_in) (He), b ~ N(0, {p.bias_std:g}²). Hanin and "
+        "Rolnick (2019; seed 001) prove that the expected number of pieces along a line grows "
+        f"linearly in the number of nodes, not exponentially in depth: here the mean is "
+        f"{P.mean():.1f} pieces for {m} nodes ({P.mean() / m:.2f} per node), against "
+        f"{zig_pieces:,} for the construction and {b_regions:.4g} possible.",
+        "Every count is exact: knots are pushed through each network layer by layer "
+        "(no grid); pieces are maximal affine pieces of the output.",
+    ]
 
 
 SCENE = Scene(

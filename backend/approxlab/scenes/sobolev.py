@@ -18,10 +18,8 @@ from approxlab.scenes.base import (
     param,
 )
 from approxlab.scenes.chapters import DEPTH
-from approxlab.theory.core import networks
 from approxlab.theory.core.errors import rounding_allowance
 from approxlab.theory.depth import sobolev as sb
-from approxlab.theory.depth import squaring
 
 #: Evaluation grids: the sup error is taken over these points.
 GRID_1D = 2049
@@ -80,44 +78,32 @@ def compute(p: Params) -> SceneResult:
     g = sb.TARGETS[p.target]
     d, r, s, k = p.d, p.r, p.s, p.k
     X = points(d)
-    approx = sb.approximate(g, k, s, d, r, X)
-    gx = g(X)
-    err = np.abs(approx.values - gx)
-    sup_error = float(err.max())
-    M = sb.smoothness_constant(g, d, r)
-    bound = sb.theorem_bound(M, r, d, s, k)
-    chain = sb.proof_bound(g, k, s, d, r)
-    taylor_bound = sb.taylor_remainder_bound(M, r, d, s)
-    partition_err = float(np.max(np.abs(approx.partition - 1.0)))
-    nodes, layers = sb.network_size(k, s, d, r)
-    branch_nodes, _ = sb.branch_size(k, d, r)
+    ms = sb.measure(g, k, s, d, r, X)
+    approx = ms.approx
+    h = sb.squaring_cost(k)  # Yarotsky's lower bound against the h_k used inside
     e = 4.0**-k
-    prod_err = max(approx.product_error, approx.final_error)
 
-    # Yarotsky's lower bound against the squaring network h_k used inside
-    h = squaring.squaring_network(k, carry="nonneg")
-    h_err, _ = squaring.sup_error_square(networks.breakpoints(h, (0.0, 1.0)))
-    h_nodes, h_layers = networks.hidden_nodes(h), len(h)
-    h_lower = float(sb.yarotsky_lower_bound(np.array(h_err), h_layers))
-
-    plots = _main_plots(p, X, approx, gx, err, bound, chain["total"], taylor_bound)
-    plots += [_size_chart(g, d, r, s, k, sup_error, nodes), _lower_bound_chart(k)]
+    plots = _main_plots(p, X, ms)
+    plots += [_size_chart(g, d, r, s, k, ms.max_error, ms.nodes), _lower_bound_chart(k)]
     checks = [
-        Check("sup |f − g| ≤ Theorem 5.4's bound", sup_error, bound, "<="),
+        Check("sup |f − g| ≤ Theorem 5.4's bound", ms.max_error, ms.bound, "<="),
         Check(
-            "sup |f − g| ≤ the proof's chain (actual coefficients)", sup_error, chain["total"], "<="
+            "sup |f − g| ≤ the proof's chain (actual coefficients)",
+            ms.max_error,
+            ms.chain["total"],
+            "<=",
         ),
-        Check("the proof's chain ≤ Theorem 5.4's bound", chain["total"], bound, "<="),
+        Check("the proof's chain ≤ Theorem 5.4's bound", ms.chain["total"], ms.bound, "<="),
         Check(
             "Taylor (degree r − 1): max |p_v − g| ≤ M d^r/(r! s^r)",
             approx.taylor_error,
-            taylor_bound,
+            ms.taylor_bound,
             "<=",
             rounding=approx.taylor_rounding,
         ),
         Check(
             "Lemma 5.5: max |Σ_v part_v − 1| ≤ d 2^d 4^(−k)",
-            partition_err,
+            ms.partition_error,
             sb.partition_bound(d, k),
             "<=",
         ),
@@ -127,16 +113,44 @@ def compute(p: Params) -> SceneResult:
         # attained with equality at a = b = 2^(−k) (Corollary 4.3): a few ulps of rounding
         Check(
             "Lemma 5.3: every product within 4^(−k)",
-            prod_err,
+            ms.product_error,
             e,
             "<=",
             rounding=rounding_allowance(2.0, ops=4 * (k + 3)),
         ),
         Check(
-            "h_k's nodes ≥ Yarotsky's lower bound at its depth and error", h_nodes, h_lower, ">="
+            "h_k's nodes ≥ Yarotsky's lower bound at its depth and error",
+            h.nodes,
+            h.lower_bound,
+            ">=",
         ),
     ]
-    notes = [
+    return SceneResult(
+        metrics={
+            "sup_error": ms.max_error,
+            "bound": ms.bound,
+            "nodes": ms.nodes,
+            "layers": ms.layers,
+            "M": ms.M,
+            "bound_proof": ms.chain["total"],
+            "taylor_term": ms.taylor_bound,
+            "taylor_error": approx.taylor_error,
+            "partition_error": ms.partition_error,
+            "mono_error": approx.mono_error,
+            "product_error": ms.product_error,
+            "branches": (s + 1) ** d,
+            "nodes_per_branch": ms.branch_nodes,
+            "grid_points": int(X.shape[0]),
+        },
+        checks=checks,
+        plots=plots,
+        notes=_notes(p, ms, h),
+    )
+
+
+def _notes(p: Params, ms: sb.Measurement, h: sb.SquaringCost) -> list[str]:
+    d, r, s, k = p.d, p.r, p.s, p.k
+    return [
         "Corrected and completed from the printed proof (003, §4.2.1): (1) negative inputs — "
         "x − v has either sign, so the monomials use Yarotsky's product for [−1, 1]², "
         "2(h_k(|a+b|/2) − h_k(|a|/2) − h_k(|b|/2)) with |u| = σ(u) + σ(−u), error ≤ 4^(−k) "
@@ -157,7 +171,7 @@ def compute(p: Params) -> SceneResult:
         "layers are O(log 1/ε) — Yarotsky's rates; only the constant c(d, r) differs. The "
         "size chart shows the built network's node count at the smallest (s, k) that make "
         "the bound ≤ ε, against ε^(−d/r) ln(1/ε).",
-        f"Sizes are read off the built branch network ({branch_nodes:,} nodes, {layers} "
+        f"Sizes are read off the built branch network ({ms.branch_nodes:,} nodes, {ms.layers} "
         f"affine maps) × (s + 1)^d = {(s + 1) ** d} branches. The sup error is over a "
         + (f"grid of {GRID_1D} points" if d == 1 else f"{GRID_2D} × {GRID_2D} grid")
         + "; each branch is evaluated on its bump's support (elsewhere it is 0 up to "
@@ -165,58 +179,21 @@ def compute(p: Params) -> SceneResult:
         f"Yarotsky's lower bound (000), with constants for g = x²: a network with L layers "
         f"and N nodes has ≤ (N/(L−1) + 1)^(L−1) pieces, and P pieces miss x² by ≥ 1/(8P²), "
         f"so sup error ε needs N ≥ (L − 1)((8ε)^(−1/(2(L−1))) − 1). The squaring network "
-        f"h_{k} inside ({h_nodes} nodes, {h_layers} layers, error {h_err:.3g}) respects it "
-        f"({h_lower:.3g}).",
+        f"h_{k} inside ({h.nodes} nodes, {h.layers} layers, error {h.error:.3g}) respects it "
+        f"({h.lower_bound:.3g}).",
     ]
-    return SceneResult(
-        metrics={
-            "sup_error": sup_error,
-            "bound": bound,
-            "nodes": nodes,
-            "layers": layers,
-            "M": M,
-            "bound_proof": chain["total"],
-            "taylor_term": taylor_bound,
-            "taylor_error": approx.taylor_error,
-            "partition_error": partition_err,
-            "mono_error": approx.mono_error,
-            "product_error": prod_err,
-            "branches": (s + 1) ** d,
-            "nodes_per_branch": branch_nodes,
-            "grid_points": int(X.shape[0]),
-        },
-        checks=checks,
-        plots=plots,
-        notes=notes,
-    )
 
 
-def _main_plots(
-    p: Params,
-    X: np.ndarray,
-    approx: sb.Approximation,
-    gx: np.ndarray,
-    err: np.ndarray,
-    bound: float,
-    chain: float,
-    taylor_bound: float,
-) -> list[Plot]:
+def _main_plots(p: Params, X: np.ndarray, ms: sb.Measurement) -> list[Plot]:
     d, s, k = p.d, p.s, p.k
+    approx, gx, err = ms.approx, ms.g, ms.error
+    bound, chain, taylor_bound = ms.bound, ms.chain["total"], ms.taylor_bound
     if d == 1:
         x = X[:, 0]
         v = np.arange(s + 1) / s
-        bumps = []
-        for vi in v:  # each bump is piecewise linear with knots v, v ± 1/s: drawn exactly
-            t = np.clip([vi - 1 / s, vi, vi + 1 / s], 0.0, 1.0)
-            bumps.append(
-                Trace(
-                    f"part_v, v = {vi:.3g}",
-                    "line",
-                    t,
-                    networks.evaluate(sb.hat_network(s), t - vi),
-                    style=None,
-                )
-            )
+        bumps = [  # each bump is piecewise linear with knots v, v ± 1/s: drawn exactly
+            Trace(f"part_v, v = {vi:.3g}", "line", t, y, style=None) for vi, t, y in sb.bumps_1d(s)
+        ]
         floor = max(float(err[err > 0].min(initial=1e-16)), 1e-16)
         return [
             Plot(
@@ -261,10 +238,7 @@ def _main_plots(
     g1 = X[::GRID_2D, 0]
     shape = (GRID_2D, GRID_2D)
     centre = np.full(2, round(s / 2) / s)
-    hats = np.stack(
-        [networks.evaluate(sb.hat_network(s), X[:, j] - centre[j]) for j in range(2)], axis=1
-    )
-    bump = networks.evaluate(sb.final_product_network(k), hats)
+    part_v = sb.bump(k, s, centre, X)
     return [
         Plot(
             "approximation",
@@ -286,7 +260,7 @@ def _main_plots(
             f"{centre[1]:.3g})",
             Axis("x₂"),
             Axis("x₁"),
-            [Trace("part_v", "heatmap", g1, g1, bump.reshape(shape))],
+            [Trace("part_v", "heatmap", g1, g1, part_v.reshape(shape))],
         ),
         Plot(
             "partition",
@@ -301,8 +275,8 @@ def _main_plots(
 def _size_chart(
     g: sb.SmoothTarget, d: int, r: int, s: int, k: int, sup_error: float, nodes: int
 ) -> Plot:
-    sizes = np.array([sb.size_for_accuracy(g, d, r, float(e))[2] for e in EPS_CHART], dtype=float)
-    rate = EPS_CHART ** (-d / r) * np.log(1 / EPS_CHART)
+    sizes = sb.sizes_for_accuracies(g, d, r, EPS_CHART)
+    rate = sb.yarotsky_rate(EPS_CHART, d, r)
     rate *= sizes[-1] / rate[-1]
     return Plot(
         "size",
@@ -347,7 +321,7 @@ def _lower_bound_chart(k: int) -> Plot:
             "h_k (k + 1 layers, 4k nodes): error 4^(−k−1)",
             "markers",
             4.0 ** (-ks - 1),
-            [networks.hidden_nodes(squaring.squaring_network(int(i), carry="nonneg")) for i in ks],
+            sb.squaring_nodes(ks),
             style="construction",
         )
     )

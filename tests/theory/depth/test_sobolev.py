@@ -193,3 +193,50 @@ def test_squaring_networks_respect_the_lower_bound():
         h = squaring.squaring_network(k, carry="nonneg")
         err, _ = squaring.sup_error_square(networks.breakpoints(h, (0.0, 1.0)))
         assert networks.hidden_nodes(h) >= sb.yarotsky_lower_bound(np.array(err), len(h))
+
+
+def test_measure_collects_the_bounds_at_the_actual_parameters():
+    g = sb.TARGETS["sin2"]
+    X = grid(1, 129)
+    ms = sb.measure(g, 4, 5, 1, 3, X)
+    a = sb.approximate(g, 4, 5, 1, 3, X)
+    np.testing.assert_array_equal(ms.approx.values, a.values)
+    np.testing.assert_array_equal(ms.error, np.abs(a.values - g(X)))
+    assert ms.max_error == ms.error.max()
+    assert sb.smoothness_constant(g, 1, 3) == ms.M
+    assert ms.bound == sb.theorem_bound(ms.M, 3, 1, 5, 4)
+    assert ms.chain == sb.proof_bound(g, 4, 5, 1, 3)
+    assert ms.taylor_bound == sb.taylor_remainder_bound(ms.M, 3, 1, 5)
+    assert (ms.nodes, ms.layers) == sb.network_size(4, 5, 1, 3)
+    assert ms.branch_nodes == sb.branch_size(4, 1, 3)[0]
+    assert ms.product_error == max(a.product_error, a.final_error)
+
+
+@pytest.mark.parametrize("k", [1, 4, 10])
+def test_squaring_cost(k):
+    h = sb.squaring_cost(k)
+    assert h.nodes == 4 * k and h.layers == k + 1
+    assert h.error == pytest.approx(4.0 ** (-k - 1), rel=1e-12)
+    assert h.nodes >= h.lower_bound
+    assert sb.squaring_nodes([k, k + 1]) == [4 * k, 4 * k + 4]
+
+
+def test_bumps_are_hats_at_their_exact_knots():
+    s = 4
+    bumps = sb.bumps_1d(s)
+    assert [v for v, _, _ in bumps] == [i / s for i in range(s + 1)]
+    for v, t, y in bumps:
+        np.testing.assert_allclose(y, np.maximum(1 - s * np.abs(t - v), 0.0), atol=1e-15)
+    X = grid(2, 33)
+    v = np.array([0.5, 0.25])
+    b = sb.bump(3, s, v, X)
+    h = np.maximum(1 - s * np.abs(X - v), 0.0)
+    assert np.max(np.abs(b - h[:, 0] * h[:, 1])) <= 4.0**-3 + 1e-15  # Corollary 4.3
+
+
+def test_sizes_and_rate():
+    g = sb.TARGETS["exp"]
+    eps = np.array([1e-2, 1e-4])
+    sizes = sb.sizes_for_accuracies(g, 2, 3, eps)
+    assert list(sizes) == [sb.size_for_accuracy(g, 2, 3, e)[2] for e in eps]
+    np.testing.assert_allclose(sb.yarotsky_rate(eps, 2, 3), eps ** (-2 / 3) * np.log(1 / eps))

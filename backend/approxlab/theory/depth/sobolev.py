@@ -444,3 +444,120 @@ def yarotsky_lower_bound(eps: np.ndarray, L: int) -> np.ndarray:
     ``N ≥ (L − 1)((8ε)^{−1/(2(L−1))} − 1)``."""
     eps = np.asarray(eps, dtype=float)
     return (L - 1) * np.maximum((8 * eps) ** (-1.0 / (2 * (L - 1))) - 1.0, 0.0)
+
+
+# ----------------------------------------------------------------------------- measured
+# (what scene ``sobolev`` shows: the network of Theorem 5.4 against its bounds)
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """Theorem 5.4's network for one target and ``(k, s, d, r)`` on a set of points, with
+    every bound of the theorem and its proof evaluated at the actual parameters."""
+
+    approx: Approximation
+    #: the target at the points
+    g: np.ndarray
+    #: ``|f − g|`` at the points
+    error: np.ndarray
+    #: max of :attr:`error`
+    max_error: float
+    #: ``M = max |∂^α g|, |α| ≤ r``
+    M: float
+    #: Theorem 5.4's right-hand side
+    bound: float
+    #: the proof's chain with the actual coefficients (:func:`proof_bound`)
+    chain: dict[str, float]
+    #: ``M d^r/(r! s^r)``
+    taylor_bound: float
+    #: ``max |Σ_v part_v − 1|`` at the points
+    partition_error: float
+    #: the largest error of any product evaluated (monomial chains and final products)
+    product_error: float
+    #: hidden nodes and affine maps of the whole network
+    nodes: int
+    layers: int
+    #: hidden nodes of one branch
+    branch_nodes: int
+
+
+def measure(
+    target: SmoothTarget, k: int, s: int, d: int, r: int, points: np.ndarray
+) -> Measurement:
+    """Evaluate Theorem 5.4's network on ``points`` and every bound the proof gives."""
+    approx = approximate(target, k, s, d, r, points)
+    gx = target(points)
+    err = np.abs(approx.values - gx)
+    M = smoothness_constant(target, d, r)
+    nodes, layers = network_size(k, s, d, r)
+    return Measurement(
+        approx=approx,
+        g=gx,
+        error=err,
+        max_error=float(err.max()),
+        M=M,
+        bound=theorem_bound(M, r, d, s, k),
+        chain=proof_bound(target, k, s, d, r),
+        taylor_bound=taylor_remainder_bound(M, r, d, s),
+        partition_error=float(np.max(np.abs(approx.partition - 1.0))),
+        product_error=max(approx.product_error, approx.final_error),
+        nodes=nodes,
+        layers=layers,
+        branch_nodes=branch_size(k, d, r)[0],
+    )
+
+
+@dataclass(frozen=True)
+class SquaringCost:
+    """The squaring network ``h_k`` used inside the products, against Yarotsky's lower
+    bound at its depth and measured error."""
+
+    nodes: int
+    layers: int
+    #: ``sup_{[0,1]} |h_k − x²|``, exact (breakpoints)
+    error: float
+    #: nodes Yarotsky's bound requires for that error at that depth
+    lower_bound: float
+
+
+def squaring_cost(k: int) -> SquaringCost:
+    """:class:`SquaringCost` of ``h_k`` (``carry="nonneg"``, as inside the products)."""
+    h = squaring.squaring_network(k, carry="nonneg")
+    err, _ = squaring.sup_error_square(networks.breakpoints(h, (0.0, 1.0)))
+    return SquaringCost(
+        networks.hidden_nodes(h), len(h), err, float(yarotsky_lower_bound(np.array(err), len(h)))
+    )
+
+
+def squaring_nodes(ks: Sequence[int]) -> list[int]:
+    """Hidden nodes of ``h_k`` (``carry="nonneg"``) for each ``k``, read off the networks."""
+    return [networks.hidden_nodes(squaring.squaring_network(int(i), carry="nonneg")) for i in ks]
+
+
+def bumps_1d(s: int) -> list[tuple[float, np.ndarray, np.ndarray]]:
+    """Every bump ``part_v`` of ``d = 1`` at its exact knots ``v, v ± 1/s`` (clipped to
+    ``[0, 1]``): ``(v, knots, values)``, values from the hat network."""
+    out = []
+    for vi in np.arange(s + 1) / s:
+        t = np.clip([vi - 1 / s, vi, vi + 1 / s], 0.0, 1.0)
+        out.append((float(vi), t, networks.evaluate(hat_network(s), t - vi)))
+    return out
+
+
+def bump(k: int, s: int, v: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """One bump ``part_v = prod_{k,2}(h(x_1 − v_1), h(x_2 − v_2))`` (``d = 2``) at ``points``."""
+    hats = np.stack(
+        [networks.evaluate(hat_network(s), points[:, j] - v[j]) for j in range(2)], axis=1
+    )
+    return networks.evaluate(final_product_network(k), hats)
+
+
+def sizes_for_accuracies(target: SmoothTarget, d: int, r: int, eps: np.ndarray) -> np.ndarray:
+    """Nodes of the built network at the smallest ``(s, k)`` whose bound is ``≤ ε``, for each
+    ``ε`` (:func:`size_for_accuracy`)."""
+    return np.array([size_for_accuracy(target, d, r, float(e))[2] for e in eps], dtype=float)
+
+
+def yarotsky_rate(eps: np.ndarray, d: int, r: int) -> np.ndarray:
+    """``ε^{−d/r} ln(1/ε)``: Yarotsky's node count up to its constant (Remark 5.15)."""
+    return eps ** (-d / r) * np.log(1 / eps)
