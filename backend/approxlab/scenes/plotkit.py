@@ -158,3 +158,20 @@ def pl_curve(
             role,
         )
     ]
+
+
+# ---------------------------------------------------------------------------------------
+# Indices in running text: "T₈⁴", "h₁₀", "2ᵏ" — words, not TeX.
+
+_SUBSCRIPT_DIGITS = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
+_SUPERSCRIPT_DIGITS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def subscript(n: int) -> str:
+    """``n`` in Unicode subscript digits (``subscript(10) == "₁₀"``)."""
+    return str(n).translate(_SUBSCRIPT_DIGITS)
+
+
+def superscript(n: int) -> str:
+    """``n`` in Unicode superscript digits (``superscript(4) == "⁴"``)."""
+    return str(n).translate(_SUPERSCRIPT_DIGITS)
