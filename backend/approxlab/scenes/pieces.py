@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import cache
+from typing import Any
 
 import numpy as np
 
@@ -41,6 +42,19 @@ CONSTRUCTION_MAX_PIECES = 1 << 16
 DRAWN_KNOTS = 600
 
 
+def window_end(value: float, side: str) -> Any:
+    """A hidden param: one end of the construction plot's visible window (docs/contract.md,
+    "Exact zoom")."""
+    return param(
+        value,
+        ge=DOMAIN[0],
+        le=DOMAIN[1],
+        label=f"zoom: {side} end",
+        description=f"The {side} end of the construction plot's visible window.",
+        hidden=True,
+    )
+
+
 class Params(SceneParams):
     width: int = param(
         8, ge=1, le=16, step=1, label="width mⱼ", description="Units in every hidden layer."
@@ -65,22 +79,8 @@ class Params(SceneParams):
         description="Biases ~ N(0, σ²); weights He-initialised, N(0, 2/fan-in).",
     )
     seed: int = seed_param("Random seed.")
-    x_lo: float = param(
-        DOMAIN[0],
-        ge=DOMAIN[0],
-        le=DOMAIN[1],
-        label="zoom: left end",
-        description="Left end of the construction plot's visible window.",
-        hidden=True,
-    )
-    x_hi: float = param(
-        DOMAIN[1],
-        ge=DOMAIN[0],
-        le=DOMAIN[1],
-        label="zoom: right end",
-        description="Right end of the construction plot's visible window.",
-        hidden=True,
-    )
+    x_lo: float = window_end(DOMAIN[0], "left")
+    x_hi: float = window_end(DOMAIN[1], "right")
 
 
 def _pieces(n: int) -> str:
