@@ -5,6 +5,8 @@ import math
 import numpy as np
 import pytest
 
+from approxlab.scenes.sobolev import GRID_2D
+
 
 @pytest.mark.parametrize("d", [1, 2])
 def test_metrics_are_the_theorem_with_actual_parameters(client, d):
@@ -50,11 +52,12 @@ def test_issue_12_2_the_two_dimensional_figure_is_a_grid_maximum_and_a_certified
     body = get(client, **ISSUE)
     m = body["metrics"]
     assert m["sup_error"] <= m["sup_error_certified"] <= m["bound"]
-    assert m["sup_error_certified"] >= 1.2e-3 and m["grid_points"] == 81 * 81
+    n = GRID_2D
+    assert m["sup_error_certified"] >= 1.2e-3 and m["grid_points"] == n * n
     sup, chain = body["checks"][:2]
     assert sup["measured"] == m["sup_error_certified"] and "certified" in sup["note"]
-    assert "81 × 81 grid" in chain["name"] and "lower bound" in chain["note"]
-    assert any("certified" in n and "81 × 81" in n for n in body["notes"])
+    assert f"{n} × {n} grid" in chain["name"] and "lower bound" in chain["note"]
+    assert any("certified" in t and f"{n} × {n}" in t for t in body["notes"])
     info = next(s for s in client.get("/api/v1/scenes").json() if s["id"] == "sobolev")
     assert "grid" in info["metric_labels"]["sup_error"]
     assert "certified" in info["metric_labels"]["sup_error_certified"]

@@ -26,9 +26,7 @@ from approxlab.theory.depth import sobolev as sb
 #: The Lemmas' measurements (and, for d = 2, the grid maximum of |f − g|) use these uniform
 #: grids; for d = 1 the sup of |f − g| is exact (knots and critical points, no grid).
 GRID_1D = 2049
-GRID_2D = 81
-#: Heatmaps show every HEATMAP_STEP-th row and column of the 2-D grid (41 × 41).
-HEATMAP_STEP = 2
+GRID_2D = 61
 #: The 1-D curves drawn from f's exact knots keep, in each of this many pixel columns, the
 #: first, last, lowest and highest point (M4: the same picture as every knot).
 CURVE_COLUMNS = 800
@@ -79,9 +77,7 @@ def compute(p: Params) -> SceneResult:
     g = sb.TARGETS[p.target]
     d, r, s, k = p.d, p.r, p.s, p.k
     n = GRID_1D if d == 1 else GRID_2D
-    axis, X = sb.uniform_grid(d, n)
-    ms = sb.measure(g, k, s, d, r, X)
-    sup = sb.sup_error(g, k, s, d, r, X, ms.error, 1 / (n - 1))
+    axis, X, ms, sup = sb.study(p.target, k, s, d, r, n)
     h = sb.squaring_cost(k)  # Yarotsky's lower bound against the hₖ used inside
 
     if d == 1:
@@ -277,12 +273,10 @@ def _heatmaps_2d(
     p: Params, axis: np.ndarray, X: np.ndarray, ms: sb.Measurement, sup: sb.SupError
 ) -> list[Plot]:
     s, k = p.s, p.k
-    n = axis.size
-    sub = slice(None, None, HEATMAP_STEP)
-    ax = axis[sub]
+    n, ax = axis.size, axis
 
     def grid_of(values: np.ndarray) -> np.ndarray:  # rows along x₂, columns along x₁
-        return values.reshape(n, n)[sub, sub]
+        return values.reshape(n, n)
 
     v = np.full(2, round(s / 2) / s)
     part_v = sb.bump(k, s, v, X)

@@ -407,3 +407,10 @@ def test_monomial_slope_bounds(d, r, k, s):
         for axis in range(d):
             q = np.abs(np.diff(exact, axis=d - 1 - axis)) / h
             assert np.max(q) <= G[i, axis] * (1 + 1e-9) + 1e-12
+
+
+def test_branch_size_is_affine_in_k():
+    for d in (1, 2):
+        for r in (1, 2, 3, 4):
+            for k in range(1, 13):
+                assert sb.branch_size_by_stages(k, d, r) == sb.branch_size(k, d, r)
