@@ -218,8 +218,8 @@ def _error_plot_1d(p: Params, ms: sb.Measurement, sup: sb.SupError) -> Plot:
         ],
         caption=(
             f"The error is computed exactly from f's {sup.form.x.size:,} knots: its sup "
-            "(marked) stays below the proof's chain and far below Theorem 5.4's bound; the "
-            "ripples come from the approximate products."
+            "(marked) stays below the proof's chain, which stays below Theorem 5.4's bound; "
+            "the ripples come from the approximate products."
         ),
     )
 
