@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache
-
 import numpy as np
 
 from approxlab.scenes.base import Axis, Check, Plot, Scene, SceneParams, SceneResult, Trace, param
@@ -25,62 +22,34 @@ class Params(SceneParams):
     )
 
 
-def distinct(k: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct pairs (k, v): what 2^d markers would draw, without sending 2^d points."""
-    z = np.unique(k + 1j * v)
-    return z.real, z.imag
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    """Both networks on all of {±1}^d, summarised by k = number of −1 entries."""
-
-    points: int
-    max_error: float
-    printed_wrong: int
-    printed_max_error: float
-    by_k: tuple[np.ndarray, np.ndarray]  # distinct (k, network output)
-    by_k_printed: tuple[np.ndarray, np.ndarray]
-    err_by_k: tuple[np.ndarray, np.ndarray]
-    err_by_k_printed: tuple[np.ndarray, np.ndarray]
-    at_k: np.ndarray  # network output for k = 0 … d
-
-
-@cache
-def evaluate_all(L: int) -> Evaluation:
-    """Evaluate the corrected and the printed network on all 2^d points (cached: 4 values)."""
-    d = 2**L
-    X = parity.hypercube(d)  # all 2^d points
-    target = np.prod(X, axis=1)
-    out = networks.evaluate(parity.parity_network(L), X)
-    out_printed = networks.evaluate(parity.printed_parity_network(L), X)
-    err = np.abs(out - target)
-    printed_err = np.abs(out_printed - target)
-    # by the number k of −1 entries (the networks only see Σx = d − 2k)
-    k = np.count_nonzero(X < 0, axis=1)
-    rep = np.argsort(k, kind="stable")[np.searchsorted(np.sort(k), np.arange(d + 1))]
-    return Evaluation(
-        points=int(X.shape[0]),
-        max_error=float(err.max()),
-        printed_wrong=int(np.count_nonzero(printed_err)),
-        printed_max_error=float(printed_err.max()),
-        by_k=distinct(k, out),
-        by_k_printed=distinct(k, out_printed),
-        err_by_k=distinct(k, err),
-        err_by_k_printed=distinct(k, printed_err),
-        at_k=out[rep],
-    )
-
-
 def compute(p: Params) -> SceneResult:
     L = p.L
     d = 2**L
     net = parity.parity_network(L)
-    ev = evaluate_all(L)
-    max_error, printed_wrong = ev.max_error, ev.printed_wrong
+    ev = parity.evaluate_all(L)
+    return SceneResult(
+        metrics={
+            "points": ev.points,
+            "max_error": ev.max_error,
+            "dimension": d,
+            "nodes": networks.hidden_nodes(net),
+            "layers": depth.sawtooth_layers_notes(L),
+            "printed_max_error": ev.printed_max_error,
+            "printed_wrong_points": ev.printed_wrong,
+        },
+        checks=[
+            Check("points evaluated = 2^d", ev.points, 2**d, "=="),
+            Check("max |network − ∏xᵢ| over {±1}^d = 0", ev.max_error, 0.0, "=="),
+        ],
+        plots=make_plots(L, ev),
+        notes=make_notes(L, net, ev),
+    )
+
+
+def make_plots(L: int, ev: parity.Evaluation) -> list[Plot]:
+    d = 2**L
     ks = np.arange(d + 1)
     u_k = (d - ks) / d  # (d + Σx)/(2d) = 1 − k/d
-
     saw = networks.breakpoints(depth.sawtooth(L)).simplified()
     curves = [
         Trace(f"Δ^{L} (network)", "line", saw.x, saw.y, style="construction"),
@@ -91,8 +60,7 @@ def compute(p: Params) -> SceneResult:
         curves.append(Trace(f"Δ^{L - 1} (printed)", "line", sp.x, sp.y, style="reference"))
     else:
         curves.append(Trace("Δ^0 = identity (printed)", "line", [0, 1], [0, 1], style="reference"))
-
-    plots = [
+    return [
         Plot(
             "by_k",
             f"∏xᵢ on all {ev.points:,} points of {{±1}}^{d}, grouped by the number k of −1 entries",
@@ -127,36 +95,25 @@ def compute(p: Params) -> SceneResult:
             ],
         ),
     ]
-    return SceneResult(
-        metrics={
-            "points": ev.points,
-            "max_error": max_error,
-            "dimension": d,
-            "nodes": networks.hidden_nodes(net),
-            "layers": depth.sawtooth_layers_notes(L),
-            "printed_max_error": ev.printed_max_error,
-            "printed_wrong_points": printed_wrong,
-        },
-        checks=[
-            Check("points evaluated = 2^d", ev.points, 2**d, "=="),
-            Check("max |network − ∏xᵢ| over {±1}^d = 0", max_error, 0.0, "=="),
-        ],
-        plots=plots,
-        notes=[
-            "Corrected (003, §4.1, application 2 of Prop. 4.1): printed "
-            "∏xᵢ = Δ^(L−1)((d + Σxᵢ)/(2d)); corrected ∏xᵢ = 1 − 2Δ^L((d + Σxᵢ)/(2d)). "
-            "With k entries equal to −1, (d + Σxᵢ)/(2d) = (d − k)/2^L, and "
-            "Δ^L(j/2^L) = Δ(⟨j/2⟩) is 1 for odd j and 0 for even j — the parity of k — "
-            "so one more Δ and the ±1 encoding 1 − 2(·) are needed. The printed "
-            "Δ^(L−1)(j/2^L) = Δ(⟨j/4⟩) ∈ {0, ½, 1} sees k mod 4 and is never −1: "
-            f"it is wrong on {printed_wrong:,} of the {ev.points:,} points here "
-            "(d = 2, x = (1, −1) gives ½).",
-            f"The network: the average (d + Σxᵢ)/(2d) merged into Δ^L's first layer, "
-            f"1 − 2(·) merged into its last: {networks.hidden_nodes(net)} nodes, "
-            f"{len(net)} affine maps ({2 * L} layers in the notes' count), for d = {d} "
-            "inputs. All 2^d points are evaluated; dyadic arithmetic makes the result exact.",
-        ],
-    )
+
+
+def make_notes(L: int, net: networks.ReLUNetwork, ev: parity.Evaluation) -> list[str]:
+    d = 2**L
+    printed_wrong = ev.printed_wrong
+    return [
+        "Corrected (003, §4.1, application 2 of Prop. 4.1): printed "
+        "∏xᵢ = Δ^(L−1)((d + Σxᵢ)/(2d)); corrected ∏xᵢ = 1 − 2Δ^L((d + Σxᵢ)/(2d)). "
+        "With k entries equal to −1, (d + Σxᵢ)/(2d) = (d − k)/2^L, and "
+        "Δ^L(j/2^L) = Δ(⟨j/2⟩) is 1 for odd j and 0 for even j — the parity of k — "
+        "so one more Δ and the ±1 encoding 1 − 2(·) are needed. The printed "
+        "Δ^(L−1)(j/2^L) = Δ(⟨j/4⟩) ∈ {0, ½, 1} sees k mod 4 and is never −1: "
+        f"it is wrong on {printed_wrong:,} of the {ev.points:,} points here "
+        "(d = 2, x = (1, −1) gives ½).",
+        f"The network: the average (d + Σxᵢ)/(2d) merged into Δ^L's first layer, "
+        f"1 − 2(·) merged into its last: {networks.hidden_nodes(net)} nodes, "
+        f"{len(net)} affine maps ({2 * L} layers in the notes' count), for d = {d} "
+        "inputs. All 2^d points are evaluated; dyadic arithmetic makes the result exact.",
+    ]
 
 
 SCENE = Scene(

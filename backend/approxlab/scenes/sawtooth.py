@@ -62,30 +62,47 @@ def exported_networks(p: Params) -> list:
 def compute(p: Params) -> SceneResult:
     L = p.L
     net = depth.sawtooth(L)
-    # Exact propagation; after layer ℓ the first unit's pre-activation is Δ^ℓ itself
-    # (the merged weights feed Δ^ℓ(x) − 0 into it), so every power is counted on the way.
-    pieces_by_power: list[int] = []
-    final: PiecewiseLinear | None = None
-    for li, t, pre in networks.propagate(net, (0.0, 1.0)):
-        if li == 0:
-            continue
-        pl = PiecewiseLinear(t, pre[0])
-        pieces_by_power.append(pl.pieces())
-        final = pl
-    assert final is not None
-    pieces = pieces_by_power[-1]
-
-    # Proposition 4.1: Δ^L(x) = Δ(⟨2^{L−1}x⟩).  Both sides are piecewise linear with knots
-    # among the exact knots, so the maximum over the knots is the maximum over [0, 1].
-    rhs = depth.sawtooth_fractal_form(final.x, L)
-    dev_propagated = float(np.max(np.abs(final.y - rhs)))
-    sub = np.unique(
-        np.linspace(0, final.x.size - 1, min(final.x.size, DIRECT_EVAL_KNOTS)).astype(np.int64)
+    ms = depth.measure(L, DIRECT_EVAL_KNOTS)
+    final, pieces = ms.exact, ms.pieces_by_power[-1]
+    dev = max(ms.dev_propagated, ms.dev_direct)
+    viral = viral_property(p.f, L, final)
+    bits = bit_extraction(L)
+    return SceneResult(
+        metrics={
+            "pieces": pieces,
+            "nodes": networks.hidden_nodes(net),
+            "layers": depth.sawtooth_layers_notes(L),
+            "affine_maps": len(net),
+            "fractal_max_dev": dev,
+            **viral.metrics,
+            **bits.metrics,
+        },
+        checks=[
+            Check("pieces of Δ^L = 2^L", pieces, 2**L, "=="),
+            Check("max |Δ^L(x) − Δ(⟨2^{L−1}x⟩)| = 0", dev, 0.0, "=="),
+            *viral.checks,
+            *bits.checks,
+        ],
+        plots=make_plots(L, ms) + viral.plots + bits.plots,
+        notes=[
+            f"Counts: nodes = hidden ReLU units of the built network (3 per Δ); layers in "
+            f"the notes' count, 2 per Δ (003, Thm 4.4: Δ^(L²+2) has 2L²+4 layers). Composing "
+            f"merges each Δ's output map into the next Δ's input map, so the built network "
+            f"has {len(net)} affine maps.",
+            "Pieces are counted exactly by pushing breakpoints through the network layer by "
+            "layer — no grid. The curve is drawn from the exact knots (M4-decimated to the "
+            "screen's pixel columns when there are more than 6,400).",
+            "The fractal identity is checked at every knot of the exact propagation and, "
+            f"by direct evaluation of the network, at {ms.direct_points:,} of them.",
+            *viral.notes,
+            *bits.notes,
+        ],
     )
-    direct = networks.evaluate(net, final.x[sub])
-    dev_direct = float(np.max(np.abs(direct - rhs[sub])))
-    dev = max(dev_propagated, dev_direct)
 
+
+def make_plots(L: int, ms: depth.Measured) -> list[Plot]:
+    final, pieces = ms.exact, ms.pieces_by_power[-1]
+    rhs = depth.sawtooth_fractal_form(final.x, L)
     xs, ys = m4(final.x, final.y)
     fine = np.linspace(0.0, 1.0, 4001)
     powers = np.arange(1, L + 1)
@@ -97,7 +114,7 @@ def compute(p: Params) -> SceneResult:
     if L <= 6:
         bp = final.simplified()
         curve.append(Trace("breakpoints", "markers", bp.x, bp.y, style="highlight"))
-    plots = [
+    return [
         Plot(
             "sawtooth",
             f"Δ^{L} on [0, 1]: {pieces:,} affine pieces",
@@ -116,7 +133,7 @@ def compute(p: Params) -> SceneResult:
                     "counted (breakpoint propagation)",
                     "markers",
                     powers,
-                    np.array(pieces_by_power),
+                    np.array(ms.pieces_by_power),
                     style="construction",
                 ),
             ],
@@ -137,41 +154,6 @@ def compute(p: Params) -> SceneResult:
             ],
         ),
     ]
-    nodes = networks.hidden_nodes(net)
-    viral = viral_property(p.f, L, final)
-    bits = bit_extraction(L)
-    plots += viral.plots + bits.plots
-    return SceneResult(
-        metrics={
-            "pieces": pieces,
-            "nodes": nodes,
-            "layers": depth.sawtooth_layers_notes(L),
-            "affine_maps": len(net),
-            "fractal_max_dev": dev,
-            **viral.metrics,
-            **bits.metrics,
-        },
-        checks=[
-            Check("pieces of Δ^L = 2^L", pieces, 2**L, "=="),
-            Check("max |Δ^L(x) − Δ(⟨2^{L−1}x⟩)| = 0", dev, 0.0, "=="),
-            *viral.checks,
-            *bits.checks,
-        ],
-        plots=plots,
-        notes=[
-            f"Counts: nodes = hidden ReLU units of the built network (3 per Δ); layers in "
-            f"the notes' count, 2 per Δ (003, Thm 4.4: Δ^(L²+2) has 2L²+4 layers). Composing "
-            f"merges each Δ's output map into the next Δ's input map, so the built network "
-            f"has {len(net)} affine maps.",
-            "Pieces are counted exactly by pushing breakpoints through the network layer by "
-            "layer — no grid. The curve is drawn from the exact knots (M4-decimated to the "
-            "screen's pixel columns when there are more than 6,400).",
-            "The fractal identity is checked at every knot of the exact propagation and, "
-            f"by direct evaluation of the network, at {sub.size:,} of them.",
-            *viral.notes,
-            *bits.notes,
-        ],
-    )
 
 
 @dataclass
@@ -185,30 +167,11 @@ class Part:
 
 
 def viral_property(name: str, L: int, saw: PiecewiseLinear) -> Part:
-    """003, §4.1 application 3: f∘Δ^L = f(⟨2^L x⟩) for f symmetric about ½ — 2^L copies.
-
-    ``saw`` is Δ^L's exact form.  The composition is carried exactly (every knot, via the
-    preimages of f's kinks — Lemma 4.11(3)) for ℓ = min(L, VIRAL_EXACT_MAX), and the
-    composed network f∘Δ^L is also evaluated directly at the actual L.
-    """
-    label, f = fractal.symmetric(name)
-    ell = min(L, VIRAL_EXACT_MAX)
-    inner = saw if ell == L else networks.breakpoints(depth.sawtooth(ell))
-    comp = fractal.compose_pl(f, inner)
-    rhs = fractal.copies_form(f, comp.x, ell)
-    dev_exact = float(np.max(np.abs(comp.y - rhs)))
-    pieces = comp.pieces()
-    f_pl = networks.breakpoints(f)
-    formula = fractal.viral_pieces_formula(f_pl, ell)
-
-    # the full composed network at the actual L, on a dyadic grid and random points
-    whole = networks.compose(f, depth.sawtooth(L))
-    rng = np.random.default_rng(L)
-    xs = np.concatenate([np.linspace(0.0, 1.0, 4097), rng.uniform(0.0, 1.0, 4096)])
-    direct = networks.evaluate(whole, xs)
-    dev_direct = float(np.max(np.abs(direct - fractal.copies_form(f, xs, L))))
+    """003, §4.1 application 3: f∘Δ^L = f(⟨2^L x⟩) for f symmetric about ½ — 2^L copies
+    (measured by :func:`fractal.viral`)."""
+    v = fractal.viral(name, L, saw, VIRAL_EXACT_MAX)
+    ell, comp, rhs, f = v.ell, v.comp, v.rhs, v.f
     tol = rounding_allowance(8.0)
-
     cx, cy = m4(comp.x, comp.y)
     traces = [Trace(f"f∘Δ^{ell} (network, exact knots)", "line", cx, cy, style="construction")]
     if comp.x.size <= 4001:
@@ -216,26 +179,26 @@ def viral_property(name: str, L: int, saw: PiecewiseLinear) -> Part:
             Trace(f"f(⟨2^{ell}x⟩)", "line", comp.x, rhs, style="reference"),
         )
     fine = np.linspace(0.0, 1.0, 401)
-    traces.append(Trace(f"f = {label}", "line", fine, networks.evaluate(f, fine), style="target"))
+    traces.append(Trace(f"f = {v.label}", "line", fine, networks.evaluate(f, fine), style="target"))
     shown = "" if ell == L else f" (shown for ℓ = {ell}; the network f∘Δ^{L} is checked directly)"
     return Part(
         metrics={
-            "viral_pieces": pieces,
-            "viral_max_dev": max(dev_exact, dev_direct),
+            "viral_pieces": v.pieces,
+            "viral_max_dev": max(v.dev_exact, v.dev_direct),
         },
         checks=[
-            Check(f"max |f(Δ^{ell}(x)) − f(⟨2^{ell}x⟩)| at every knot = 0", dev_exact, 0.0, "=="),
+            Check(f"max |f(Δ^{ell}(x)) − f(⟨2^{ell}x⟩)| at every knot = 0", v.dev_exact, 0.0, "=="),
             Check(
-                f"max |(f∘Δ^{L})(x) − f(⟨2^{L}x⟩)|, network, {xs.size:,} points = 0",
-                dev_direct,
+                f"max |(f∘Δ^{L})(x) − f(⟨2^{L}x⟩)|, network, {v.direct_points:,} points = 0",
+                v.dev_direct,
                 0.0,
                 "==",
                 rounding=tol,
             ),
             Check(
                 f"pieces of f∘Δ^{ell} = 2^ℓ·N_A(f) − (2^ℓ − 1)·[f′(0) = 0]",
-                pieces,
-                formula,
+                v.pieces,
+                v.formula,
                 "==",
             ),
         ],
@@ -254,25 +217,17 @@ def viral_property(name: str, L: int, saw: PiecewiseLinear) -> Part:
             "direction does not matter, so f(Δ^ℓ(x)) = f(⟨2^ℓ x⟩). The composition is built "
             "as a network (f's first layer merged into Δ^ℓ's last) and its exact knots are "
             "Δ^ℓ's knots plus the preimages of f's kinks on every piece (Lemma 4.11(3)). "
-            f"Pieces: 2^ℓ·N_A(f) = 2^{ell}·{f_pl.pieces()}, minus 2^ℓ − 1 when f is flat at "
-            f"0 (adjacent copies then merge): {pieces:,} counted.",
+            f"Pieces: 2^ℓ·N_A(f) = 2^{ell}·{v.f_pieces}, minus 2^ℓ − 1 when f is flat at "
+            f"0 (adjacent copies then merge): {v.pieces:,} counted.",
         ],
     )
 
 
 def bit_extraction(L: int) -> Part:
-    """003, §4.1 application 4: the ℓ-th binary digit of x from the slope of Δ^ℓ at x."""
-    M = L
-    n = 2**L
-    k = (
-        np.arange(n)
-        if n <= BIT_POINTS
-        else np.unique(np.linspace(0, n - 1, BIT_POINTS).astype(np.int64))
-    )
-    x = np.ldexp(k.astype(float), -M)
-    got = fractal.extract_bits(x, L, M)
-    want = fractal.binary_digits(k, M, L)
-    errors = int(np.count_nonzero(got != want))
+    """003, §4.1 application 4: the ℓ-th binary digit of x from the slope of Δ^ℓ at x
+    (measured by :func:`fractal.bit_check`)."""
+    b = fractal.bit_check(L, BIT_POINTS)
+    k, x, got, errors = b.k, b.x, b.got, b.errors
     # columns of the heatmap: every point, or a sorted random sample (all digits vary)
     cols = np.arange(k.size)
     if k.size > BIT_COLUMNS:

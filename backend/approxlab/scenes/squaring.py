@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 import numpy as np
 
 from approxlab.scenes.base import (
@@ -22,7 +20,6 @@ from approxlab.scenes.decimate import m4
 from approxlab.theory.core import networks, targets
 from approxlab.theory.core.errors import rounding_allowance
 from approxlab.theory.depth import squaring
-from approxlab.theory.shallow.threshold import threshold_width
 
 I_MAX = 15
 #: The three networks are evaluated directly at up to this many of the exact knots and
@@ -46,57 +43,56 @@ def knot_tolerance(i: int) -> float:
     return rounding_allowance(1.0, ops=4 * i + 8)
 
 
-@cache
-def measured(i: int) -> tuple[float, float, int, int, int, int]:
-    """Exact figures of the three built networks for h_i (cached: a pure function of i).
-
-    Returns ``(sup |h_i − x²|, argsup, pieces, nodes_skip, nodes_pure, nodes_nonneg)``, all
-    read off the networks: pieces by exact breakpoint propagation, sup over every piece's
-    ends and vertex (see :func:`squaring.sup_error_square`).
-    """
-    pure = squaring.squaring_network(i)
-    pl = networks.breakpoints(pure)
-    sup, where = squaring.sup_error_square(pl)
-    return (
-        sup,
-        where,
-        pl.pieces(),
-        squaring.squaring_network(i, skip=True).hidden_nodes(),
-        networks.hidden_nodes(pure),
-        networks.hidden_nodes(squaring.squaring_network(i, carry="nonneg")),
-    )
-
-
 def compute(p: Params) -> SceneResult:
     i = p.i
-    skip = squaring.squaring_network(i, skip=True)
     pure = squaring.squaring_network(i)
-    lean = squaring.squaring_network(i, carry="nonneg")
     pl = networks.breakpoints(pure)
-    sup, where, pieces, n_skip, n_pure, n_lean = measured(i)
+    sup, where, pieces, n_skip, n_pure, n_lean = squaring.measure(i)
     bound = squaring.squaring_bound(i)
-
-    # the networks against the definition of h_i (interpolant of x² on S_i): the pure
-    # network's exact form at all its knots and piece vertices, and all three networks
-    # evaluated directly at up to DIRECT_POINTS of those points
-    vert = np.clip(pl.slopes() / 2, pl.x[:-1], pl.x[1:])
-    pts = np.concatenate([pl.x, vert])
-    h = squaring.interpolant(i, pts)
-    dev_exact = float(np.max(np.abs(pl(pts) - h)))
-    sub = np.unique(np.linspace(0, pts.size - 1, min(pts.size, DIRECT_POINTS)).astype(np.int64))
-    ps, hs = np.append(pts[sub], where), np.append(h[sub], squaring.interpolant(i, where))
-    dev = max(
-        dev_exact,
-        float(np.max(np.abs(skip.evaluate(ps) - hs))),
-        float(np.max(np.abs(networks.evaluate(pure, ps) - hs))),
-        float(np.max(np.abs(networks.evaluate(lean, ps) - hs))),
+    dev, direct = squaring.deviation_from_interpolant(i, DIRECT_POINTS)
+    shallow = squaring.shallow_width(i)
+    tol = knot_tolerance(i)
+    return SceneResult(
+        metrics={
+            "sup_error": sup,
+            "bound": bound,
+            "nodes_skip": n_skip,
+            "nodes_pure": n_pure,
+            "nodes_pure_nonneg": n_lean,
+            "layers": squaring.squaring_layers_notes(i),
+            "affine_maps": len(pure),
+            "pieces": pieces,
+            "shallow_nodes": shallow,
+            "max_dev_from_h": dev,
+        },
+        checks=[
+            Check(
+                "sup |h_i − x²| ≤ 4^(−i−1)",
+                sup,
+                bound,
+                "<=",
+                rounding=rounding_allowance(1.0, ops=4 * i + 8),
+            ),
+            Check("nodes with skip connections = 3i", n_skip, 3 * i, "=="),
+            Check("nodes, pure ReLU network = 5i", n_pure, 5 * i, "=="),
+            Check("pieces of h_i = 2^i", pieces, 2**i, "=="),
+            Check("max |network − h_i| at every knot = 0", dev, 0.0, "==", rounding=tol),
+        ],
+        plots=make_plots(i, pl, sup, where, pieces, bound, n_pure, shallow),
+        notes=make_notes(i, direct, shallow, n_pure),
     )
 
-    rho = targets.lipschitz("square")
-    eps = bound
-    shallow = threshold_width(rho, eps)
 
-    # main plot
+def make_plots(
+    i: int,
+    pl: networks.PiecewiseLinear,
+    sup: float,
+    where: float,
+    pieces: int,
+    bound: float,
+    n_pure: int,
+    shallow: int,
+) -> list[Plot]:
     fine = np.linspace(0.0, 1.0, 1001)
     curve = [
         Trace("x²", "line", fine, fine * fine, style="target"),
@@ -113,16 +109,10 @@ def compute(p: Params) -> SceneResult:
     ey = pl(ex) - ex * ex  # the network's exact piecewise-linear form
     ex, ey = m4(ex, ey)
 
-    ii = np.arange(0, I_MAX + 1)
-    sups = np.array([measured(int(k))[0] for k in ii])
-    eps_all = np.array([squaring.squaring_bound(int(k)) for k in ii])
-    jj = ii[1:]  # i = 0 has no nodes (h_0(x) = x), not drawable on a log axis
-    deep_skip = np.array([measured(int(k))[3] for k in jj])
-    deep_pure = np.array([measured(int(k))[4] for k in jj])
-    shallow_all = np.array([threshold_width(rho, squaring.squaring_bound(int(k))) for k in jj])
-    here_x, here_y = ([eps, eps], [n_pure, shallow]) if i >= 1 else ([], [])
-
-    plots = [
+    sw = squaring.sweep(I_MAX)
+    ii, eps_all = sw.i, sw.bounds
+    here_x, here_y = ([bound, bound], [n_pure, shallow]) if i >= 1 else ([], [])
+    return [
         Plot(
             "squaring",
             f"x² and its interpolant h_{i} on 2^{i} + 1 points ({pieces:,} pieces)",
@@ -154,13 +144,21 @@ def compute(p: Params) -> SceneResult:
             Axis("ReLU / threshold nodes", log=True),
             [
                 Trace(
-                    "shallow ⌈2/ε⌉ (Prop. 2.1)", "line", eps_all[1:], shallow_all, style="reference"
+                    "shallow ⌈2/ε⌉ (Prop. 2.1)", "line", eps_all[1:], sw.shallow, style="reference"
                 ),
                 Trace(
-                    "deep, pure ReLU (built)", "line", eps_all[1:], deep_pure, style="construction"
+                    "deep, pure ReLU (built)",
+                    "line",
+                    eps_all[1:],
+                    sw.deep_pure,
+                    style="construction",
                 ),
                 Trace(
-                    "deep, skip connections (built)", "line", eps_all[1:], deep_skip, style="target"
+                    "deep, skip connections (built)",
+                    "line",
+                    eps_all[1:],
+                    sw.deep_skip,
+                    style="target",
                 ),
                 Trace("this i", "markers", here_x, here_y, style="highlight"),
             ],
@@ -172,62 +170,37 @@ def compute(p: Params) -> SceneResult:
             Axis("sup error", log=True),
             [
                 Trace("bound 4^(−i−1)", "line", ii, eps_all, style="bound"),
-                Trace("measured (exact)", "markers", ii, sups, style="construction"),
+                Trace("measured (exact)", "markers", ii, sw.sups, style="construction"),
                 Trace("this i", "markers", [i], [sup], style="highlight"),
             ],
         ),
     ]
-    tol = knot_tolerance(i)
-    return SceneResult(
-        metrics={
-            "sup_error": sup,
-            "bound": bound,
-            "nodes_skip": n_skip,
-            "nodes_pure": n_pure,
-            "nodes_pure_nonneg": n_lean,
-            "layers": squaring.squaring_layers_notes(i),
-            "affine_maps": len(pure),
-            "pieces": pieces,
-            "shallow_nodes": shallow,
-            "max_dev_from_h": dev,
-        },
-        checks=[
-            Check(
-                "sup |h_i − x²| ≤ 4^(−i−1)",
-                sup,
-                bound,
-                "<=",
-                rounding=rounding_allowance(1.0, ops=4 * i + 8),
-            ),
-            Check("nodes with skip connections = 3i", n_skip, 3 * i, "=="),
-            Check("nodes, pure ReLU network = 5i", n_pure, 5 * i, "=="),
-            Check("pieces of h_i = 2^i", pieces, 2**i, "=="),
-            Check("max |network − h_i| at every knot = 0", dev, 0.0, "==", rounding=tol),
-        ],
-        plots=plots,
-        notes=[
-            "Three networks are built and evaluated: with skip connections (each Δ block "
-            "writes −Δ^j/4^j straight into the output; 3 nodes per Δ → 3i), and two plain "
-            "ReLU networks that carry the running sum h_{j−1} through every hidden layer "
-            "instead — as the pair σ(a), σ(−a) (2 nodes per layer → 5i, exact on all of ℝ, "
-            "where it computes x − Σ Δ^j(x)/4^j) or as σ(a) alone (1 node → 4i, exact for "
-            "x ≥ 0 since h_j ≥ x² ≥ 0). The pure network's exact form (breakpoint propagation) "
-            "agrees with the interpolant at every knot and piece vertex, and all three "
-            f"networks, evaluated directly, at {sub.size + 1:,} of them.",
-            f"Layers: 2i = {2 * i} in the notes' count (2 per Δ); the built networks have "
-            f"i + 1 = {i + 1} affine maps because each Δ's output map is merged into the "
-            "next Δ's input map.",
-            "Corrected from the printed derivation (003, Thm 4.2): the middle bracket reads "
-            "2k² + (2k² + 4k + 2) − (4k² + 4k + 1) = 1 (printed −1, which would give 3); "
-            "h_i − h_{i+1} = Δ^{i+1}/4^{i+1} (printed 4^{k+1}); the error is "
-            "4^{−i}|τ² − τ| (printed |t² − τ|) ≤ 4^{−i−1}. The bound itself is correct "
-            "and attained at every cell midpoint.",
-            "sup |h_i − x²| is exact: on each piece h_i − x² is a concave quadratic, so the "
-            "supremum is at a piece end or at its vertex, all of which are evaluated.",
-            f"Shallow width: Proposition 2.1 with ρ = sup|2x| = {rho:g} needs ⌈ρ/ε⌉ = "
-            f"{shallow:,} threshold nodes for ε = 4^(−i−1); the deep network uses {n_pure}.",
-        ],
-    )
+
+
+def make_notes(i: int, direct: int, shallow: int, n_pure: int) -> list[str]:
+    rho = targets.lipschitz("square")
+    return [
+        "Three networks are built and evaluated: with skip connections (each Δ block "
+        "writes −Δ^j/4^j straight into the output; 3 nodes per Δ → 3i), and two plain "
+        "ReLU networks that carry the running sum h_{j−1} through every hidden layer "
+        "instead — as the pair σ(a), σ(−a) (2 nodes per layer → 5i, exact on all of ℝ, "
+        "where it computes x − Σ Δ^j(x)/4^j) or as σ(a) alone (1 node → 4i, exact for "
+        "x ≥ 0 since h_j ≥ x² ≥ 0). The pure network's exact form (breakpoint propagation) "
+        "agrees with the interpolant at every knot and piece vertex, and all three "
+        f"networks, evaluated directly, at {direct:,} of them.",
+        f"Layers: 2i = {2 * i} in the notes' count (2 per Δ); the built networks have "
+        f"i + 1 = {i + 1} affine maps because each Δ's output map is merged into the "
+        "next Δ's input map.",
+        "Corrected from the printed derivation (003, Thm 4.2): the middle bracket reads "
+        "2k² + (2k² + 4k + 2) − (4k² + 4k + 1) = 1 (printed −1, which would give 3); "
+        "h_i − h_{i+1} = Δ^{i+1}/4^{i+1} (printed 4^{k+1}); the error is "
+        "4^{−i}|τ² − τ| (printed |t² − τ|) ≤ 4^{−i−1}. The bound itself is correct "
+        "and attained at every cell midpoint.",
+        "sup |h_i − x²| is exact: on each piece h_i − x² is a concave quadratic, so the "
+        "supremum is at a piece end or at its vertex, all of which are evaluated.",
+        f"Shallow width: Proposition 2.1 with ρ = sup|2x| = {rho:g} needs ⌈ρ/ε⌉ = "
+        f"{shallow:,} threshold nodes for ε = 4^(−i−1); the deep network uses {n_pure}.",
+    ]
 
 
 SCENE = Scene(

@@ -58,3 +58,21 @@ def test_bit_extraction_from_slopes(M, data):
     x = np.ldexp(k.astype(float), -M)
     got = fractal.extract_bits(x, L, M)
     np.testing.assert_array_equal(got, fractal.binary_digits(k, M, L))
+
+
+@pytest.mark.parametrize(("name", "L", "cap"), [("bump", 3, 14), ("vee", 9, 5), ("tent", 6, 6)])
+def test_viral_measures_the_composition_and_the_whole_network(name, L, cap):
+    saw = networks.breakpoints(sawtooth.sawtooth(L))
+    v = fractal.viral(name, L, saw, cap)
+    assert v.ell == min(L, cap)
+    assert v.dev_exact == 0.0 and v.dev_direct <= 1e-14
+    assert v.pieces == v.formula == v.comp.pieces()
+    assert v.f_pieces == networks.breakpoints(v.f).pieces()
+    assert v.direct_points == 4097 + 4096
+
+
+@pytest.mark.parametrize(("L", "cap"), [(3, 4096), (13, 4096), (20, 1000)])
+def test_bit_check_finds_no_wrong_bit(L, cap):
+    b = fractal.bit_check(L, cap)
+    assert b.errors == 0 and b.got.shape == (L, min(2**L, cap))
+    np.testing.assert_array_equal(b.x, b.k / 2**L)

@@ -51,3 +51,17 @@ def test_m4_keeps_every_columns_extremes():
     for c in (0, 137, 999):
         assert ys[kcol == c].max() == pl.y[col == c].max()
         assert ys[kcol == c].min() == pl.y[col == c].min()
+
+
+@pytest.mark.parametrize("L", [1, 4, 12])
+def test_measure_counts_every_power_and_checks_proposition_4_1(L):
+    ms = sawtooth.measure(L, direct_knots=1 << 16)
+    assert ms.pieces_by_power == [2**ell for ell in range(1, L + 1)]
+    assert ms.dev_propagated == 0.0 and ms.dev_direct == 0.0
+    assert ms.direct_points == min(2**L + 1, 1 << 16)
+    np.testing.assert_array_equal(ms.exact.x, np.arange(2**L + 1) / 2**L)
+
+
+def test_measure_spreads_direct_evaluation_over_the_knots():
+    ms = sawtooth.measure(10, direct_knots=100)
+    assert ms.direct_points == 100 and ms.dev_direct == 0.0

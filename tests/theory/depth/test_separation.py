@@ -184,3 +184,36 @@ def test_triangle_peaks():
     f = networks.breakpoints(sawtooth.sawtooth(7))
     tri = separation.triangles(f)
     np.testing.assert_array_equal(tri.peak, np.where(tri.above, 1.0, 0.0))
+
+
+@pytest.mark.parametrize("L", [2, 3])
+def test_analysis_and_certificate_of_theorem_4_4(L):
+    a = separation.analysis(L)
+    c = separation.certificate(L)
+    assert a.n == L * L + 2 and c.target_pieces == 2**a.n
+    assert a.target_nodes == 3 * a.n
+    assert np.all(a.layer_pieces <= a.layer_bounds)
+    assert c.lemma_4_9_ratio <= 1.0
+    assert c.competitor_nodes == c.competitor_hidden + 1 <= 2**L
+    assert c.competitor_layers <= L and c.competitor_pieces <= c.piece_bound
+    assert c.l1 == pytest.approx(separation.l1_distance(a.f, a.g, 0.0, 1.0), abs=1e-14)
+    assert c.l1 >= 1 / 32 and c.missed_area <= c.l1 + 1e-12
+    assert c.l1 >= c.tooth_bound - 1e-12 and c.l1 >= c.tooth_bound_any - 1e-12
+    assert c.constant_half_l1 == pytest.approx(0.25)
+    assert c.competitor_pieces <= c.part_pieces
+    assert a.cum_y[0] == 0.0 and np.all(np.diff(a.cum_y) >= 0)
+
+
+def test_part_pieces_sums_the_hidden_nodes():
+    """Lemma 4.11(2): each σ(x − k) with 0 < k < 1 has two pieces on [0, 1], else one."""
+    g = PiecewiseLinear(np.array([0.0, 0.25, 0.5, 1.0]), np.array([0.0, 1.0, 0.0, 0.5]))
+    net = separation.relu_from_pl(g)
+    assert separation.part_pieces(net) == 1 + 2 + 2
+    assert networks.pieces(net) == 3
+
+
+def test_theorem_4_6_ratios_hold():
+    size, pieces = separation.theorem_4_6_ratios(15)
+    assert size >= pieces >= 1.0
+    t46 = separation.theorem_4_6(15)
+    np.testing.assert_array_equal(t46["pieces"], 2.0 ** t46["i"])

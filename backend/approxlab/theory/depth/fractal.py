@@ -22,11 +22,13 @@ stays inside that piece, so
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from approxlab.theory.core import networks
 from approxlab.theory.core.networks import PiecewiseLinear, ReLUNetwork, layer
-from approxlab.theory.depth.sawtooth import triangle
+from approxlab.theory.depth.sawtooth import sawtooth, triangle
 
 #: Functions on [0, 1] symmetric about ½, as ReLU networks (2 layers): name → (label, net).
 SYMMETRIC: dict[str, tuple[str, ReLUNetwork]] = {
@@ -127,3 +129,81 @@ def binary_digits(k: np.ndarray, M: int, L: int) -> np.ndarray:
     """Digits ``b_1 … b_L`` of ``x = k/2^M`` (integer arithmetic), shape ``(L, n)``."""
     shifts = (M - np.arange(1, L + 1))[:, None]
     return ((np.asarray(k, dtype=np.int64)[None, :] >> shifts) & 1).astype(float)
+
+
+@dataclass(frozen=True)
+class Viral:
+    """The viral fractal property measured for one ``f`` and ``L`` (see :func:`viral`)."""
+
+    label: str
+    f: ReLUNetwork
+    ell: int  # the power carried exactly (all knots)
+    comp: PiecewiseLinear  # f∘Δ^ℓ, exact
+    rhs: np.ndarray  # f(⟨2^ℓ x⟩) at comp's knots
+    dev_exact: float
+    dev_direct: float
+    direct_points: int
+    pieces: int
+    formula: int
+    f_pieces: int
+
+
+def viral(name: str, L: int, saw: PiecewiseLinear, exact_max: int) -> Viral:
+    """003, §4.1 application 3: f∘Δ^L = f(⟨2^L x⟩) for f symmetric about ½ — 2^L copies.
+
+    ``saw`` is Δ^L's exact form.  The composition is carried exactly (every knot, via the
+    preimages of f's kinks — Lemma 4.11(3)) for ℓ = min(L, exact_max), and the composed
+    network f∘Δ^L is also evaluated directly at the actual L, on a dyadic grid and on
+    random points (seeded by L).
+    """
+    label, f = symmetric(name)
+    ell = min(L, exact_max)
+    inner = saw if ell == L else networks.breakpoints(sawtooth(ell))
+    comp = compose_pl(f, inner)
+    rhs = copies_form(f, comp.x, ell)
+    dev_exact = float(np.max(np.abs(comp.y - rhs)))
+    f_pl = networks.breakpoints(f)
+    whole = networks.compose(f, sawtooth(L))
+    rng = np.random.default_rng(L)
+    xs = np.concatenate([np.linspace(0.0, 1.0, 4097), rng.uniform(0.0, 1.0, 4096)])
+    direct = networks.evaluate(whole, xs)
+    dev_direct = float(np.max(np.abs(direct - copies_form(f, xs, L))))
+    return Viral(
+        label,
+        f,
+        ell,
+        comp,
+        rhs,
+        dev_exact,
+        dev_direct,
+        int(xs.size),
+        comp.pieces(),
+        viral_pieces_formula(f_pl, ell),
+        f_pl.pieces(),
+    )
+
+
+@dataclass(frozen=True)
+class Bits:
+    """Bit extraction checked on points ``x = k/2^L`` (see :func:`bit_check`)."""
+
+    k: np.ndarray
+    x: np.ndarray
+    got: np.ndarray  # (L, n) bits read off the slopes
+    errors: int
+
+
+def bit_check(L: int, max_points: int) -> Bits:
+    """003, §4.1 application 4: every digit of x = k/2^L from the slopes of Δ^ℓ, against
+    integer arithmetic, for every k (or an even spread of ``max_points`` of them)."""
+    M = L
+    n = 2**L
+    k = (
+        np.arange(n)
+        if n <= max_points
+        else np.unique(np.linspace(0, n - 1, max_points).astype(np.int64))
+    )
+    x = np.ldexp(k.astype(float), -M)
+    got = extract_bits(x, L, M)
+    want = binary_digits(k, M, L)
+    return Bits(k, x, got, int(np.count_nonzero(got != want)))
