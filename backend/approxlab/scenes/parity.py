@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from approxlab.scenes.base import Axis, Check, Plot, Scene, SceneParams, SceneResult, Trace, param
+from approxlab.scenes.base import Axis, Check, Plot, Scene, SceneParams, SceneResult, param
 from approxlab.scenes.chapters import DEPTH
+from approxlab.scenes.export import network_export
+from approxlab.scenes.plotkit import line, markers
 from approxlab.theory.core import networks
 from approxlab.theory.depth import parity
 from approxlab.theory.depth import sawtooth as depth
@@ -22,24 +24,52 @@ class Params(SceneParams):
     )
 
 
+def exported_networks(p: Params) -> list:
+    L, d = p.L, 2**p.L
+    return [
+        network_export(
+            f"parity on d = {d} inputs: 1 − 2Δ^{L}((d + Σxᵢ)/(2d))",
+            parity.parity_network(L),
+            notes=[
+                f"{3 * L} nodes: the average (d + Σxᵢ)/(2d) merged into Δ^{L}'s first layer, "
+                "1 − 2(·) into its last; equals ∏xᵢ on every point of {±1}^d."
+            ],
+        ),
+        network_export(
+            f"the printed formula Δ^{L - 1}((d + Σxᵢ)/(2d))",
+            parity.printed_parity_network(L),
+            notes=["The printed identity, for comparison: wrong on most of {±1}^d."],
+        ),
+    ]
+
+
 def compute(p: Params) -> SceneResult:
     L = p.L
     d = 2**L
     net = parity.parity_network(L)
     ev = parity.evaluate_all(L)
+    nodes = networks.hidden_nodes(net)
     return SceneResult(
         metrics={
             "points": ev.points,
             "max_error": ev.max_error,
             "dimension": d,
-            "nodes": networks.hidden_nodes(net),
+            "nodes": nodes,
             "layers": depth.sawtooth_layers_notes(L),
             "printed_max_error": ev.printed_max_error,
             "printed_wrong_points": ev.printed_wrong,
         },
         checks=[
-            Check("points evaluated = 2^d", ev.points, 2**d, "=="),
-            Check("max |network − ∏xᵢ| over {±1}^d = 0", ev.max_error, 0.0, "=="),
+            Check(
+                "∏xᵢ = 1 − 2Δ^L((d + Σxᵢ)/(2d)) on all of {±1}^d: largest error = 0",
+                ev.max_error,
+                0.0,
+                "==",
+                note="corrected from the printed Δ^(L−1)((d + Σxᵢ)/(2d))",
+            ),
+            Check("points of {±1}^d evaluated = 2^d (all of them)", ev.points, 2**d, "=="),
+            Check("ReLU nodes of the network = 3L", nodes, 3 * L, "=="),
+            Check("affine maps = L + 1, i.e. 2L layers in the notes' count", len(net), L + 1, "=="),
         ],
         plots=make_plots(L, ev),
         notes=make_notes(L, net, ev),
@@ -51,48 +81,55 @@ def make_plots(L: int, ev: parity.Evaluation) -> list[Plot]:
     ks = np.arange(d + 1)
     u_k = (d - ks) / d  # (d + Σx)/(2d) = 1 − k/d
     saw = networks.breakpoints(depth.sawtooth(L)).simplified()
-    curves = [
-        Trace(f"Δ^{L} (network)", "line", saw.x, saw.y, style="construction"),
-        Trace("Δ^L at u = (d + Σx)/(2d)", "markers", u_k, (1 - ev.at_k) / 2, style="highlight"),
-    ]
     if L >= 2:
         sp = networks.breakpoints(depth.sawtooth(L - 1)).simplified()
-        curves.append(Trace(f"Δ^{L - 1} (printed)", "line", sp.x, sp.y, style="reference"))
+        printed = line(f"Δ^{L - 1} (the printed formula)", sp.x, sp.y, "reference")
     else:
-        curves.append(Trace("Δ^0 = identity (printed)", "line", [0, 1], [0, 1], style="reference"))
+        printed = line("Δ^0 = identity (the printed formula)", [0, 1], [0, 1], "reference")
     return [
         Plot(
             "by_k",
             f"∏xᵢ on all {ev.points:,} points of {{±1}}^{d}, grouped by the number k of −1 entries",
-            Axis("k (entries equal to −1)"),
-            Axis("value"),
+            Axis("k (entries equal to −1)", integer=True),
+            Axis("∏xᵢ and the networks' outputs"),
             [
-                Trace("∏ xᵢ = (−1)^k", "line", ks, (-1.0) ** ks, style="target"),
-                Trace("1 − 2Δ^L(u) (network)", "markers", *ev.by_k, style="construction"),
-                Trace("printed Δ^(L−1)(u)", "markers", *ev.by_k_printed, style="reference"),
+                line("∏xᵢ = (−1)^k", ks, (-1.0) ** ks, "target"),
+                markers("network 1 − 2Δ^L(u)", *ev.by_k, "construction"),
+                markers("printed formula Δ^(L−1)(u)", *ev.by_k_printed, "error"),
             ],
+            caption=(
+                "The network reads only Σxᵢ = d − 2k and returns (−1)^k at every point of the "
+                "hypercube; the printed formula Δ^(L−1) stays in [0, 1] and misses at every odd k."
+            ),
         ),
         Plot(
             "sawtooth",
             "Why it works: u = 1 − k/d lands on the knots of Δ^L, alternately 0 and 1",
             Axis("u = (d + Σxᵢ)/(2d)"),
             Axis("value"),
-            curves,
+            [
+                line(f"Δ^{L} (network)", saw.x, saw.y, "construction"),
+                markers("Δ^L at u = 1 − k/d", u_k, (1 - ev.at_k) / 2),
+                printed,
+            ],
+            caption=(
+                "Δ^L is 1 at odd multiples of 2^(−L) and 0 at even ones — the parity of k; "
+                "Δ^(L−1) at the same points takes the values 0, ½, 1 and is never −1."
+            ),
         ),
         Plot(
             "errors",
             "Errors on {±1}^d, grouped by k (distinct values)",
-            Axis("k"),
+            Axis("k (entries equal to −1)", integer=True),
             Axis("|output − ∏xᵢ|"),
             [
-                Trace(
-                    "corrected network",
-                    "markers",
-                    *ev.err_by_k,
-                    style="construction",
-                ),
-                Trace("printed formula", "markers", *ev.err_by_k_printed, style="error"),
+                markers("corrected network", *ev.err_by_k, "construction"),
+                markers("printed formula", *ev.err_by_k_printed, "error"),
             ],
+            caption=(
+                "The corrected network is exact at every point; the printed formula is off at "
+                "every odd k at least, where ∏xᵢ = −1 and its values never drop below 0."
+            ),
         ),
     ]
 
@@ -135,6 +172,7 @@ SCENE = Scene(
     ),
     params=Params,
     compute=compute,
+    networks=exported_networks,
     metric_labels={
         "points": "points of {±1}^d evaluated (2^d)",
         "max_error": "max |network − ∏xᵢ|",

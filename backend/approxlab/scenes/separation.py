@@ -14,18 +14,24 @@ from approxlab.scenes.base import (
     SceneParams,
     SceneResult,
     Trace,
-    band,
+    Zoom,
     param,
+    window_param,
 )
 from approxlab.scenes.chapters import DEPTH
 from approxlab.scenes.decimate import m4
+from approxlab.scenes.export import network_export
+from approxlab.scenes.plotkit import band, hline, line, markers, pl_view, window_band, zoom_window
 from approxlab.theory.core.errors import rounding_allowance
 from approxlab.theory.core.networks import PiecewiseLinear
 from approxlab.theory.depth import sawtooth, separation
 
+DOMAIN = (0.0, 1.0)
 L_MIN, L_MAX = 2, 4
 #: Theorem 4.6 is shown for the squaring networks h_1 … h_I46.
 I46 = 15
+#: The overview of a curve too dense to draw suggests a window at least this wide.
+SUGGESTED_WIDTH = 2.0**-6
 #: pixel columns for aggregated shading
 COLUMNS = 1600
 
@@ -39,28 +45,47 @@ class Params(SceneParams):
         label="L (competitor depth)",
         description="Competitor: ≤ 2^L nodes, ≤ L layers. Target: Δ^(L²+2).",
     )
+    x_lo: float = window_param("lo", DOMAIN)
+    x_hi: float = window_param("hi", DOMAIN)
 
 
 @cache
 def views(L: int) -> dict:
-    """Plot arrays for this L (decimated for the screen; cached)."""
+    """Whole-domain plot data for this L (cached)."""
     a = separation.analysis(L)
-    f, g, tri, miss = a.f, a.g, a.tri, a.miss
+    tri, miss = a.tri, a.miss
     teeth = 2 ** (a.n - 1)
-    W = min(1.0, 16.0 / teeth)
-    zin = f.x <= W
-    gz = np.unique(np.concatenate([g.x[g.x <= W], [W]]))
     cum_missed = np.cumsum(np.where(miss, tri.area, 0.0))
     return {
-        "f": m4(f.x, f.y, COLUMNS),
-        "band": shading(tri, miss, f, 0.0, 1.0),
-        "W": W,
-        "zoom_f": (f.x[zin], f.y[zin]),
-        "zoom_band": shading(tri, miss, f, 0.0, W),
-        "zoom_g": (gz, g(gz)),
+        "overview": tuple(separation_traces(L, DOMAIN)),
+        "W": min(1.0, 16.0 / teeth),
+        "detail": tuple(separation_traces(L, (0.0, min(1.0, 16.0 / teeth)), detail=True)),
         "cum": m4(a.cum_x, a.cum_y, COLUMNS),
         "cum_missed": m4(tri.end, cum_missed, COLUMNS),
     }
+
+
+def separation_traces(L: int, window: tuple[float, float], detail: bool = False) -> list[Trace]:
+    """f, ½, the competitor g and the triangles g must miss, in ``window``: f from its exact
+    knots (every knot, or its exact envelope when too dense), the triangles as exact
+    polygons when few; with a suggested window on the overview."""
+    a = separation.analysis(L)
+    f, g, n = a.f, a.g, a.n
+    lo, hi = window
+    gx = np.unique(np.concatenate([[lo], g.x[(g.x > lo) & (g.x < hi)], [hi]]))
+    traces = [
+        band("triangles g must miss", *shading(a.tri, a.miss, f, lo, hi), "error"),
+        *pl_view(
+            f"f = Δ^{n} (network, exact knots)", f.x, f.y, window, DOMAIN, "target", f"f = Δ^{n}"
+        ),
+        hline("y = ½", 0.5, lo, hi, "reference"),
+        line(f"competitor g ({g.pieces()} pieces)", gx, g(gx), "construction"),
+    ]
+    if window == DOMAIN and traces[1].kind == "band" and not detail:
+        W = max(16.0 / 2 ** (n - 1), SUGGESTED_WIDTH)
+        teeth = int(W * 2 ** (n - 1))
+        traces.append(window_band(f"zoom in here: {teeth:,} teeth on [0, {W:.3g}]", 0.0, W, 0, 1))
+    return traces
 
 
 def shading(
@@ -95,6 +120,26 @@ def shading(
     return xs, np.where(m, np.minimum(fy, 0.5), 0.5), np.where(m, np.maximum(fy, 0.5), 0.5)
 
 
+def exported_networks(p: Params) -> list:
+    a = separation.analysis(p.L)
+    n = a.n
+    return [
+        network_export(
+            f"f = Δ^{n}, the deep target",
+            sawtooth.sawtooth(n),
+            notes=[f"Δ composed {n} = L² + 2 times: {3 * n} ReLU nodes, {n + 1} affine maps."],
+        ),
+        network_export(
+            f"g, the {2**p.L}-node competitor ({a.g.pieces()} pieces)",
+            a.g_net,
+            notes=[
+                "A 2-layer ReLU network g(x) = c + Σ_j a_j σ(x − k_j) fitted to f by free-knot "
+                "L¹ search; with its output node it has ≤ 2^L nodes and ≤ L layers."
+            ],
+        ),
+    ]
+
+
 def compute(p: Params) -> SceneResult:
     L = p.L
     a = separation.analysis(L)
@@ -104,25 +149,54 @@ def compute(p: Params) -> SceneResult:
     ratio_size, ratio_pieces = separation.theorem_4_6_ratios(I46)
     tol = rounding_allowance(1.0, ops=64)
     checks = [
-        Check("competitor pieces ≤ (2m/L)^L", c.competitor_pieces, c.piece_bound, "<="),
-        Check("∫|f − g| ≥ 1/32", c.l1, lower, ">="),
-        Check("competitor nodes (output included) ≤ 2^L", c.competitor_nodes, m, "<="),
-        Check("competitor layers ≤ L", c.competitor_layers, L, "<="),
-        Check("target pieces = 2^(L²+2)", c.target_pieces, 2**n, "=="),
-        Check("target nodes = 3L² + 6", a.target_nodes, 3 * L * L + 6, "=="),
-        Check("missed triangles' area ≤ ∫|f − g|", c.missed_area, c.l1, "<=", rounding=tol),
-        Check("missed triangles' area ≥ 1/32", c.missed_area, lower, ">="),
         Check(
-            "missed whole triangles ≥ (T − 2·N_A(g) − 1)/2",
+            f"pieces of the competitor g ≤ (2m/L)^L (Lemma 4.9, m = {m} nodes)",
+            c.competitor_pieces,
+            c.piece_bound,
+            "<=",
+        ),
+        Check("∫₀¹ |f − g| ≥ 1/32 (Theorem 4.4; the integral is exact)", c.l1, lower, ">="),
+        Check("nodes of g, output node included, ≤ 2^L", c.competitor_nodes, m, "<="),
+        Check("layers of g ≤ L", c.competitor_layers, L, "<="),
+        Check("pieces of f = Δ^(L²+2) = 2^(L²+2) (counted exactly)", c.target_pieces, 2**n, "=="),
+        Check("nodes of f's network = 3L² + 6", a.target_nodes, 3 * L * L + 6, "=="),
+        Check(
+            "area of the triangles g misses ≤ ∫₀¹ |f − g|", c.missed_area, c.l1, "<=", rounding=tol
+        ),
+        Check("area of the triangles g misses ≥ 1/32", c.missed_area, lower, ">="),
+        Check(
+            "whole triangles g misses ≥ (whole triangles − 2·pieces of g − 1)/2",
             c.missed_whole,
             (c.whole_triangles - 2 * c.competitor_pieces - 1) / 2,
             ">=",
+            note="corrected from the printed 2N_A(g) lost triangles: at most 2N_A(g) + 1",
         ),
-        Check("∫|f − g| ≥ tooth bound for g", c.l1, c.tooth_bound, ">=", rounding=tol),
-        Check("Lemma 4.9 per layer: max pieces / bound ≤ 1", c.lemma_4_9_ratio, 1.0, "<="),
-        Check("Lemma 4.11(2): N_A(g) ≤ Σ N_A(nodes)", c.competitor_pieces, c.part_pieces, "<="),
-        Check("Thm 4.6: min_i ∫(h_i − x²)² / (5760(2N/L)^(4L))⁻¹ ≥ 1", ratio_size, 1.0, ">="),
-        Check("Thm 4.6 proof: min_i ∫(h_i − x²)² · 5760·N_A⁴ ≥ 1", ratio_pieces, 1.0, ">="),
+        Check("∫₀¹ |f − g| ≥ the tooth bound for this g", c.l1, c.tooth_bound, ">=", rounding=tol),
+        Check(
+            "Lemma 4.9 in every hidden layer of f's network: most pieces of a node ÷ bound ≤ 1",
+            c.lemma_4_9_ratio,
+            1.0,
+            "<=",
+        ),
+        Check(
+            "Lemma 4.11(2): pieces of g ≤ the sum of its nodes' pieces",
+            c.competitor_pieces,
+            c.part_pieces,
+            "<=",
+            note="the printed proof has =; only ≤ holds",
+        ),
+        Check(
+            f"Theorem 4.6 for h_1 … h_{I46}: smallest ∫(h_i − x²)² · 5760·(2N/L)^(4L) ≥ 1",
+            ratio_size,
+            1.0,
+            ">=",
+        ),
+        Check(
+            f"Theorem 4.6's proof for h_1 … h_{I46}: smallest ∫(h_i − x²)² · 5760·N_A⁴ ≥ 1",
+            ratio_pieces,
+            1.0,
+            ">=",
+        ),
     ]
     return SceneResult(
         metrics={
@@ -144,131 +218,121 @@ def compute(p: Params) -> SceneResult:
             "fit_evaluations": a.evals,
         },
         checks=checks,
-        plots=make_plots(L, a, c),
+        plots=make_plots(L, a, c, zoom_window(p.x_lo, p.x_hi, DOMAIN)),
         notes=make_notes(L, a, c),
     )
 
 
-def make_plots(L: int, a: separation.Analysis, c: separation.Certificate) -> list[Plot]:
-    n, m, g = a.n, 2**L, a.g
-    lower = 1.0 / 32.0
-    t46 = separation.theorem_4_6(I46)
+def make_plots(
+    L: int, a: separation.Analysis, c: separation.Certificate, window: tuple[float, float]
+) -> list[Plot]:
+    n, m = a.n, 2**L
     v = views(L)
-    teeth = 2 ** (n - 1)
     W = v["W"]
-    layers_idx = np.arange(1, a.layer_pieces.size + 1)
+    if window == DOMAIN:
+        traces, where = list(v["overview"]), "[0, 1]"
+    else:
+        traces, where = separation_traces(L, window), f"[{window[0]:.7g}, {window[1]:.7g}]"
     return [
         Plot(
             "separation",
-            f"f = Δ^{n} ({c.target_pieces:,} pieces) and the best {m}-node competitor found; "
-            "shaded: triangles it must miss",
+            f"f = Δ^{n} ({c.target_pieces:,} pieces) on {where} and the best {m}-node "
+            "competitor found; shaded: triangles it must miss",
             Axis("x"),
             Axis("value"),
-            [
-                band("missed triangles", *v["band"], style="error"),
-                Trace(f"f = Δ^{n} (network, exact knots)", "line", *v["f"], style="target"),
-                Trace("y = ½", "line", [0.0, 1.0], [0.5, 0.5], style="reference"),
-                Trace(
-                    f"competitor g ({c.competitor_pieces} pieces)",
-                    "line",
-                    g.x,
-                    g.y,
-                    style="construction",
-                ),
-            ],
+            traces,
+            caption=(
+                "f crosses ½ 2^(L²+2) times; a network with 2^L nodes and L layers has too "
+                "few pieces to follow, so wherever it stays on one side of ½ it misses every "
+                "triangle on the other — at least 1/32 of area. Drag to zoom: every knot is "
+                "exact."
+            ),
+            zoom=Zoom("x_lo", "x_hi"),
         ),
         Plot(
             "zoom",
-            f"Zoom on [0, {W:.3g}]: {min(teeth, 16)} teeth of f",
+            f"Detail: the first {min(2 ** (n - 1), 16)} teeth of f, on [0, {W:.3g}]",
             Axis("x"),
             Axis("value"),
-            [
-                band("missed triangles", *v["zoom_band"], style="error"),
-                Trace("f", "line", *v["zoom_f"], style="target"),
-                Trace("y = ½", "line", [0.0, W], [0.5, 0.5], style="reference"),
-                Trace("competitor g", "line", *v["zoom_g"], style="construction"),
-            ],
+            list(v["detail"]),
+            caption="Close up: g cuts through a few teeth and misses the triangles beyond them.",
         ),
-        Plot(
-            "l1",
-            "∫₀ˣ |f − g| (exact) against the proof's lower bounds",
-            Axis("x"),
-            Axis("cumulative L1"),
-            [
-                Trace("∫₀ˣ |f − g|", "line", *v["cum"], style="construction"),
-                Trace(
-                    "area of missed triangles up to x", "line", *v["cum_missed"], style="highlight"
-                ),
-                Trace(
-                    "tooth bound (any g in the class)",
-                    "line",
-                    [0.0, 1.0],
-                    [c.tooth_bound_any, c.tooth_bound_any],
-                    style="reference",
-                ),
-                Trace("1/32 (Theorem 4.4)", "line", [0.0, 1.0], [lower, lower], style="bound"),
-            ],
-        ),
-        Plot(
-            "lemma49",
-            "Lemma 4.9: pieces of a node in layer i of the Δ^n network against 2^i ∏_{j<i} m_j",
-            Axis("layer i"),
-            Axis("affine pieces", log=True),
-            [
-                Trace("bound 2^i ∏ m_j", "line", layers_idx, a.layer_bounds, style="bound"),
-                Trace(
-                    "max over the layer's nodes (exact)",
-                    "markers",
-                    layers_idx,
-                    a.layer_pieces,
-                    style="construction",
-                ),
-                Trace(
-                    "competitor: (2m/L)^L vs its pieces",
-                    "markers",
-                    [L, L],
-                    [c.piece_bound, c.competitor_pieces],
-                    style="highlight",
-                ),
-            ],
-        ),
-        Plot(
-            "theorem46",
-            "Theorem 4.6 for x²: ∫(h_i − x²)² of the squaring networks against the lower bounds",
-            Axis("nodes N of h_i (5i + 1)", log=True),
-            Axis("log₁₀ ∫₀¹ (f − x²)²"),
-            [
-                Trace(
-                    "achieved by h_i (exact)",
-                    "markers",
-                    t46["nodes"],
-                    np.log10(t46["achieved"]),
-                    style="construction",
-                ),
-                Trace(
-                    "1/(5760·N_A⁴), N_A = pieces of h_i",
-                    "line",
-                    t46["nodes"],
-                    np.log10(t46["bound_pieces"]),
-                    style="reference",
-                ),
-                Trace(
-                    "1/(180·N_A⁴) (power-mean, sharp)",
-                    "line",
-                    t46["nodes"],
-                    np.log10(t46["bound_sharp"]),
-                    style="target",
-                ),
-                Trace(
-                    "1/(5760·(2N/L)^(4L)) (Theorem 4.6)",
-                    "line",
-                    t46["nodes"],
-                    np.log10(t46["bound_size"]),
-                    style="bound",
-                ),
-            ],
-        ),
+        l1_plot(c, v),
+        lemma49_plot(L, a, c),
+        theorem46_plot(),
     ]
+
+
+def l1_plot(c: separation.Certificate, v: dict) -> Plot:
+    return Plot(
+        "l1",
+        "∫₀ˣ |f − g| (exact) against the proof's lower bounds",
+        Axis("x"),
+        Axis("∫₀ˣ |f − g|"),
+        [
+            line("∫₀ˣ |f − g|", *v["cum"], "construction"),
+            line("area of the missed triangles up to x", *v["cum_missed"], "highlight"),
+            hline("tooth bound for any allowed g", c.tooth_bound_any, 0.0, 1.0, "reference"),
+            hline("1/32 (Theorem 4.4)", 1.0 / 32.0, 0.0, 1.0),
+        ],
+        caption=(
+            "The L¹ error piles up steadily across [0, 1] and ends far above the theorem's "
+            "1/32; the missed triangles alone already pass it."
+        ),
+    )
+
+
+def lemma49_plot(L: int, a: separation.Analysis, c: separation.Certificate) -> Plot:
+    layers_idx = np.arange(1, a.layer_pieces.size + 1)
+    return Plot(
+        "lemma49",
+        "Lemma 4.9: pieces of a node in layer i of the Δ^n network against 2^i ∏_(j<i) m_j",
+        Axis("layer i", integer=True),
+        Axis("affine pieces", log=True),
+        [
+            line("bound 2^i ∏_(j<i) m_j", layers_idx, a.layer_bounds, "bound"),
+            markers(
+                "most pieces of a node in the layer (exact)",
+                layers_idx,
+                a.layer_pieces,
+                "construction",
+            ),
+            markers("competitor g: its pieces (exact)", [L], [c.competitor_pieces]),
+            markers("competitor g: bound (2m/L)^L", [L], [c.piece_bound], "reference"),
+        ],
+        caption=(
+            "Pieces grow at most geometrically with depth: every node of the deep network "
+            "stays under Lemma 4.9's bound, and the shallow competitor under (2m/L)^L."
+        ),
+    )
+
+
+def theorem46_plot() -> Plot:
+    t46 = separation.theorem_4_6(I46)
+    N = t46["nodes"]
+    return Plot(
+        "theorem46",
+        "Theorem 4.6 for x²: ∫(h_i − x²)² of the squaring networks against the lower bounds",
+        Axis("nodes N of h_i (5i + 1, output included)", log=True),
+        Axis("log₁₀ of ∫₀¹ (h_i − x²)² and of the bounds"),
+        [
+            markers("achieved by h_i (exact)", N, np.log10(t46["achieved"]), "construction"),
+            line(
+                "1/(5760·N_A⁴), N_A = pieces of h_i", N, np.log10(t46["bound_pieces"]), "reference"
+            ),
+            line(
+                "1/(180·N_A⁴) (sharp, by the power-mean inequality)",
+                N,
+                np.log10(t46["bound_sharp"]),
+                "highlight",
+            ),
+            line("1/(5760·(2N/L)^(4L)) (Theorem 4.6)", N, np.log10(t46["bound_size"]), "bound"),
+        ],
+        caption=(
+            "Every squaring network h_i stays above the lower bounds (logarithms, so the "
+            "tiny values stay visible); the printed constant 5760 is loose — 180 holds."
+        ),
+    )
 
 
 def make_notes(L: int, a: separation.Analysis, c: separation.Certificate) -> list[str]:
@@ -336,6 +400,7 @@ SCENE = Scene(
     ),
     params=Params,
     compute=compute,
+    networks=exported_networks,
     metric_labels={
         "target_pieces": "pieces of f = Δ^(L²+2) (exact)",
         "competitor_pieces": "pieces of the competitor (exact)",

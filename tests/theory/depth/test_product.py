@@ -130,3 +130,20 @@ def test_on_axes_and_error_tile(i):
     x, xp = tile.u[c], tile.u[r]
     want = networks.evaluate(g, np.array([[x, xp]]))[0] - x * xp
     assert tile.Z[r, c] == want
+
+
+def test_on_square_orientation_with_an_asymmetric_function():
+    """Rows run along x′, columns along x: with g(x, x′) = x − 2x′ (asymmetric) the value at
+    row r, column c is u[c] − 2v[r] (issue 12, point 3)."""
+    net = [(np.array([[1.0, -2.0]]), np.array([0.0]))]
+    u, v = np.linspace(0, 1, 5), np.linspace(0, 0.5, 3)
+    Z = product.on_square(net, u, v)
+    assert Z.shape == (v.size, u.size)
+    np.testing.assert_array_equal(Z, u[None, :] - 2 * v[:, None])
+
+
+@pytest.mark.parametrize("i", [1, 3])
+def test_compiled_skip_product_network(i):
+    sk = product.product_skip_network(i)
+    P = grid2(33)
+    np.testing.assert_allclose(networks.evaluate(sk.compile_skips(), P), sk.evaluate(P), atol=1e-14)

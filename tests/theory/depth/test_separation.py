@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from approxlab.theory.core import networks
 from approxlab.theory.core.networks import PiecewiseLinear, layer
 from approxlab.theory.depth import sawtooth, separation, squaring
+from tests.theory.depth import exact_rational
 
 
 def random_pl(rng: np.random.Generator, k: int, lo: float = 0.0, hi: float = 1.0):
@@ -217,3 +218,31 @@ def test_theorem_4_6_ratios_hold():
     assert size >= pieces >= 1.0
     t46 = separation.theorem_4_6(15)
     np.testing.assert_array_equal(t46["pieces"], 2.0 ** t46["i"])
+
+
+@pytest.mark.parametrize("L", [2, 3, 4])
+def test_competitor_piece_count_is_exact(L):
+    """The competitor's weights are not dyadic (fitted slopes): its piece count from float
+    propagation equals the count in rational arithmetic of the very same weights."""
+    a = separation.analysis(L)
+    assert a.g.pieces() == exact_rational.pieces(a.g_net)
+    assert separation.certificate(L).part_pieces == sum(
+        exact_rational.pieces([(W[j : j + 1], b[j : j + 1]), (np.ones((1, 1)), np.zeros(1))])
+        for W, b in [a.g_net[0]]
+        for j in range(W.shape[0])
+    )
+
+
+def test_target_counts_per_layer_are_exact():
+    """Lemma 4.9 on Δ^6 (L = 2): the most pieces of a node in each hidden layer, in rational
+    arithmetic, equal the app's counts."""
+    a = separation.analysis(2)
+    net = sawtooth.sawtooth(a.n)
+    most = []
+    for li, t, pre in exact_rational.layer_forms(net):
+        if li == len(net) - 1:
+            break
+        rows = [[max(p[u], 0) for p in pre] for u in range(len(pre[0]))]
+        most.append(max(len(exact_rational.breakpoints(t, r)) + 1 for r in rows))
+    np.testing.assert_array_equal(a.layer_pieces, most)
+    assert exact_rational.pieces(net) == a.f.pieces() == 2**a.n

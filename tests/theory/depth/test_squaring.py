@@ -1,11 +1,14 @@
 """Theorem 4.2 (squaring), Corollary 4.3 (products), Lemma 5.3 (seed 003, §4.1, §4.2.1)."""
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
 
 from approxlab.theory.core import networks
 from approxlab.theory.core.errors import rounding_allowance
 from approxlab.theory.depth import sawtooth, squaring
+from tests.theory.depth import exact_rational
 
 I_RANGE = range(0, 16)
 
@@ -113,3 +116,68 @@ def test_sweep_and_shallow_width():
     np.testing.assert_array_equal(sw.deep_skip, 3 * sw.i[1:])
     assert list(sw.shallow) == [int(np.ceil(2 / 4.0 ** (-k - 1))) for k in range(1, 7)]
     assert squaring.shallow_width(3) == 2 * 4**4
+
+
+@pytest.mark.parametrize("i", [1, 3, 7])
+def test_telescoping_deviation_is_zero(i):
+    """h_(i−1) − h_i = Δ^i/4^i on S_i, from the networks (printed with 4^(k+1))."""
+    assert squaring.telescoping_deviation(i) == 0.0
+    with pytest.raises(ValueError):
+        squaring.telescoping_deviation(0)
+
+
+@pytest.mark.parametrize("i", [2, 6, 11])
+def test_square_error_range_is_the_exact_envelope(i):
+    """Per column, the range of h_i − x² equals the range over a grid fine enough to hold
+    every knot, vertex and column edge (the candidates), and contains every grid value."""
+    pl = networks.breakpoints(squaring.squaring_network(i))
+    for lo, hi in ((0.0, 1.0), (0.3, 0.31)):
+        edges = np.linspace(lo, hi, 97)
+        lower, upper = squaring.square_error_range(pl, edges)
+        for c in (0, 13, 50, 95):
+            a, b = edges[c], edges[c + 1]
+            t = np.linspace(a, b, 4001)
+            v = np.concatenate([np.clip(pl.slopes() / 2, pl.x[:-1], pl.x[1:]), pl.x])
+            t = np.concatenate([t, v[(v >= a) & (v <= b)]])
+            e = pl(t) - t * t
+            assert lower[c] == pytest.approx(e.min(), abs=1e-15)
+            assert upper[c] == pytest.approx(e.max(), abs=1e-15)
+    _, upper = squaring.square_error_range(pl, np.linspace(0.0, 1.0, 97))
+    assert np.max(upper) == pytest.approx(squaring.squaring_bound(i), rel=1e-12)
+
+
+@pytest.mark.parametrize(("i", "lo", "hi"), [(3, 0.0, 1.0), (10, 0.5, 0.501)])
+def test_error_curve_holds_every_knot_and_vertex_of_the_window(i, lo, hi):
+    pl = networks.breakpoints(squaring.squaring_network(i))
+    x, e = squaring.error_curve(pl, lo, hi)
+    assert x[0] == lo and x[-1] == hi and np.all(np.diff(x) > 0)
+    knots = pl.x[(pl.x >= lo) & (pl.x <= hi)]
+    assert np.isin(knots, x).all()
+    np.testing.assert_array_equal(e, pl(x) - x * x)
+    assert e.max() == pytest.approx(squaring.squaring_bound(i), rel=1e-12)  # a vertex is in
+
+
+@pytest.mark.parametrize("i", [0, 1, 4, 9])
+def test_compile_skips_is_the_skip_network_in_plain_layers(i):
+    sk = squaring.squaring_skip_network(i)
+    net = sk.compile_skips()
+    assert networks.hidden_nodes(net) == 3 * i + i * (i + 1)
+    assert len(net) == sk.affine_maps()
+    x = np.linspace(-2.0, 3.0, 5001)
+    np.testing.assert_allclose(networks.evaluate(net, x), sk.evaluate(x), atol=1e-14)
+
+
+@pytest.mark.parametrize("i", range(0, 7))
+def test_piece_counts_of_h_i_are_exact(i):
+    """Dyadic weights (4^(−j), ½): the float propagation counts exactly what rational
+    arithmetic counts, for every build of h_i."""
+    pl = networks.breakpoints(squaring.squaring_network(i))
+    assert pl.pieces() == exact_rational.pieces(squaring.squaring_network(i)) == 2**i
+    t, y = exact_rational.form(squaring.squaring_network(i))
+    assert [Fraction(float(v)) for v in pl.x] == t
+    assert [Fraction(float(v)) for v in pl.y] == y
+    for net in (
+        squaring.squaring_network(i, carry="nonneg"),
+        squaring.squaring_skip_network(i).compile_skips(),
+    ):
+        assert networks.pieces(net) == exact_rational.pieces(net) == 2**i

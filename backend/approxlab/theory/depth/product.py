@@ -277,11 +277,19 @@ class ErrorTile:
     variants_dev: float
 
 
+def on_square(net: ReLUNetwork, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """A bivariate network on the grid ``u × v``: ``Z[r][c] = net(u[c], v[r])`` — rows run
+    along the second coordinate (``np.meshgrid``'s default), as heatmaps draw them."""
+    X, Y = np.meshgrid(u, v)
+    return networks.evaluate(net, np.stack([X.ravel(), Y.ravel()], 1)).reshape(v.size, u.size)
+
+
+@cache
 def error_tile(i: int, points: int) -> ErrorTile:
     """The error of the corrected ``g_i`` on ``[0, W]²``, ``W = min(1, 2^{5−i})``.
 
     The error is periodic with period ``2^{1−i}`` in each variable, so for large ``i`` a
-    corner window shows it at full resolution.  The skip-connection and shared-carry
+    corner window shows it at full resolution (cached).  The skip-connection and shared-carry
     networks compute the same function; their deviation from ``g_i`` is measured here.
     """
     g = product_network(i)
@@ -289,14 +297,14 @@ def error_tile(i: int, points: int) -> ErrorTile:
     shared = skip.flatten()
     W = min(1.0, 2.0 ** (5 - i))
     u = np.linspace(0.0, W, points)
+    gz = on_square(g, u, u)
     UX, UY = np.meshgrid(u, u)  # z[row][col]: row ↔ x′, col ↔ x
+    Z = gz - UX * UY
     P = np.stack([UX.ravel(), UY.ravel()], 1)
-    gz = networks.evaluate(g, P)
-    Z = (gz - P[:, 0] * P[:, 1]).reshape(points, points)
     variants_dev = float(
         max(
-            np.max(np.abs(skip.evaluate(P) - gz)),
-            np.max(np.abs(networks.evaluate(shared, P) - gz)),
+            np.max(np.abs(skip.evaluate(P) - gz.ravel())),
+            np.max(np.abs(networks.evaluate(shared, P) - gz.ravel())),
         )
     )
     return ErrorTile(W, u, Z, variants_dev)

@@ -392,7 +392,9 @@ class Certificate:
     part_pieces: int  # Lemma 4.11(2)
 
 
+@cache
 def certificate(L: int) -> Certificate:
+    """The proof's figures for :func:`analysis`'s competitor (cached)."""
     a = analysis(L)
     n, f, g = a.n, a.f, a.g
     bound_pieces = piece_bound(2**L, L)

@@ -41,7 +41,7 @@ import numpy as np
 
 from approxlab.theory.core import networks, targets
 from approxlab.theory.core.networks import PiecewiseLinear, ReLUNetwork
-from approxlab.theory.depth.sawtooth import triangle
+from approxlab.theory.depth.sawtooth import sawtooth, triangle
 from approxlab.theory.shallow.threshold import threshold_width
 
 Carry = Literal["signed", "nonneg"]
@@ -135,6 +135,53 @@ class SkipNetwork:
             Wc = np.vstack([A, -A]) if carry == "signed" else A
             net.append((np.vstack([Wh, Wc]), np.concatenate([b, np.zeros(Wc.shape[0])])))
         net.append((np.hstack([self.readout[-1], P]), self.bias.copy()))
+        return net
+
+    def compile_skips(self) -> ReLUNetwork:
+        """The same function as a plain ReLU network, every skip connection compiled
+        separately: the contribution ``c_k = R_k H_k`` of the input (``k = 0``) and of each
+        hidden layer rides along every later hidden layer as its own pair ``σ(c), σ(−c)``
+        (``p − q = c``) and is added at the output.  Exact on all inputs; costs
+        ``2·out·l`` carry nodes in hidden layer ``l`` — :meth:`flatten` sums the
+        contributions into one running value instead.
+        """
+        o = self.output_dim
+        if not self.hidden:
+            return [(self.readout[0].copy(), self.bias.copy())]
+        net: ReLUNetwork = []
+        n_in = self.input_dim
+        for li, (W, b) in enumerate(self.hidden):
+            m_prev = n_in if li == 0 else self.hidden[li - 1][0].shape[0]
+            carried = li  # contributions c_0 … c_{li−1} arrive as pairs (li ≥ 1)
+            cols = m_prev + 2 * o * carried  # this layer's inputs: H_{li} block, then pairs
+            rows = []
+            # the hidden units themselves read the H block only
+            rows.append(np.hstack([W, np.zeros((W.shape[0], cols - m_prev))]))
+            # the new contribution c_li = R_li H_li (R_0 x for li = 0), as a pair
+            R = self.readout[li]
+            newc = np.hstack([R, np.zeros((o, cols - m_prev))])
+            # the old contributions: p − q of their pairs
+            old = np.zeros((o * carried, cols))
+            for k in range(carried):
+                for r in range(o):
+                    base = m_prev + 2 * o * k
+                    old[k * o + r, base + r] = 1.0
+                    old[k * o + r, base + o + r] = -1.0
+            for k in range(carried + 1):
+                C = old[k * o : (k + 1) * o] if k < carried else newc
+                rows.append(np.vstack([C, -C]))
+            Wl = np.vstack(rows)
+            net.append((Wl, np.concatenate([b, np.zeros(Wl.shape[0] - b.size)])))
+        # output: R_n H_n plus every carried contribution p − q
+        m_last = self.hidden[-1][0].shape[0]
+        n = len(self.hidden)
+        out = np.zeros((o, m_last + 2 * o * n))
+        out[:, :m_last] = self.readout[-1]
+        for k in range(n):
+            base = m_last + 2 * o * k
+            out[:, base : base + o] += np.eye(o)
+            out[:, base + o : base + 2 * o] -= np.eye(o)
+        net.append((out, self.bias.copy()))
         return net
 
 
@@ -271,6 +318,7 @@ def measure(i: int) -> tuple[float, float, int, int, int, int]:
     )
 
 
+@cache
 def deviation_from_interpolant(i: int, direct_points: int) -> tuple[float, int]:
     """``max |network − h_i|`` for the three built networks, against the definition of
     ``h_i`` (the interpolant of ``x²`` on ``S_i``).
@@ -328,6 +376,69 @@ def sweep(i_max: int) -> Sweep:
         np.array([measure(int(k))[4] for k in jj]),
         np.array([shallow_width(int(k)) for k in jj]),
     )
+
+
+@cache
+def telescoping_deviation(i: int) -> float:
+    """``max |h_{i−1}(x) − h_i(x) − Δ^i(x)/4^i|`` over ``S_i`` (``i ≥ 1``), from the networks.
+
+    The proof's identity (003, before Theorem 4.2), printed with ``4^{k+1}`` for ``4^{i}``:
+    at the points of ``S_{i−1}`` both sides vanish, at the new points ``(2k + 1)/2^i`` the
+    difference is ``1/4^i`` for every ``k`` — the bracket ``2k² + (2k² + 4k + 2) −
+    (4k² + 4k + 1) = 1`` (printed ``− (4k² + 4k − 1)``, which gives 3).  Everything is
+    dyadic, so the float64 evaluation is exact.
+    """
+    if i < 1:
+        raise ValueError("i must be ≥ 1")
+    s = np.linspace(0.0, 1.0, 2**i + 1)
+    lhs = networks.evaluate(squaring_network(i - 1), s) - networks.evaluate(squaring_network(i), s)
+    rhs = networks.evaluate(sawtooth(i), s) / 4.0**i
+    return float(np.max(np.abs(lhs - rhs)))
+
+
+def square_error_range(pl: PiecewiseLinear, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per column ``[edges_c, edges_{c+1}]``: the exact range ``(min, max)`` of
+    ``e = p − x²`` for a piecewise-linear ``p`` (the envelope of the error curve).
+
+    ``e`` is concave on every piece of ``p``, so on a column its maximum lies at a column
+    end, a knot or a piece's vertex ``x = slope/2``, and its minimum at a column end or a
+    knot; all of them are evaluated.
+    """
+    edges = np.asarray(edges, dtype=float)
+
+    def err(t: np.ndarray) -> np.ndarray:
+        return pl(t) - t * t
+
+    at = err(edges)
+    lower, upper = np.minimum(at[:-1], at[1:]), np.maximum(at[:-1], at[1:])
+    pts = np.empty(2 * pl.x.size - 1)
+    pts[0::2] = pl.x
+    pts[1::2] = np.clip(pl.slopes() / 2.0, pl.x[:-1], pl.x[1:])  # sorted: vertex in its piece
+    pts = pts[(pts > edges[0]) & (pts < edges[-1])]
+    if pts.size:
+        col = np.clip(np.searchsorted(edges, pts, side="right") - 1, 0, edges.size - 2)
+        vals = err(pts)
+        starts = np.flatnonzero(np.diff(col, prepend=-1))
+        used = col[starts]
+        upper[used] = np.maximum(upper[used], np.maximum.reduceat(vals, starts))
+        lower[used] = np.minimum(lower[used], np.minimum.reduceat(vals, starts))
+    return lower, upper
+
+
+def error_curve(
+    pl: PiecewiseLinear, lo: float, hi: float, per_piece: int = 16
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(x, p(x) − x²)`` on ``[lo, hi]`` at every knot, every piece's vertex and
+    ``per_piece`` equal steps of every piece — the parabolic arches drawn from the exact
+    form (knots and vertices exact; between them a polyline much finer than a pixel)."""
+    i0 = max(int(np.searchsorted(pl.x, lo, side="right")) - 1, 0)
+    i1 = min(int(np.searchsorted(pl.x, hi, side="left")), pl.x.size - 1)
+    a, b = pl.x[i0:i1], pl.x[i0 + 1 : i1 + 1]
+    steps = a[:, None] + (b - a)[:, None] * np.linspace(0.0, 1.0, per_piece + 1)[None, :-1]
+    vert = np.clip(pl.slopes()[i0:i1] / 2.0, a, b)
+    x = np.concatenate([steps.ravel(), vert, [lo, hi], pl.x[i0 : i1 + 1]])
+    x = np.unique(x[(x >= lo) & (x <= hi)])
+    return x, pl(x) - x * x
 
 
 # ------------------------------------------- products: moved to theory/depth/product.py
