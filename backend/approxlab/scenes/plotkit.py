@@ -173,12 +173,13 @@ def pl_view(
     domain: tuple[float, float],
     role: Role = "construction",
     envelope_name: str | None = None,
+    pieces: int | None = None,
 ) -> list[Trace]:
     """:func:`pl_curve` for a zoomable plot: the whole-domain overview draws the envelope
     beyond :data:`OVERVIEW_KNOTS` knots (never a solid block); a zoomed window draws every
     knot up to :data:`EXACT_KNOTS` (docs/contract.md, "Exact zoom").  An envelope is named
     (``envelope_name``, default ``name``) with the exact number of pieces in the window —
-    true breakpoints, not knots."""
+    true breakpoints, not knots (``pieces``, when the caller has counted them already)."""
     from dataclasses import replace
 
     from approxlab.theory.core.networks import PiecewiseLinear
@@ -187,10 +188,11 @@ def pl_view(
     traces = pl_curve(name, x, y, window, role, exact_knots=limit)
     if traces[0].kind == "band":  # name it with the exact count of pieces in the window
         lo, hi = window
-        i0 = max(int(np.searchsorted(x, lo, side="right")) - 1, 0)
-        i1 = min(int(np.searchsorted(x, hi, side="left")) + 1, len(x))
-        bp = PiecewiseLinear(np.asarray(x[i0:i1]), np.asarray(y[i0:i1])).breakpoints()
-        pieces = int(np.count_nonzero((bp > lo) & (bp < hi))) + 1
+        if pieces is None:
+            i0 = max(int(np.searchsorted(x, lo, side="right")) - 1, 0)
+            i1 = min(int(np.searchsorted(x, hi, side="left")) + 1, len(x))
+            bp = PiecewiseLinear(np.asarray(x[i0:i1]), np.asarray(y[i0:i1])).breakpoints()
+            pieces = int(np.count_nonzero((bp > lo) & (bp < hi))) + 1
         traces[0] = replace(
             traces[0],
             name=f"{envelope_name or name}: {pieces:,} pieces here, too many to draw — zoom in "

@@ -131,9 +131,9 @@ def compute(p: Params) -> SceneResult:
             *bits.checks,
         ],
         plots=[
-            sawtooth_plot(L, ms, window),
+            saw := sawtooth_plot(L, ms, window),
             pieces_plot(L, ms),
-            viral_plot(p.f, L, ms, window),
+            viral_plot(p.f, L, ms, window, saw.traces[0]),
             *bits.plots,
             triangle_plot(),
         ],
@@ -159,13 +159,17 @@ def compute(p: Params) -> SceneResult:
 @lru_cache(maxsize=24)
 def saw_overview(L: int) -> tuple[Trace, ...]:
     """The whole-domain traces of Δ^L (cached: the envelope of a million knots)."""
-    return tuple(saw_traces(L, depth.measure(L, DIRECT_EVAL_KNOTS).exact, DOMAIN))
+    ms = depth.measure(L, DIRECT_EVAL_KNOTS)
+    return tuple(saw_traces(L, ms.exact, DOMAIN, ms.pieces_by_power[-1]))
 
 
-def saw_traces(L: int, final: PiecewiseLinear, window: tuple[float, float]) -> list[Trace]:
-    traces = pl_view(
-        f"Δ^{L} (network, exact knots)", final.x, final.y, window, DOMAIN, envelope_name=f"Δ^{L}"
-    )
+def saw_traces(
+    L: int, final: PiecewiseLinear, window: tuple[float, float], here: int
+) -> list[Trace]:
+    """Δ^L in ``window`` (``here`` pieces meet it): every knot, or the exact envelope with a
+    suggested window on the overview; the Proposition 4.1 form and markers when few."""
+    name = f"Δ^{L} (network, exact knots)"
+    traces = pl_view(name, final.x, final.y, window, DOMAIN, envelope_name=f"Δ^{L}", pieces=here)
     if traces[0].kind == "band":
         if window == DOMAIN:
             k = depth.pieces_in(final, *SUGGESTED)
@@ -188,7 +192,7 @@ def sawtooth_plot(L: int, ms: depth.Measured, window: tuple[float, float]) -> Pl
         traces, title = list(saw_overview(L)), f"Δ^{L} on [0, 1]: {pieces:,} affine pieces"
     else:
         here = depth.pieces_in(final, *window)
-        traces = saw_traces(L, final, window)
+        traces = saw_traces(L, final, window, here)
         title = f"Δ^{L} on [{window[0]:.7g}, {window[1]:.7g}]: {here:,} of its {pieces:,} pieces"
     return Plot(
         "sawtooth",
@@ -309,11 +313,12 @@ def viral_part(name: str, L: int) -> Part:
 
 
 def viral_traces(
-    name: str, L: int, saw: PiecewiseLinear, window: tuple[float, float]
+    name: str, L: int, saw: PiecewiseLinear, window: tuple[float, float], saw_band: Trace
 ) -> list[Trace]:
     """f∘Δ^L in ``window``: its exact knots (composed on the window's pieces of Δ^L), or,
     when Δ^L alone has too many knots there, the exact envelope — f's range over Δ^L's
-    exact range in each pixel column (:func:`fractal.image_of_intervals`)."""
+    exact range in each pixel column (:func:`fractal.image_of_intervals`; ``saw_band`` is
+    Δ^L's envelope in the same window, from the sawtooth plot)."""
     label, f = fractal.symmetric(name)
     lo, hi = window
     trace_name = f"f∘Δ^{L} (network, exact knots)"
@@ -322,8 +327,7 @@ def viral_traces(
         comp = fractal.compose_window(f, saw, lo, hi)
         traces = pl_view(trace_name, comp.x, comp.y, window, DOMAIN, envelope_name=f"f∘Δ^{L}")
     else:
-        inner = pl_view("", saw.x, saw.y, window, DOMAIN)[0]
-        xs, ys = np.asarray(inner.x), np.asarray(inner.y)
+        xs, ys = np.asarray(saw_band.x), np.asarray(saw_band.y)
         c = xs.size // 2
         a, b = ys[c:][::-1], ys[:c]  # the band goes along the upper edge, back along the lower
         f_lo, f_hi = fractal.image_of_intervals(networks.breakpoints(f), a, b)
@@ -349,14 +353,17 @@ def viral_traces(
 @lru_cache(maxsize=24)
 def viral_overview(name: str, L: int) -> tuple[Trace, ...]:
     """The whole-domain traces of f∘Δ^L (cached)."""
-    return tuple(viral_traces(name, L, depth.measure(L, DIRECT_EVAL_KNOTS).exact, DOMAIN))
+    saw = depth.measure(L, DIRECT_EVAL_KNOTS).exact
+    return tuple(viral_traces(name, L, saw, DOMAIN, saw_overview(L)[0]))
 
 
-def viral_plot(name: str, L: int, ms: depth.Measured, window: tuple[float, float]) -> Plot:
+def viral_plot(
+    name: str, L: int, ms: depth.Measured, window: tuple[float, float], saw_band: Trace
+) -> Plot:
     if window == DOMAIN:
         traces = list(viral_overview(name, L))
     else:
-        traces = viral_traces(name, L, ms.exact, window)
+        traces = viral_traces(name, L, ms.exact, window, saw_band)
     return Plot(
         "viral",
         f"Viral fractal property: f∘Δ^{L} is 2^{L} copies of f",
@@ -371,6 +378,7 @@ def viral_plot(name: str, L: int, ms: depth.Measured, window: tuple[float, float
     )
 
 
+@lru_cache(maxsize=24)
 def bit_extraction(L: int) -> Part:
     """003, §4.1 application 4: the ℓ-th binary digit of x from the slope of Δ^ℓ at x
     (measured by :func:`fractal.bit_check`)."""

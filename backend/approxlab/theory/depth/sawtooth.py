@@ -114,6 +114,8 @@ def measure(L: int, direct_knots: int) -> Measured:
 
 def pieces_in(pl: PiecewiseLinear, lo: float, hi: float) -> int:
     """Affine pieces of ``pl`` that meet the open window ``(lo, hi)``: its true breakpoints
-    strictly inside, plus one."""
-    bp = pl.breakpoints()
-    return int(np.searchsorted(bp, hi, side="left") - np.searchsorted(bp, lo, side="right")) + 1
+    strictly inside, plus one (only the window's knots are examined)."""
+    i0 = max(int(np.searchsorted(pl.x, lo, side="right")) - 1, 0)
+    i1 = min(int(np.searchsorted(pl.x, hi, side="left")) + 1, pl.x.size)
+    bp = PiecewiseLinear(pl.x[i0:i1], pl.y[i0:i1]).breakpoints()
+    return int(np.count_nonzero((bp > lo) & (bp < hi))) + 1
