@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import cache
-from typing import Any
 
 import numpy as np
 
@@ -18,15 +16,18 @@ from approxlab.scenes.base import (
     Zoom,
     param,
     seed_param,
+    window_param,
 )
 from approxlab.scenes.chapters import DEPTH
 from approxlab.scenes.export import network_export
 from approxlab.scenes.plotkit import (
+    EXACT_KNOTS,
+    OVERVIEW_KNOTS,
     band,
     bars,
     line,
     markers,
-    pl_curve,
+    pl_view,
     subscript,
     superscript,
     zoom_window,
@@ -37,22 +38,6 @@ DOMAIN = (-1.0, 1.0)
 #: The zigzag construction is counted exactly by propagation; its teeth per layer are the
 #: largest q ≤ width with q^(L−1) ≤ this many pieces.
 CONSTRUCTION_MAX_PIECES = 1 << 16
-#: A window of the construction with at most this many knots is drawn knot by knot (a tooth
-#: is then ≥ 3 px wide on a 1,000 px plot); more, and it is drawn as its exact envelope.
-DRAWN_KNOTS = 600
-
-
-def window_end(value: float, side: str) -> Any:
-    """A hidden param: one end of the construction plot's visible window (docs/contract.md,
-    "Exact zoom")."""
-    return param(
-        value,
-        ge=DOMAIN[0],
-        le=DOMAIN[1],
-        label=f"zoom: {side} end",
-        description=f"The {side} end of the construction plot's visible window.",
-        hidden=True,
-    )
 
 
 class Params(SceneParams):
@@ -79,8 +64,8 @@ class Params(SceneParams):
         description="Biases ~ N(0, σ²); weights He-initialised, N(0, 2/fan-in).",
     )
     seed: int = seed_param("Random seed.")
-    x_lo: float = window_end(DOMAIN[0], "left")
-    x_hi: float = window_end(DOMAIN[1], "right")
+    x_lo: float = window_param("lo", DOMAIN)
+    x_hi: float = window_param("hi", DOMAIN)
 
 
 def _pieces(n: int) -> str:
@@ -264,19 +249,7 @@ def _example_plot(ex: ap.PieceProfile) -> Plot:
 
 def _construction_plot(zig: ap.PieceProfile, q: int, n: int, window: tuple[float, float]) -> Plot:
     name = zigzag_name(q, n)
-    traces = pl_curve(
-        f"zigzag {name}", zig.knots, zig.values, window, "construction", exact_knots=DRAWN_KNOTS
-    )
-    if traces[0].kind == "band":  # say how many pieces the window holds, counted exactly
-        lo, hi = window
-        inside = int(np.count_nonzero((zig.knots > lo) & (zig.knots < hi))) + 1
-        traces = [
-            replace(
-                traces[0],
-                name=f"zigzag {name}: {inside:,} pieces here, too many to draw — zoom in "
-                "for every knot",
-            )
-        ]
+    traces = pl_view(f"zigzag {name}", zig.knots, zig.values, window, DOMAIN, "construction")
     return Plot(
         "construction",
         f"The zigzag {name} of the same width and depth: {_pieces(zig.pieces)}",
@@ -322,9 +295,9 @@ def _notes(
         f"Construction: the zigzag T (q ReLUs, q pieces each onto [0, 1]; q = 2 is Δ) composed "
         f"L − 1 times after rescaling [−1, 1] to [0, 1] has q^(L−1) pieces; q = {q} is the "
         f"largest q ≤ width with q^(L−1) ≤ {CONSTRUCTION_MAX_PIECES:,} (counted exactly). Its "
-        f"plot shows every knot in windows of at most {DRAWN_KNOTS} knots, and otherwise the "
-        "band between the lowest and highest value in each pixel column, computed from the "
-        "exact knots.",
+        f"overview shows every knot up to {OVERVIEW_KNOTS} of them and otherwise the band "
+        "between the lowest and highest value in each pixel column, computed from the exact "
+        f"knots; a zoomed window shows every knot (up to {EXACT_KNOTS:,}).",
         f"Random networks: weights N(0, 2/fan-in) (He), biases N(0, {p.bias_std:g}²). Hanin "
         "and Rolnick (2019; seed 001) prove that the expected number of pieces along a line "
         f"grows linearly in the number of nodes, not exponentially in depth: here the mean is "
