@@ -159,13 +159,13 @@ def functions_plot(p: Params, cp: lazy.Checkpoint) -> Plot:
             markers("training points", np.degrees(t), lazy.target(p.target, t), "highlight"),
             line("trained network F(x; V_t)", deg, cp.network(phi), "construction"),
             line("its Taylor expansion F₀(x; V_t)", deg, cp.taylor(phi), "reference"),
-            line("kernel gradient descent with k_m", deg, cp.kernel(phi), "error"),
+            line("kernel gradient descent with kₘ", deg, cp.kernel(phi), "error"),
         ],
         caption=(
-            "Gradient descent on the network (blue), its first-order Taylor expansion at the "
-            "same weights (dotted) and gradient descent on that expansion — kernel "
-            "regression with the empirical NTK k_m (purple): the wider the network, the "
-            "closer the three curves. Press ▶ to watch the fit."
+            "The trained network, its first-order Taylor expansion at the same weights, and "
+            "gradient descent on that expansion — kernel regression with the empirical NTK "
+            "kₘ: the wider the network, the closer the three curves. Press ▶ to watch the "
+            "fit."
         ),
     )
 
@@ -180,7 +180,7 @@ def loss_plot(A: lazy.Analysis, cp: lazy.Checkpoint) -> Plot:
         Axis("training loss (1/2n) Σ (F(xᵢ) − yᵢ)²", log=True),
         [
             line("network", steps, A.run.run.loss[steps, 0], "construction"),
-            line("kernel gradient descent with k_m", steps, A.kernel.loss(steps), "error"),
+            line("kernel gradient descent with kₘ", steps, A.kernel.loss(steps), "error"),
             this_value(max(cp.step, 1), cp.loss, "this step"),
         ],
         caption=(
@@ -271,7 +271,7 @@ def notes(p: Params, A: lazy.Analysis, cp: lazy.Checkpoint, bound: float) -> lis
     return [
         "The network (Remark 3.2 with the scaling of §3.2, ρ = 1): F(x; V) = (1/√m) Σⱼ aⱼ "
         "σ(vⱼᵀx), aⱼ = ±1 fixed, v₀,ⱼ ~ N(0, I₂); only V is trained. So ‖a‖∞ = 1/√m in "
-        "Propositions 3.4 and 3.7, and ⟨∂F(x), ∂F(x′)⟩ is the empirical kernel k_m of "
+        "Propositions 3.4 and 3.7, and ⟨∂F(x), ∂F(x′)⟩ is the empirical kernel kₘ of "
         "Theorem 3.19.",
         f"Training: {lazy.STEPS} steps of full-batch gradient descent with step size "
         f"η = {lazy.ETA:g} on (1/2n) Σᵢ (F(xᵢ; V) − g(xᵢ))² over the n = {p.n} points "
@@ -280,7 +280,7 @@ def notes(p: Params, A: lazy.Analysis, cp: lazy.Checkpoint, bound: float) -> lis
         "F₀(x; V_t) = F(x; V₀) + ⟨∂F(x; V₀), V_t − V₀⟩ is the Taylor expansion at the weights "
         "the network reached (Definition 3.1). Kernel gradient descent trains F₀ itself with "
         "the same steps; its gradient never changes, so its residuals on the training points "
-        "are (I − ηK/n)^t r₀ with K = [k_m(xᵢ, xⱼ)], in closed form. All three curves are "
+        "are (I − ηK/n)^t r₀ with K = [kₘ(xᵢ, xⱼ)], in closed form. All three curves are "
         "exact piecewise sinusoids on the circle; the sups are exact.",
         "Propositions 3.7 and Lemma 3.8 hold for one fixed input and a radius fixed before "
         "the draw, with probability 1 − δ. Here they are used at all n training inputs and at "
@@ -300,7 +300,7 @@ SCENE = Scene(
     chapter=NEAR_INIT,
     summary=(
         "A width-m network trained by gradient descent next to its linearization and kernel "
-        "regression with k_m; how far the weights move as m grows."
+        "regression with kₘ; how far the weights move as m grows."
     ),
     primary_plot="functions",
     source="003, Propositions 3.4 and 3.7, Lemma 3.8, Theorem 3.19",

@@ -90,7 +90,7 @@ def compute(p: Params) -> SceneResult:
     steps = int(e.steps[k])
     checks = [
         Check(
-            f"pieces of every trained network, at every checkpoint ≤ 2^L ∏ m_j = 6^{p.L} "
+            f"pieces of every trained network, at every checkpoint ≤ 2^L ∏ mⱼ = 6^{p.L} "
             "(Lemma 4.9, as proved)",
             int(e.deep_measured.pieces.max()),
             e.lemma_4_9,
@@ -242,9 +242,9 @@ def notes(p: Params, e: lb.Experiment) -> list[str]:
         "biases drawn so that its kinks fall uniformly in [0, 1].",
         "Pieces are counted exactly by breakpoint propagation, and L² errors are exact "
         "integrals over the union of the knots of the network and of Δ^L — no grid.",
-        "Lemma 4.9 bounds every network of an architecture, trained or not: 2^h·∏ m_j for h "
-        "hidden layers of widths m_j, as its proof gives it (6^L here). The region bound "
-        f"∏ (m_j + 1) = 4^{L} is tighter; the construction reaches 2^{L}.",
+        "Lemma 4.9 bounds every network of an architecture, trained or not: 2^h·∏ mⱼ for h "
+        "hidden layers of widths mⱼ, as its proof gives it (6^L here). The region bound "
+        f"∏ (mⱼ + 1) = 4^{L} is tighter; the construction reaches 2^{L}.",
         "What this shows is measured, not a theorem: gradient-based training of this "
         "architecture typically falls far short of the 2^L pieces it can express — seed 001, "
         "'expressivity ≠ ease of learning' (Telgarsky 2016; Malach and Shalev-Shwartz 2019), "

@@ -166,7 +166,7 @@ def residual_plot(p: Params, r: sb.SpectralRun, step: int) -> Plot:
         Axis("residual at frequency k / its initial value", log=True, range=(RATIO_FLOOR, 1.5)),
         traces,
         caption=(
-            "Each frequency of the target is learned at its own rate (1 − ημ_k)^t, set by the "
+            "Each frequency of the target is learned at its own rate (1 − ημₖ)^t, set by the "
             "kernel's eigenvalue: the lowest frequency first. Dots are the trained network, "
             "lines the NTK's prediction."
         ),
@@ -213,7 +213,7 @@ def half_life_plot(p: Params, r: sb.SpectralRun, measured: np.ndarray) -> Plot:
     return Plot(
         "half_lives",
         "Steps until the residual halves, against the kernel's eigenvalue",
-        Axis("eigenvalue λ_k of k_∞ (log scale)", log=True),
+        Axis("eigenvalue λₖ of k_∞ (log scale)", log=True),
         Axis("steps to half (log scale)", log=True),
         [
             band(
@@ -228,7 +228,7 @@ def half_life_plot(p: Params, r: sb.SpectralRun, measured: np.ndarray) -> Plot:
             markers("trained network (your frequencies)", r.lam, measured, "construction"),
         ],
         caption=(
-            "Half-lives grow like 1/λ_k, and λ_k falls with the frequency: the network's "
+            "Half-lives grow like 1/λₖ, and λₖ falls with the frequency: the network's "
             "measured half-lives sit on the kernel's curve when it is wide and the weights "
             "barely move."
         ),
@@ -243,13 +243,13 @@ def spectrum_plot(p: Params) -> Plot:
         "spectrum",
         "Eigenvalues of the NTK k_∞ on the padded circle",
         Axis("frequency k", integer=True),
-        Axis("eigenvalue λ_k (log scale)", log=True),
+        Axis("eigenvalue λₖ (log scale)", log=True),
         [
-            markers("λ_k (Fourier coefficients of k_∞)", k, lam, "reference"),
+            markers("λₖ (Fourier coefficients of k_∞)", k, lam, "reference"),
             markers("your frequencies", chosen, lam[chosen], "highlight"),
         ],
         caption=(
-            "Every λ_k is positive (thanks to the padding of Remark 3.24) and they fall "
+            "Every λₖ is positive (thanks to the padding of Remark 3.24) and they fall "
             "roughly like 1/k²: high frequencies are learnable, only slowly."
         ),
     )
@@ -258,7 +258,7 @@ def spectrum_plot(p: Params) -> Plot:
 def notes(p: Params, r: sb.SpectralRun, T: int) -> list[str]:
     out = [
         "Inputs: the padded circle x(t) = (cos t/√2, sin t/√2, 1/√2) of Remark 3.24 and "
-        "Proposition 3.25, where every Fourier coefficient λ_k of k_∞ is positive (on the "
+        "Proposition 3.25, where every Fourier coefficient λₖ of k_∞ is positive (on the "
         "bare circle the odd ones ≥ 3 vanish and those frequencies would never be learned).",
         f"Network: F(x; V) = (1/√m) Σⱼ aⱼ σ(vⱼᵀx), only V trained. Initialization: Remark "
         f"3.2's draw for m/2 units, each copied with the opposite sign aⱼ, so that F(·; V₀) "
@@ -268,14 +268,14 @@ def notes(p: Params, r: sb.SpectralRun, T: int) -> list[str]:
         "slowest frequency).",
         "The kernel's prediction is exact for gradient descent on the linearization with "
         "k_∞: on equally spaced points the Gram matrix is circulant, so the residual at "
-        "frequency k is multiplied by 1 − ημ_k every step, μ_k = Σ over l ≡ ±k (mod n) of "
-        "λ_l (λ_k and its aliases). With small steps and many points this is the gradient "
-        "flow exp(−ηλ_k t), of half-life ln 2/(ηλ_k).",
+        "frequency k is multiplied by 1 − ημₖ every step, μₖ = Σ over l ≡ ±k (mod n) of "
+        "λₗ (λₖ and its aliases). With small steps and many points this is the gradient "
+        "flow exp(−ηλₖ t), of half-life ln 2/(ηλₖ).",
         "Measured: the residual at frequency k is |(2/n) Σᵢ rᵢ e^(−iktᵢ)| for the network's "
         "residuals rᵢ; its half-life is the first step where it is at most half its initial "
         "value, interpolated geometrically between the two steps around the crossing.",
         "Why wide and small: the kernel picture assumes the weights stay near "
-        "initialization (chapter 3), where k_m stays close to k_∞. Raise A or lower m and "
+        "initialization (chapter 3), where kₘ stays close to k_∞. Raise A or lower m and "
         "the weights move further — the high frequencies then lag behind the prediction.",
     ]
     never = [k for k, h in zip(freqs(p), r.measured, strict=True) if np.isnan(h)]
