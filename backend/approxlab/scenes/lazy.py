@@ -254,9 +254,10 @@ def flips_plot(runs: list[lazy.LazyRun], p: Params) -> Plot:
         "Units whose activation flipped at a training input, against Lemma 3.8",
         "Only a vanishing fraction of the units change their activation pattern during "
         "training — the mechanism behind Proposition 3.7 — well inside the bound of "
-        "Lemma 3.8 and eq. (3.9).",
+        "Lemma 3.8 and eq. (3.9). (A width where no unit flipped has no dot on this log "
+        "scale.)",
         Axis("width m", log=True),
-        Axis("units (max over the training inputs; none flipped: not drawn)", log=True),
+        Axis("flipped units (max over the inputs)", log=True),
         [
             line("mτ + √((m/2) ln(1/δ′)) + B̄²/τ² (eq. 3.9)", widths, bound, "bound"),
             line("all m units", widths, widths, "reference"),

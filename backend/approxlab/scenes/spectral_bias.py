@@ -153,9 +153,11 @@ def residual_plot(p: Params, r: sb.SpectralRun, step: int) -> Plot:
     traces = []
     for i, k in enumerate(freqs(p)):
         group = f"frequency {k}"
+        lk = _above_floor(pred[:, i], through=True)
+        mk = _above_floor(r.ratios[t, i])
         traces += [
-            line(f"k = {k}: kernel k_∞", t, pred[:, i], ROLES[i], group=group, legend=False),
-            markers(f"k = {k}: network", t, r.ratios[t, i], ROLES[i], group=group),
+            line(f"k = {k}: kernel k_∞", t[lk], pred[lk, i], ROLES[i], group=group, legend=False),
+            markers(f"k = {k}: network", t[mk], r.ratios[t[mk], i], ROLES[i], group=group),
         ]
     if step > 0:
         traces.append(line("this step", [step, step], [RATIO_FLOOR, 1.5], "this-value"))
@@ -171,6 +173,15 @@ def residual_plot(p: Params, r: sb.SpectralRun, step: int) -> Plot:
             "lines the NTK's prediction."
         ),
     )
+
+
+def _above_floor(ratio: np.ndarray, through: bool = False) -> np.ndarray:
+    """Points at or above :data:`RATIO_FLOOR` (a line keeps the first point below it, so it
+    runs out of the plot instead of stopping short)."""
+    keep = ratio >= RATIO_FLOOR
+    if through:
+        keep[1:] |= keep[:-1]
+    return keep
 
 
 def fit_plot(p: Params, r: sb.SpectralRun, step: int) -> Plot:
