@@ -22,6 +22,7 @@ from approxlab.scenes.chapters import NEAR_INIT
 from approxlab.scenes.export import network_export
 from approxlab.scenes.plotkit import line, markers, sweep, this_value
 from approxlab.theory.training import lazy
+from approxlab.theory.training.engine import unstack
 
 #: Angles of the plotted circle (every curve is exact there: piecewise sinusoids).
 CURVE_POINTS = 721
@@ -71,13 +72,13 @@ def exported_networks(p: Params) -> list:
     return [
         network_export(
             f"trained network after {steps:,} steps (width {p.m:,})",
-            [(W[0], b[0]) for W, b in r.run.at(p.step)],
+            unstack(r.run.at(p.step), 0),
             seed=p.seed,
             notes=notes,
         ),
         network_export(
             f"initialization (width {p.m:,})",
-            [(W[0], b[0]) for W, b in r.run.at(0)],
+            unstack(r.run.at(0), 0),
             seed=p.seed,
             notes=notes,
         ),
@@ -283,7 +284,7 @@ def notes(p: Params, A: lazy.Analysis, cp: lazy.Checkpoint, bound: float) -> lis
         "the same steps; its gradient never changes, so its residuals on the training points "
         "are (I − ηK/n)^t r₀ with K = [kₘ(xᵢ, xⱼ)], in closed form. All three curves are "
         "exact piecewise sinusoids on the circle; the sups are exact.",
-        "Propositions 3.7 and Lemma 3.8 hold for one fixed input and a radius fixed before "
+        "Proposition 3.7 and Lemma 3.8 hold for one fixed input and a radius fixed before "
         "the draw, with probability 1 − δ. Here they are used at all n training inputs and at "
         "the radius B the training produced, so they are applied with a union bound over the "
         "inputs and the radii 2^k: B̄ = 2^⌈log₂B⌉ < 2B and δ′ = δ/(n(π²/3 − 1)(|k| + 1)²), "

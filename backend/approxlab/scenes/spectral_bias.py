@@ -23,6 +23,7 @@ from approxlab.scenes.plotkit import band, line, markers
 from approxlab.theory.near_init import kernel_fit
 from approxlab.theory.training import engine
 from approxlab.theory.training import spectral as sb
+from approxlab.theory.training.engine import unstack
 
 M_MIN, M_MAX = 16, 2048
 #: Points of the plotted curves.
@@ -93,7 +94,7 @@ def exported_networks(p: Params) -> list:
     return [
         network_export(
             f"trained network after {steps:,} steps (width {p.m:,})",
-            [(W[0], b[0]) for W, b in r.run.at(p.step)],
+            unstack(r.run.at(p.step), 0),
             seed=p.seed,
             notes=[
                 "F(x; V) = (1/√m) Σⱼ aⱼ σ(vⱼᵀx) on the padded circle x = (cos t/√2, "

@@ -115,6 +115,22 @@ def size(params: Params) -> int:
     return int(params[0][0].shape[0])
 
 
+#: Chapter 3's two-layer model trains only its inner weights (Remark 3.2: "only the first
+#: layer V will vary"): no biases, fixed outer signs.
+TWO_LAYER_TRAINABLE = ((True, False), (False, False))
+
+
+def two_layer(V: np.ndarray, a: np.ndarray) -> Params:
+    """Chapter 3's ``F(x; V) = (1/√m) Σ_j a_j σ(v_jᵀx)`` (seed 003, Remark 3.2 with the
+    scaling of §3.2, ρ = 1) as a stack of one network ``[(V, 0), (a/√m, 0)]``; train it
+    with ``trainable=TWO_LAYER_TRAINABLE``."""
+    m = a.size
+    return [
+        (V[None].copy(), np.zeros((1, m))),
+        (a[None, None, :] / np.sqrt(m), np.zeros((1, 1))),
+    ]
+
+
 def parameter_count(net: ReLUNetwork) -> int:
     """Weights and biases of one network."""
     return int(sum(np.size(W) + np.size(b) for W, b in net))

@@ -70,19 +70,6 @@ def training_angles(n: int) -> np.ndarray:
     return 2.0 * np.pi * np.arange(n) / n
 
 
-def network(V: np.ndarray, a: np.ndarray) -> engine.Params:
-    """``F(·; V)`` as a stack of one network ``[(V, 0), (a/√m, 0)]``."""
-    m = a.size
-    return [
-        (V[None].copy(), np.zeros((1, m))),
-        (a[None, None, :] / np.sqrt(m), np.zeros((1, 1))),
-    ]
-
-
-#: Only the inner weights train (Remark 3.2: "only the first layer V will vary").
-TRAINABLE = ((True, False), (False, False))
-
-
 @dataclass(frozen=True)
 class LazyRun:
     """One training run and what every checkpoint needs cheaply."""
@@ -107,14 +94,14 @@ def lazy_run(m: int, n: int, target_name: str, seed: int) -> LazyRun:
     t = training_angles(n)
     X = circle.circle_points(t)
     run = engine.train(
-        network(init.V0, init.a),
+        engine.two_layer(init.V0, init.a),
         X,
         target(target_name, t),
         optimizer="gd",
         lr=ETA,
         steps=STEPS,
         checkpoints=CHECKPOINTS,
-        trainable=TRAINABLE,
+        trainable=engine.TWO_LAYER_TRAINABLE,
     )
     Vs = [w[0][0][0] for w in run.weights]
     distance = np.array([np.linalg.norm(V - init.V0) for V in Vs])

@@ -56,8 +56,6 @@ CHECKPOINTS = 40
 #: Relative tolerance of "the measured half-lives match the kernel's".
 TOLERANCE = 0.25
 
-TRAINABLE = ((True, False), (False, False))
-
 
 def angles(n: int = POINTS) -> np.ndarray:
     return 2.0 * np.pi * np.arange(n) / n
@@ -100,14 +98,6 @@ def doubled_initialization(m: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     copies with the opposite outer sign, so ``F(·; V₀) = 0``."""
     half = initialization(m // 2, 3, seed)
     return np.vstack([half.V0, half.V0]), np.concatenate([half.a, -half.a])
-
-
-def network(V: np.ndarray, a: np.ndarray) -> engine.Params:
-    m = a.size
-    return [
-        (V[None].copy(), np.zeros((1, m))),
-        (a[None, None, :] / np.sqrt(m), np.zeros((1, 1))),
-    ]
 
 
 def frequency_residuals(residuals: np.ndarray, freqs: tuple[int, ...]) -> np.ndarray:
@@ -171,14 +161,14 @@ def spectral_run(freqs: tuple[int, ...], amplitude: float, m: int, seed: int) ->
     X = kernel_fit.inputs(t, "padded")
     y = target(freqs, amplitude, t)
     run = engine.train(
-        network(V0, a),
+        engine.two_layer(V0, a),
         X,
         y,
         optimizer="gd",
         lr=ETA,
         steps=steps_for(freqs),
         checkpoints=CHECKPOINTS,
-        trainable=TRAINABLE,
+        trainable=engine.TWO_LAYER_TRAINABLE,
         record_outputs=True,
     )
     assert run.outputs is not None
