@@ -311,9 +311,9 @@ SCENE = Scene(
         r"$F_0(x; V) = F(x; V_0) + \langle \bar\partial F(x; V_0), V - V_0\rangle$: for "
         r"$\|V - V_0\|_F \le B$, with probability $1-\delta$, "
         r"$|F(x; V) - F_0(x; V)| \le \|a\|_\infty m^{1/3}(4B^{4/3} + 2B\ln(1/\delta)^{1/4})$ "
-        r"(Proposition 3.7). Gradient descent on a wide network moves $V$ by "
-        r"$\|V_t - V_0\|_F = O(1)$ — a vanishing fraction of $\|V_0\|_F$ — so it trains like "
-        r"its linearization: kernel regression with $k_m$ (Theorem 3.19)."
+        r"(Proposition 3.7). Measured here: gradient descent moves a wide network's "
+        r"weights by $\|V_t - V_0\|_F = O(1)$, a vanishing fraction of $\|V_0\|_F$, so it "
+        r"trains like its linearization — kernel regression with $k_m$ (Theorem 3.19)."
     ),
     params=Params,
     compute=compute,

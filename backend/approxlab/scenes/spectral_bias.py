@@ -3,8 +3,10 @@ seed 003, the NTK: Theorem 3.19, Proposition 3.23, Remark 3.24)."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import numpy as np
-from pydantic import field_validator
+from annotated_types import MultipleOf
 
 from approxlab.scenes.base import (
     Axis,
@@ -64,7 +66,7 @@ class Params(SceneParams):
             "near initialization, where the kernel's prediction is accurate."
         ),
     )
-    m: int = param(
+    m: Annotated[int, MultipleOf(2)] = param(
         2048,
         ge=M_MIN,
         le=M_MAX,
@@ -75,13 +77,6 @@ class Params(SceneParams):
     )
     step: int = checkpoint_param(sb.CHECKPOINTS, "4 kernel half-lives of the slowest frequency")
     seed: int = seed_param("Seed of the initialization.")
-
-    @field_validator("m")
-    @classmethod
-    def _even(cls, m: int) -> int:
-        if m % 2:
-            raise ValueError(f"must be even (m/2 units and their mirror images); got {m}")
-        return m
 
 
 def freqs(p: Params) -> tuple[int, int, int]:

@@ -36,7 +36,7 @@ from approxlab.theory.training import engine
 
 WIDTH = 3
 POINTS = 256
-STEPS = 2000
+STEPS = 1500
 LEARNING_RATE = 0.01
 CHECKPOINTS = 40
 BIAS_STD = 0.1
