@@ -170,19 +170,23 @@ def flips_at_inputs(m: int, n: int, B):
 
 @dataclass(frozen=True)
 class GapAtInputs:
-    """``F(x_i; V) − F₀(x_i; V)`` at the training inputs, from per-unit Taylor remainders
-    ``a_j(σ(z₀ + Δ) − σ(z₀) − 1[z₀ ≥ 0]Δ)`` (no cancellation between two large sums)."""
+    """``F(x_i; V) − F₀(x_i; V)`` at the training inputs, as in eq. (3.6):
+    ``Σ_j c_j (1[v_jᵀx ≥ 0] − 1[v₀,ⱼᵀx ≥ 0]) v_jᵀx = Σ_{j flipped at x} c_j |v_jᵀx|`` — only
+    the flipped units contribute, each with the per-unit Taylor remainder
+    ``σ(z₀ + Δ) − σ(z₀) − 1[z₀ ≥ 0]Δ = |z₀ + Δ|`` (no cancellation between large sums)."""
 
     gap: np.ndarray  # (n,)
     flipped: np.ndarray  # (n, m) bool: 1[v_jᵀx_i ≥ 0] ≠ 1[v₀,ⱼᵀx_i ≥ 0]
-    rounding: float  # allowance: a few ulps of Σ_j |c_j| (|z₀| + |Δ|)
+    rounding: float  # allowance: a few ulps of Σ_j |c_j| |v_jᵀx| (the terms summed)
 
 
 def gap_at_inputs(X: np.ndarray, V0: np.ndarray, V: np.ndarray, c: np.ndarray) -> GapAtInputs:
-    Z0, D = X @ V0.T, X @ (V - V0).T
-    rem = np.maximum(Z0 + D, 0.0) - np.maximum(Z0, 0.0) - (Z0 >= 0.0) * D
-    scale = float(np.max(np.abs(Z0) + np.abs(D), initial=0.0)) * float(np.sum(np.abs(c)))
-    return GapAtInputs(rem @ c, (Z0 + D >= 0.0) != (Z0 >= 0.0), 4.0 * np.finfo(float).eps * scale)
+    Z = X @ V.T
+    flipped = (Z >= 0.0) != (X @ V0.T >= 0.0)
+    terms = np.abs(Z)
+    terms *= flipped
+    scale = float(np.max(np.abs(Z), initial=0.0)) * float(np.sum(np.abs(c)))
+    return GapAtInputs(terms @ c, flipped, 4.0 * np.finfo(float).eps * scale)
 
 
 def gap_on_circle(V0: np.ndarray, V: np.ndarray, c: np.ndarray) -> circle.CircleSum:
