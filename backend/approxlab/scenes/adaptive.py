@@ -26,10 +26,13 @@ from approxlab.scenes.target_param import (
     target_options,
 )
 from approxlab.theory.core import targets
-from approxlab.theory.core.errors import rounding_allowance, sup_error_step
-from approxlab.theory.core.threshold_networks import ThresholdNetwork
-from approxlab.theory.shallow.adaptive import adaptive_threshold_network, adaptive_width
-from approxlab.theory.shallow.threshold import threshold_network, threshold_width
+from approxlab.theory.core.errors import rounding_allowance
+from approxlab.theory.shallow.adaptive import (
+    UniformAndAdaptive,
+    adaptive_widths,
+    uniform_and_adaptive,
+)
+from approxlab.theory.shallow.threshold import threshold_widths
 
 LIBRARY = ("plateau", "sin", "abs", "square", "nielsen")
 TargetName = Literal["plateau", "sin", "abs", "square", "nielsen", "custom"]
@@ -64,15 +67,6 @@ class Params(SceneParams):
         return custom_target_within_width(expr, info, max_width=MAX_CUSTOM_WIDTH)
 
 
-def _sup_error(g: targets.Target, net: ThresholdNetwork) -> tuple[float, np.ndarray, np.ndarray]:
-    """Exact sup |f − g| of a telescoping threshold network (f is constant between biases)."""
-    t = net.thresholds()
-    knots = np.concatenate([t[t < 1.0], [1.0]])
-    values = net(knots[:-1])
-    sup, _ = sup_error_step(g, knots, values, targets.critical_points(g))
-    return sup, knots, values
-
-
 def _step_trace(name: str, knots: np.ndarray, values: np.ndarray, style: str) -> Trace:
     x, y = m4(knots, np.append(values, values[-1]))
     return Trace(name, "step", x, y, style=style)  # type: ignore[arg-type]
@@ -80,74 +74,12 @@ def _step_trace(name: str, knots: np.ndarray, values: np.ndarray, style: str) ->
 
 def compute(p: Params) -> SceneResult:
     g = targets.choose(p.target, p.expr)
-    rho, V = targets.lipschitz(g), targets.variation(g)
-    crit = targets.critical_points(g)
-    uniform = threshold_network(g, rho, p.eps)
-    adaptive = adaptive_threshold_network(g, crit, p.eps)
-    sup_u, knots_u, values_u = _sup_error(g, uniform)
-    sup_a, knots_a, values_a = _sup_error(g, adaptive)
-
+    c = uniform_and_adaptive(g, p.eps)
     grid = np.linspace(0.0, 1.0, 2001)
     gg = g(grid)
     gmax = float(np.max(np.abs(gg)))
-    lo, hi = float(gg.min()), float(gg.max())
-    span = max(hi - lo, 1e-9)
-
-    approx = [
-        Trace(f"g(x) = {g.label}", "line", grid, gg, style="target"),
-        _step_trace(f"uniform (Prop. 2.1): {uniform.width} nodes", knots_u, values_u, "reference"),
-        _step_trace(f"adaptive: {adaptive.width} nodes", knots_a, values_a, "construction"),
-    ]
-    for name, knots, level in (
-        ("uniform breakpoints", knots_u[:-1], lo - 0.06 * span),
-        ("adaptive breakpoints", knots_a[:-1], lo - 0.12 * span),
-    ):
-        if knots.size <= RUG_MAX:
-            style = "reference" if name.startswith("uniform") else "highlight"
-            approx.append(Trace(name, "markers", knots, np.full(knots.size, level), style=style))
-
-    eps_grid = np.geomspace(1e-3, 0.5, 120)
-    w_u = np.array([threshold_width(rho, e) for e in eps_grid])
-    w_a = np.array([adaptive_width(V, e) for e in eps_grid])
-    plots = [
-        Plot(
-            "approximation",
-            "g, the uniform and the adaptive threshold network, breakpoints as rugs",
-            Axis("x"),
-            Axis("value"),
-            approx,
-        ),
-        Plot(
-            "error",
-            "Errors |f − g| against ε",
-            Axis("x"),
-            Axis("|f − g|"),
-            [
-                band("ε band", np.array([0.0, 1.0]), np.zeros(2), np.full(2, p.eps), style="bound"),
-                Trace("uniform", "line", grid, np.abs(uniform(grid) - gg), style="reference"),
-                Trace("adaptive", "line", grid, np.abs(adaptive(grid) - gg), style="error"),
-            ],
-        ),
-        Plot(
-            "width",
-            "Width against ε: ⌈ρ/ε⌉ (uniform) and ⌈V/ε⌉ (adaptive)",
-            Axis("ε", log=True),
-            Axis("threshold nodes", log=True),
-            [
-                Trace("uniform ⌈ρ/ε⌉", "step", eps_grid, w_u, style="reference"),
-                Trace("adaptive ⌈V/ε⌉", "step", eps_grid, w_a, style="construction"),
-                Trace(
-                    "this ε",
-                    "markers",
-                    [p.eps, p.eps],
-                    [uniform.width, adaptive.width],
-                    style="highlight",
-                ),
-            ],
-        ),
-    ]
-
     G = targets.roundings(g)
+    sup_u, sup_a = c.uniform_error.sup, c.adaptive_error.sup
     checks = [
         # |x − 1/2| (and any linear piece) attains ε on every uniform cell: rounding only
         Check("uniform: sup |f − g| ≤ ε", sup_u, p.eps, "<=", rounding_allowance(gmax, p.eps)),
@@ -158,10 +90,106 @@ def compute(p: Params) -> SceneResult:
             sup_a,
             p.eps,
             "<=",
-            rounding_allowance(gmax, V, p.eps, ops=4 * G + crit.size + 8),
+            rounding_allowance(gmax, c.variation, p.eps, ops=4 * G + c.critical.size + 8),
         ),
-        Check("⌈V/ε⌉ ≤ ⌈ρ/ε⌉ (V ≤ ρ)", adaptive.width, uniform.width, "<="),
+        Check("⌈V/ε⌉ ≤ ⌈ρ/ε⌉ (V ≤ ρ)", c.adaptive.width, c.uniform.width, "<="),
     ]
+    return SceneResult(
+        metrics={
+            "variation": c.variation,
+            "lipschitz": c.rho,
+            "width_uniform": c.uniform.width,
+            "width_adaptive": c.adaptive.width,
+            "sup_error_uniform": sup_u,
+            "sup_error_adaptive": sup_a,
+        },
+        checks=checks,
+        plots=[
+            _approximation_plot(g, c, grid, gg),
+            _error_plot(c, grid, gg, p.eps),
+            _width_plot(c, p.eps),
+        ],
+        notes=_notes(g, c),
+    )
+
+
+def _approximation_plot(
+    g: targets.Target, c: UniformAndAdaptive, grid: np.ndarray, gg: np.ndarray
+) -> Plot:
+    lo, hi = float(gg.min()), float(gg.max())
+    span = max(hi - lo, 1e-9)
+    eu, ea = c.uniform_error, c.adaptive_error
+    approx = [
+        Trace(f"g(x) = {g.label}", "line", grid, gg, style="target"),
+        _step_trace(
+            f"uniform (Prop. 2.1): {c.uniform.width} nodes", eu.knots, eu.values, "reference"
+        ),
+        _step_trace(f"adaptive: {c.adaptive.width} nodes", ea.knots, ea.values, "construction"),
+    ]
+    for name, knots, level in (
+        ("uniform breakpoints", eu.knots[:-1], lo - 0.06 * span),
+        ("adaptive breakpoints", ea.knots[:-1], lo - 0.12 * span),
+    ):
+        if knots.size <= RUG_MAX:
+            style = "reference" if name.startswith("uniform") else "highlight"
+            approx.append(Trace(name, "markers", knots, np.full(knots.size, level), style=style))
+    return Plot(
+        "approximation",
+        "g, the uniform and the adaptive threshold network, breakpoints as rugs",
+        Axis("x"),
+        Axis("value"),
+        approx,
+    )
+
+
+def _error_plot(c: UniformAndAdaptive, grid: np.ndarray, gg: np.ndarray, eps: float) -> Plot:
+    return Plot(
+        "error",
+        "Errors |f − g| against ε",
+        Axis("x"),
+        Axis("|f − g|"),
+        [
+            band("ε band", np.array([0.0, 1.0]), np.zeros(2), np.full(2, eps), style="bound"),
+            Trace("uniform", "line", grid, np.abs(c.uniform(grid) - gg), style="reference"),
+            Trace("adaptive", "line", grid, np.abs(c.adaptive(grid) - gg), style="error"),
+        ],
+    )
+
+
+def _width_plot(c: UniformAndAdaptive, eps: float) -> Plot:
+    eps_grid = np.geomspace(1e-3, 0.5, 120)
+    return Plot(
+        "width",
+        "Width against ε: ⌈ρ/ε⌉ (uniform) and ⌈V/ε⌉ (adaptive)",
+        Axis("ε", log=True),
+        Axis("threshold nodes", log=True),
+        [
+            Trace(
+                "uniform ⌈ρ/ε⌉",
+                "step",
+                eps_grid,
+                threshold_widths(c.rho, eps_grid),
+                style="reference",
+            ),
+            Trace(
+                "adaptive ⌈V/ε⌉",
+                "step",
+                eps_grid,
+                adaptive_widths(c.variation, eps_grid),
+                style="construction",
+            ),
+            Trace(
+                "this ε",
+                "markers",
+                [eps, eps],
+                [c.uniform.width, c.adaptive.width],
+                style="highlight",
+            ),
+        ],
+    )
+
+
+def _notes(g: targets.Target, c: UniformAndAdaptive) -> list[str]:
     notes = [
         "Proposition 2.8 (003): g(x) = g(0) + ∫₀¹ g′(b)·1[x ≥ b] db on [0, 1] (printed for "
         "g(0) = 0). Discretizing the integral at breakpoints b₁ = 0 < b₂ < … gives the "
@@ -174,8 +202,8 @@ def compute(p: Params) -> SceneResult:
         "Both sup errors are exact: f is constant between breakpoints, so the supremum is at "
         "a cell end (one-sided limit) or a critical point of g. C is exact between critical "
         "points (g is monotone there) and C⁻¹ is found by bisection — no quadrature.",
-        f"Here V = {V:.6g} and ρ = {rho:.6g}: the adaptive network needs "
-        f"{adaptive.width:,} nodes where the uniform one needs {uniform.width:,}.",
+        f"Here V = {c.variation:.6g} and ρ = {c.rho:.6g}: the adaptive network needs "
+        f"{c.adaptive.width:,} nodes where the uniform one needs {c.uniform.width:,}.",
     ]
     if g.estimated:
         notes.append(
@@ -184,21 +212,9 @@ def compute(p: Params) -> SceneResult:
             f"grid of {targets.SEARCH_GRID} points and refined by bisection, so features "
             "narrower than the grid can be missed. Both networks and both checks use them."
         )
-    if max(knots_u.size, knots_a.size) - 1 > RUG_MAX:
+    if max(c.uniform_error.knots.size, c.adaptive_error.knots.size) - 1 > RUG_MAX:
         notes.append(f"Rugs are drawn only for at most {RUG_MAX:,} breakpoints.")
-    return SceneResult(
-        metrics={
-            "variation": V,
-            "lipschitz": rho,
-            "width_uniform": uniform.width,
-            "width_adaptive": adaptive.width,
-            "sup_error_uniform": sup_u,
-            "sup_error_adaptive": sup_a,
-        },
-        checks=checks,
-        plots=plots,
-        notes=notes,
-    )
+    return notes
 
 
 SCENE = Scene(

@@ -23,13 +23,20 @@ from approxlab.scenes.base import (
 from approxlab.scenes.chapters import SHALLOW
 from approxlab.theory.shallow.barron import (
     TARGETS,
+    BarronRun,
+    BarronSummary,
     FFTTarget,
     FourierTarget,
-    disc_test_points,
+    Units,
+    representation_errors,
     sample_units,
     sampled_sq_errors,
+    summarize,
+    target_on_lattice,
+    weight_density,
 )
 from approxlab.theory.shallow.halfplanes import Lattice, lattice
+from approxlab.theory.shallow.maurey import prefix_sizes
 
 TargetName = Literal["gauss", "offset", "plateau"]
 
@@ -75,43 +82,6 @@ def _lattice() -> Lattice:
     return lattice(LATTICE)
 
 
-@cache
-def _target_on_lattice(name: str) -> np.ndarray:
-    lat = _lattice()
-    xy = np.stack(np.meshgrid(lat.coords, lat.coords), axis=-1)
-    return np.where(lat.inside, TARGETS[name](xy), np.nan)
-
-
-@cache
-def representation_errors(name: str) -> tuple[float, float]:
-    """``max |g(x) − g(0) − ∬ q 1[wᵀx ≥ b]|`` over 16 points of the unit disc, and over 8
-    points with ‖x‖ = 1.5 (outside the disc, where the printed theorem also claims it)."""
-    t = TARGETS[name]
-    inside = disc_test_points(16)
-    phi = np.linspace(0, 2 * np.pi, 8, endpoint=False)
-    outside = 1.5 * np.stack([np.cos(phi), np.sin(phi)], axis=-1)
-    ein = np.abs(t(inside) - t.g0 - t.representation(inside))
-    eout = np.abs(t(outside) - t.g0 - t.representation(outside))
-    return float(ein.max()), float(eout.max())
-
-
-@cache
-def _weight_density(name: str) -> tuple[np.ndarray, np.ndarray]:
-    """The marginal ∫|q(w, b)| db of the weights on a grid of w (for the heatmap)."""
-    t = TARGETS[name]
-    if isinstance(t, FFTTarget):
-        half = 40
-        ax = np.arange(-half, half + 1) / t.box
-    else:
-        reach = 4.5 * t.s
-        ax = np.linspace(-reach, reach, 81)
-    W = np.stack(np.meshgrid(ax, ax), axis=-1)
-    dens = t.marginal(W)
-    if isinstance(t, FFTTarget):
-        dens = dens * t.box**2  # atom mass / Δw² → density
-    return ax, dens
-
-
 def _heat(name: str, lat: Lattice, z: np.ndarray, style=None) -> Trace:
     return Trace(name, "heatmap", lat.coords, lat.coords, z=z, style=style)
 
@@ -119,69 +89,50 @@ def _heat(name: str, lat: Lattice, z: np.ndarray, style=None) -> Trace:
 def compute(p: Params) -> SceneResult:
     target: FourierTarget = TARGETS[p.target]
     lat = _lattice()
-    rng = np.random.default_rng(p.seed)
-    units = sample_units(target, (p.trials, p.k), rng)
-    ks = np.unique(np.round(np.geomspace(1, p.k, CURVE_POINTS)).astype(np.intp))
-    run = sampled_sq_errors(target, lat, units, ks)
-
-    B = target.barron_norm
-    mass = target.mass
-    bound = 4 * B**2 / p.k
-    sup = lat.sup_halfplane_sq_norm()
-    lemma = mass**2 * sup / p.k
-    errs = run.sq_errors[:, -1]
-    mean_sq = float(errs.mean())
-    best_sq = float(errs.min())
+    units = sample_units(target, (p.trials, p.k), np.random.default_rng(p.seed))
+    run = sampled_sq_errors(target, lat, units, prefix_sizes(p.k, CURVE_POINTS))
+    m = summarize(target, lat, run, p.k)
     rep_in, rep_out = representation_errors(p.target)
+    return SceneResult(
+        metrics={
+            "barron_norm": m.barron_norm,
+            "mass": m.mass,
+            "mean_sq_error": m.mean_sq_error,
+            "bound": m.bound,
+            "best_sq_error": m.best_sq_error,
+            "lemma_bound": m.lemma_bound,
+            "representation_error": rep_in,
+            "representation_error_outside": rep_out,
+        },
+        checks=[
+            Check("mass ≤ 2·barron_norm", m.mass, 2 * m.barron_norm, "<="),
+            Check(
+                "mean_sq_error ≤ bound",
+                m.mean_sq_error,
+                m.bound,
+                "<=",
+                confidence=1.0 - m.lemma_bound / m.bound,
+            ),
+            Check(
+                "Lemma 2.17 bound ≤ bound (sup ≤ 1, mass ≤ 2·barron_norm)",
+                m.lemma_bound,
+                m.bound,
+                "<=",
+            ),
+        ],
+        plots=[
+            *_field_plots(target, lat, run, p),
+            _error_plot(run, m, p),
+            _weights_plot(units, p),
+        ],
+        notes=_notes(target, lat),
+    )
 
-    g = _target_on_lattice(p.target)
+
+def _field_plots(target: FourierTarget, lat: Lattice, run: BarronRun, p: Params) -> list[Plot]:
+    g = target_on_lattice(p.target, LATTICE)
     net = np.where(lat.inside, run.first, np.nan)
-    ax, dens = _weight_density(p.target)
-    shown = units.w[0][:SHOWN_UNITS]
-    s0 = units.s[0][:SHOWN_UNITS]
-    in_view = (np.abs(shown) <= ax[-1]).all(axis=1)
-
-    kk = np.geomspace(1, max(p.k, 2), 200) if p.k > 1 else np.array([1.0])
-    curve = [
-        Trace("bound 4(∫‖∇̃g‖)²/k (Example 2.18.2)", "line", kk, 4 * B**2 / kk, style="bound"),
-        Trace(
-            f"‖μ‖₁²·sup‖1[wᵀ· ≥ b]‖²/k (Lemma 2.17; sup = {sup:.4f})",
-            "line",
-            kk,
-            mass**2 * sup / kk,
-            style="reference",
-        ),
-    ]
-    if p.trials > 1:
-        lo_q, hi_q = np.quantile(run.sq_errors, [0.1, 0.9], axis=0)
-        curve.append(
-            band(f"10–90% of {p.trials} trials", ks.astype(float), lo_q, hi_q, style="construction")
-        )
-    curve += [
-        Trace(
-            f"mean over {p.trials} trials",
-            "markers",
-            ks,
-            run.sq_errors.mean(axis=0),
-            style="construction",
-        ),
-        Trace("this k: mean_sq_error", "markers", [p.k], [mean_sq], style="highlight"),
-    ]
-    weight_traces = [Trace("∫|q(w, b)| db", "heatmap", ax, ax, z=dens)]
-    for sign, label, style in ((1.0, "+1", "construction"), (-1.0, "−1", "error")):
-        sel = in_view & (s0 == sign)
-        if sel.any():
-            weight_traces.append(
-                Trace(
-                    f"sampled w_j of network 1, s = {label}",
-                    "markers",
-                    shown[sel, 0],
-                    shown[sel, 1],
-                    style=style,
-                )
-            )
-
-    plots = [
+    return [
         Plot(
             "target", f"Target g(x) = {target.label}", Axis("x₁"), Axis("x₂"), [_heat("g", lat, g)]
         ),
@@ -199,21 +150,75 @@ def compute(p: Params) -> SceneResult:
             Axis("x₂"),
             [_heat("f − g", lat, net - g)],
         ),
-        Plot(
-            "error_vs_k",
-            "Squared L2(P) error against k: measured and bounds",
-            Axis("k (threshold units)", log=True),
-            Axis("‖g − f‖²_{L2(P)}", log=True),
-            curve,
-        ),
-        Plot(
-            "weights",
-            "Weight density ∫|q(w, b)| db = 4π|ĝ(w)|·S(‖w‖, θ(w)) and sampled weights",
-            Axis("w₁"),
-            Axis("w₂"),
-            weight_traces,
+    ]
+
+
+def _error_plot(run: BarronRun, m: BarronSummary, p: Params) -> Plot:
+    B, mass, sup = m.barron_norm, m.mass, m.sup_halfplane
+    kk = np.geomspace(1, max(p.k, 2), 200) if p.k > 1 else np.array([1.0])
+    curve = [
+        Trace("bound 4(∫‖∇̃g‖)²/k (Example 2.18.2)", "line", kk, 4 * B**2 / kk, style="bound"),
+        Trace(
+            f"‖μ‖₁²·sup‖1[wᵀ· ≥ b]‖²/k (Lemma 2.17; sup = {sup:.4f})",
+            "line",
+            kk,
+            mass**2 * sup / kk,
+            style="reference",
         ),
     ]
+    ks = run.ks
+    if p.trials > 1:
+        lo_q, hi_q = np.quantile(run.sq_errors, [0.1, 0.9], axis=0)
+        curve.append(
+            band(f"10–90% of {p.trials} trials", ks.astype(float), lo_q, hi_q, style="construction")
+        )
+    curve += [
+        Trace(
+            f"mean over {p.trials} trials",
+            "markers",
+            ks,
+            run.sq_errors.mean(axis=0),
+            style="construction",
+        ),
+        Trace("this k: mean_sq_error", "markers", [p.k], [m.mean_sq_error], style="highlight"),
+    ]
+    return Plot(
+        "error_vs_k",
+        "Squared L2(P) error against k: measured and bounds",
+        Axis("k (threshold units)", log=True),
+        Axis("‖g − f‖²_{L2(P)}", log=True),
+        curve,
+    )
+
+
+def _weights_plot(units: Units, p: Params) -> Plot:
+    ax, dens = weight_density(p.target)
+    shown = units.w[0][:SHOWN_UNITS]
+    s0 = units.s[0][:SHOWN_UNITS]
+    in_view = (np.abs(shown) <= ax[-1]).all(axis=1)
+    weight_traces = [Trace("∫|q(w, b)| db", "heatmap", ax, ax, z=dens)]
+    for sign, label, style in ((1.0, "+1", "construction"), (-1.0, "−1", "error")):
+        sel = in_view & (s0 == sign)
+        if sel.any():
+            weight_traces.append(
+                Trace(
+                    f"sampled w_j of network 1, s = {label}",
+                    "markers",
+                    shown[sel, 0],
+                    shown[sel, 1],
+                    style=style,
+                )
+            )
+    return Plot(
+        "weights",
+        "Weight density ∫|q(w, b)| db = 4π|ĝ(w)|·S(‖w‖, θ(w)) and sampled weights",
+        Axis("w₁"),
+        Axis("w₂"),
+        weight_traces,
+    )
+
+
+def _notes(target: FourierTarget, lat: Lattice) -> list[str]:
     notes = [
         f"P is uniform on the {lat.size:,} points of a {LATTICE} × {LATTICE} lattice on "
         "[−1, 1]² that lie in the unit disc; errors are exact for this P. Every network is "
@@ -248,25 +253,7 @@ def compute(p: Params) -> SceneResult:
             "ĝ is in closed form; barron_norm = 2π∫‖w‖|ĝ(w)| dw = √(π/2)/σ exactly and the mass "
             "∬|q| by a polar rule split at the kinks of S (relative accuracy ~1e-12)."
         )
-    return SceneResult(
-        metrics={
-            "barron_norm": B,
-            "mass": mass,
-            "mean_sq_error": mean_sq,
-            "bound": bound,
-            "best_sq_error": best_sq,
-            "lemma_bound": lemma,
-            "representation_error": rep_in,
-            "representation_error_outside": rep_out,
-        },
-        checks=[
-            Check("mass ≤ 2·barron_norm", mass, 2 * B, "<="),
-            Check("mean_sq_error ≤ bound", mean_sq, bound, "<=", confidence=1.0 - lemma / bound),
-            Check("Lemma 2.17 bound ≤ bound (sup ≤ 1, mass ≤ 2·barron_norm)", lemma, bound, "<="),
-        ],
-        plots=plots,
-        notes=notes,
-    )
+    return notes
 
 
 SCENE = Scene(

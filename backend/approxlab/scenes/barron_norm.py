@@ -23,8 +23,6 @@ from approxlab.theory.shallow import barron_norm as gs
 
 #: Relative accuracy of the node-count comparison: ε = EPS_REL·g(0).
 EPS_REL = 0.1
-#: The regime boundary 2πσ² = 1.
-SIGMA_STAR = 1.0 / math.sqrt(2.0 * math.pi)
 LOG10E = math.log10(math.e)
 
 
@@ -50,98 +48,19 @@ class Params(SceneParams):
     )
 
 
-def _dims() -> np.ndarray:
-    return np.unique(np.round(np.geomspace(1, 1000, 60)).astype(int))
-
-
 def compute(p: Params) -> SceneResult:
     d, sigma = p.d, p.sigma
     log_exact = gs.log_integral_w_ghat(d, sigma)
     log_bound = gs.log_holder_bound(d, sigma)
     log_chain = gs.log_holder_chain(d, sigma)
     exact, bound = math.exp(log_exact), math.exp(log_bound)
-    ratio = gs.ratio(d)
-
-    ds = _dims()
-    ex = np.array([gs.log_integral_w_ghat(int(k), sigma) for k in ds]) * LOG10E
-    bd = np.array([gs.log_holder_bound(int(k), sigma) for k in ds]) * LOG10E
-    star = np.array([gs.log_integral_w_ghat(int(k), SIGMA_STAR) for k in ds]) * LOG10E
-    floor = float(min(ex.min(), bd.min(), star.min())) - 5.0
-    maurey = np.array([gs.log10_maurey_width(int(k), sigma, EPS_REL) for k in ds])
-    grid = np.array([gs.log10_grid_nodes(int(k), sigma, EPS_REL) for k in ds])
-    ratios = np.array([gs.ratio(int(k)) for k in ds])
-
-    plots = [
-        Plot(
-            "norm_vs_d",
-            f"∫‖w‖·|ĝ(w)| dw against d at σ = {sigma:g} (log₁₀ scale: values reach 10^±300)",
-            Axis("d", log=True),
-            Axis("log₁₀ ∫‖w‖·|ĝ(w)| dw"),
-            [
-                band(
-                    "regime 2πσ² ≥ 1: O(√d) (below the σ = 1/√(2π) curve)",
-                    ds.astype(float),
-                    np.full(ds.size, floor),
-                    star,
-                    style="reference",
-                ),
-                Trace("σ = 1/√(2π) (2πσ² = 1)", "line", ds, star, style="reference"),
-                Trace("Hölder bound √d/(√(2π)(2πσ²)^((d+1)/2))", "line", ds, bd, style="bound"),
-                Trace("exact Z·s·√2·Γ((d+1)/2)/Γ(d/2)", "line", ds, ex, style="construction"),
-                Trace("this d", "markers", [d], [log_exact * LOG10E], style="highlight"),
-            ],
-        ),
-        Plot(
-            "nodes_vs_d",
-            f"Nodes for error ε = {EPS_REL:g}·g(0): Maurey/Barron sampling against the "
-            "Theorem 2.3 grid",
-            Axis("d", log=True),
-            Axis("log₁₀ nodes"),
-            [
-                Trace(
-                    "Theorem 2.3 grid: (4d+1)·⌈ρ√d/ε⌉^d ReLUs (L1 on [0,1]^d)",
-                    "line",
-                    ds,
-                    grid,
-                    style="error",
-                ),
-                Trace(
-                    "Example 2.18.2: ⌈4(∫‖∇̃g‖)²/ε²⌉ threshold units (L2(P), ‖x‖ ≤ 1)",
-                    "line",
-                    ds,
-                    maurey,
-                    style="construction",
-                ),
-                Trace(
-                    "this d",
-                    "markers",
-                    [d, d],
-                    [
-                        gs.log10_grid_nodes(d, sigma, EPS_REL),
-                        gs.log10_maurey_width(d, sigma, EPS_REL),
-                    ],
-                    style="highlight",
-                ),
-            ],
-        ),
-        Plot(
-            "ratio",
-            "exact / Hölder bound = √2·Γ((d+1)/2)/(√d·Γ(d/2)) → 1",
-            Axis("d", log=True),
-            Axis("ratio"),
-            [
-                Trace("ratio", "line", ds, ratios, style="construction"),
-                Trace("1", "line", [1, 1000], [1.0, 1.0], style="bound"),
-                Trace("this d", "markers", [d], [ratio], style="highlight"),
-            ],
-        ),
-    ]
+    sweep = gs.dimension_sweep(gs.dimension_grid(), sigma, EPS_REL)
     chain_tol = rounding_allowance(abs(log_chain), abs(log_bound), 1.0, ops=16)
     return SceneResult(
         metrics={
             "integral_w_ghat": exact,
             "holder_bound": bound,
-            "ratio": ratio,
+            "ratio": gs.ratio(d),
             "barron_norm": 2 * math.pi * exact,
             "log10_integral_w_ghat": log_exact * LOG10E,
             "log10_holder_bound": log_bound * LOG10E,
@@ -159,23 +78,109 @@ def compute(p: Params) -> SceneResult:
                 rounding=chain_tol,
             ),
         ],
-        plots=plots,
-        notes=[
-            "Corrected from the printed Fourier pair (003, end of §2.3): "
-            "g(x) = (2πσ²)^{−d/2}·exp(−‖x‖²/(2σ²)) has ĝ(w) = exp(−2π²σ²‖w‖²) "
-            "(printed (2πσ²)^{+d/2}, whose transform is (2πσ²)^d·exp(−2π²σ²‖w‖²)). The "
-            "quantities here depend on ĝ only, so they are as printed.",
-            "Exact value: ĝ = Z·φ_s with Z = (2πσ²)^{−d/2}, φ_s the N(0, s²I) density, "
-            "s = 1/(2πσ); so ∫‖w‖ĝ = Z·E‖W‖ = Z·s·√2·Γ((d+1)/2)/Γ(d/2) (a chi mean), "
-            "computed with log-Gamma so d = 1000 neither overflows nor underflows.",
-            "The printed bound is Cauchy–Schwarz (E‖W‖ ≤ (E‖W‖²)^{1/2} = s√d); the second "
-            "check recomputes it from that unsimplified form.",
-            f"Node counts for ε = {EPS_REL:g}·g(0): Theorem 2.3 with ρ = sup‖∇g‖ on [0,1]^d "
-            "and cubes of side 1/⌈ρ√d/ε⌉ — corrected from the printed ⌈ρ/(ε√d)⌉, which gives "
-            "|g(u) − g(x)| ≤ ρ·√d/k ≈ εd, not ε. The two guarantees use different norms "
-            "(L1 on the cube vs L2(P) on the ball).",
+        plots=[
+            _norm_plot(sweep, p, log_exact),
+            _nodes_plot(sweep, p),
+            _ratio_plot(sweep, p),
+        ],
+        notes=list(NOTES),
+    )
+
+
+def _norm_plot(sweep: dict[str, np.ndarray], p: Params, log_exact: float) -> Plot:
+    ds = gs.dimension_grid()
+    ex = sweep["log_exact"] * LOG10E
+    bd = sweep["log_bound"] * LOG10E
+    star = sweep["log_exact_star"] * LOG10E
+    floor = float(min(ex.min(), bd.min(), star.min())) - 5.0
+    return Plot(
+        "norm_vs_d",
+        f"∫‖w‖·|ĝ(w)| dw against d at σ = {p.sigma:g} (log₁₀ scale: values reach 10^±300)",
+        Axis("d", log=True),
+        Axis("log₁₀ ∫‖w‖·|ĝ(w)| dw"),
+        [
+            band(
+                "regime 2πσ² ≥ 1: O(√d) (below the σ = 1/√(2π) curve)",
+                ds.astype(float),
+                np.full(ds.size, floor),
+                star,
+                style="reference",
+            ),
+            Trace("σ = 1/√(2π) (2πσ² = 1)", "line", ds, star, style="reference"),
+            Trace("Hölder bound √d/(√(2π)(2πσ²)^((d+1)/2))", "line", ds, bd, style="bound"),
+            Trace("exact Z·s·√2·Γ((d+1)/2)/Γ(d/2)", "line", ds, ex, style="construction"),
+            Trace("this d", "markers", [p.d], [log_exact * LOG10E], style="highlight"),
         ],
     )
+
+
+def _nodes_plot(sweep: dict[str, np.ndarray], p: Params) -> Plot:
+    ds = gs.dimension_grid()
+    d, sigma = p.d, p.sigma
+    return Plot(
+        "nodes_vs_d",
+        f"Nodes for error ε = {EPS_REL:g}·g(0): Maurey/Barron sampling against the "
+        "Theorem 2.3 grid",
+        Axis("d", log=True),
+        Axis("log₁₀ nodes"),
+        [
+            Trace(
+                "Theorem 2.3 grid: (4d+1)·⌈ρ√d/ε⌉^d ReLUs (L1 on [0,1]^d)",
+                "line",
+                ds,
+                sweep["log10_grid"],
+                style="error",
+            ),
+            Trace(
+                "Example 2.18.2: ⌈4(∫‖∇̃g‖)²/ε²⌉ threshold units (L2(P), ‖x‖ ≤ 1)",
+                "line",
+                ds,
+                sweep["log10_maurey"],
+                style="construction",
+            ),
+            Trace(
+                "this d",
+                "markers",
+                [d, d],
+                [
+                    gs.log10_grid_nodes(d, sigma, EPS_REL),
+                    gs.log10_maurey_width(d, sigma, EPS_REL),
+                ],
+                style="highlight",
+            ),
+        ],
+    )
+
+
+def _ratio_plot(sweep: dict[str, np.ndarray], p: Params) -> Plot:
+    return Plot(
+        "ratio",
+        "exact / Hölder bound = √2·Γ((d+1)/2)/(√d·Γ(d/2)) → 1",
+        Axis("d", log=True),
+        Axis("ratio"),
+        [
+            Trace("ratio", "line", gs.dimension_grid(), sweep["ratio"], style="construction"),
+            Trace("1", "line", [1, 1000], [1.0, 1.0], style="bound"),
+            Trace("this d", "markers", [p.d], [gs.ratio(p.d)], style="highlight"),
+        ],
+    )
+
+
+NOTES = [
+    "Corrected from the printed Fourier pair (003, end of §2.3): "
+    "g(x) = (2πσ²)^{−d/2}·exp(−‖x‖²/(2σ²)) has ĝ(w) = exp(−2π²σ²‖w‖²) "
+    "(printed (2πσ²)^{+d/2}, whose transform is (2πσ²)^d·exp(−2π²σ²‖w‖²)). The "
+    "quantities here depend on ĝ only, so they are as printed.",
+    "Exact value: ĝ = Z·φ_s with Z = (2πσ²)^{−d/2}, φ_s the N(0, s²I) density, "
+    "s = 1/(2πσ); so ∫‖w‖ĝ = Z·E‖W‖ = Z·s·√2·Γ((d+1)/2)/Γ(d/2) (a chi mean), "
+    "computed with log-Gamma so d = 1000 neither overflows nor underflows.",
+    "The printed bound is Cauchy–Schwarz (E‖W‖ ≤ (E‖W‖²)^{1/2} = s√d); the second "
+    "check recomputes it from that unsimplified form.",
+    f"Node counts for ε = {EPS_REL:g}·g(0): Theorem 2.3 with ρ = sup‖∇g‖ on [0,1]^d "
+    "and cubes of side 1/⌈ρ√d/ε⌉ — corrected from the printed ⌈ρ/(ε√d)⌉, which gives "
+    "|g(u) − g(x)| ≤ ρ·√d/k ≈ εd, not ε. The two guarantees use different norms "
+    "(L1 on the cube vs L2(P) on the ball).",
+]
 
 
 SCENE = Scene(

@@ -23,20 +23,23 @@ from approxlab.scenes.chapters import SHALLOW
 from approxlab.theory.core import targets_nd
 from approxlab.theory.core.errors import rounding_allowance
 from approxlab.theory.core.expressions import MAX_LENGTH, ExpressionError
-from approxlab.theory.core.networks import evaluate
 from approxlab.theory.shallow.grid import (
+    GridConstruction,
     GridNetwork,
+    L1Errors,
     axis_rule_size,
     cells_per_axis,
     cells_per_axis_printed,
-    cube_sweep,
-    gamma_star,
-    grid_relu_network,
-    leak_bound,
+    dense_deviation,
+    l1_errors,
+    largest_k,
+    leak_curves,
     leak_exact,
+    node_counts,
     relu_nodes,
-    sup_piecewise_error,
-    tensor_rule,
+    sup_h_error,
+    sup_with_k,
+    theorem_2_3,
 )
 
 #: Most cubes k^d (5^8 = 390,625 fits): every cube's corner value and exact range is computed.
@@ -72,15 +75,7 @@ def _rho(info: ValidationInfo) -> float | None:
 @lru_cache(maxsize=16)
 def _max_k(d: int) -> int:
     """Largest k served in dimension d (cube and quadrature limits)."""
-    k = math.floor(MAX_CUBES ** (1.0 / d) + 1e-9)
-    while (k + 1) ** d <= MAX_CUBES:
-        k += 1
-    while k**d > MAX_CUBES:
-        k -= 1
-    if d <= 2:  # the quadrature grid grows with k too: largest k ≤ k that fits
-        ks = np.arange(1, k + 1)
-        k = int(ks[axis_rule_size(ks) ** d <= MAX_QUADRATURE_POINTS].max())
-    return k
+    return largest_k(d, MAX_CUBES, MAX_QUADRATURE_POINTS)
 
 
 class Params(SceneParams):
@@ -178,33 +173,6 @@ class Params(SceneParams):
         return eps
 
 
-def _integrals(g, net: GridNetwork, d: int):
-    """∫|f − g|, ∫|f − h|, ∫|h − g| (and standard errors) over [0, 1]^d."""
-    if d <= 2:
-        X, w = tensor_rule(net.k, d, net.gamma)
-    else:
-        X = np.random.default_rng(MC_SEED).random((MC_POINTS, d))
-        w = np.full(MC_POINTS, 1.0 / MC_POINTS)
-    f, h, gx = net(X), net.h(X), g(X)
-    out = {}
-    for name, e in (("fg", np.abs(f - gx)), ("fh", np.abs(f - h)), ("hg", np.abs(h - gx))):
-        mean = float(np.sum(w * e))  # not a BLAS dot: tiny BLAS calls stall under load
-        se = 0.0 if d <= 2 else float(e.std(ddof=1) / math.sqrt(e.size))
-        out[name] = (mean, se)
-    return out, X, h, gx
-
-
-def _sup_h(g, net: GridNetwork, X: np.ndarray, h: np.ndarray, gx: np.ndarray) -> float:
-    """sup |h − g|: exact from the cubes' ranges (library) or an estimate (custom)."""
-    if g.box_range is not None:
-        return sup_piecewise_error(g.box_range, net)[0]
-    best = float(np.max(np.abs(h - gx)))
-    for start, u in cube_sweep(net.k, net.d):  # limits at the far corners v = u + 1/k
-        far = g(np.minimum(u + 1.0 / net.k, 1.0))
-        best = max(best, float(np.max(np.abs(far - net.a[start : start + u.shape[0]]))))
-    return best
-
-
 def _slice_plots(g, net: GridNetwork, d: int) -> list[Plot]:
     t = np.linspace(0.0, 1.0, 1201)
     t = np.unique(np.concatenate([t, np.clip(np.arange(net.k + 1) / net.k, 0, 1)]))
@@ -265,16 +233,7 @@ def _nodes_plot(p: Params, rho: float) -> Plot:
             rhos.append(np.nan)
     ok = ~np.isnan(rhos)
     dd_ok = dims[ok]
-    r_ok = np.array(rhos)[ok]
-    corrected = [
-        relu_nodes(cells_per_axis(r, p.eps, int(dd)), int(dd))
-        for r, dd in zip(r_ok, dd_ok, strict=True)
-    ]
-    printed = [
-        relu_nodes(cells_per_axis_printed(r, p.eps, int(dd)), int(dd))
-        for r, dd in zip(r_ok, dd_ok, strict=True)
-    ]
-    omega = [max(1, math.ceil(r / p.eps)) ** int(dd) for r, dd in zip(r_ok, dd_ok, strict=True)]
+    corrected, printed, omega = node_counts(np.array(rhos)[ok], p.eps, dd_ok)
     limit = [(4 * int(dd) + 1) * _max_k(int(dd)) ** int(dd) for dd in dd_ok]
     return Plot(
         "nodes",
@@ -313,26 +272,15 @@ def _nodes_plot(p: Params, rho: float) -> Plot:
 
 def _gamma_plot(k: int, d: int, gamma: float, tau: float) -> Plot:
     gs = np.geomspace(1e-4, 1.0, 120) * (0.5 / k)
+    bound, exact = leak_curves(k, d, gs)
     return Plot(
         "leak",
         "Leak of one bump ∫|f_γ − 1_R| against γ",
         Axis("γ", log=True),
         Axis("leak", log=True),
         [
-            Trace(
-                "proof's bound (1/k + 2γ)^d − k^{−d}",
-                "line",
-                gs,
-                [leak_bound(k, d, x) for x in gs],
-                style="bound",
-            ),
-            Trace(
-                "exact (interior cube)",
-                "line",
-                gs,
-                [leak_exact(k, d, x) for x in gs],
-                style="construction",
-            ),
+            Trace("proof's bound (1/k + 2γ)^d − k^{−d}", "line", gs, bound, style="bound"),
+            Trace("exact (interior cube)", "line", gs, exact, style="construction"),
             Trace("τ = ε/Σⱼ|aⱼ|", "line", gs[[0, -1]], [tau, tau], style="reference"),
             Trace("this γ", "markers", [gamma], [leak_exact(k, d, gamma)], style="highlight"),
         ],
@@ -342,34 +290,56 @@ def _gamma_plot(k: int, d: int, gamma: float, tau: float) -> Plot:
 def compute(p: Params) -> SceneResult:
     d = p.d
     g = targets_nd.choose(p.target, d, p.expr)
-    rho = g.lipschitz
-    k = cells_per_axis(rho, p.eps, d)
-    a = np.concatenate([g(u) for _, u in cube_sweep(k, d)])
-    total = float(np.abs(a).sum())
-    gstar = gamma_star(k, d, p.eps, total)
-    gamma = p.gamma * gstar
-    net = GridNetwork(k, d, gamma, a)
-    ints, X, hX, gX = _integrals(g, net, d)
-    l1, l1_se = ints["fg"]
-    leak, _ = ints["fh"]
-    sup_h = _sup_h(g, net, X, hX, gX)
-    tau = p.eps / total if total > 0 else math.inf
-    leak_b = total * leak_bound(k, d, gamma)
-
+    c = theorem_2_3(g, g.lipschitz, p.eps, d, p.gamma)
+    net = c.net
+    ints = l1_errors(g, net, MC_POINTS, MC_SEED)
+    sup_h = sup_h_error(g, g.box_range, net, ints)
     metrics: dict[str, float | int] = {
-        "k": k,
+        "k": c.k,
         "cubes": net.cubes,
         "nodes": net.nodes,
         "sup_error_piecewise": sup_h,
-        "l1_error": l1,
-        "l1_error_se": l1_se,
-        "leak": leak,
-        "leak_bound": leak_b,
-        "gamma": gamma,
-        "gamma_star": gstar,
-        "lipschitz": rho,
-        "k_printed": cells_per_axis_printed(rho, p.eps, d),
+        "l1_error": ints.fg[0],
+        "l1_error_se": ints.fg[1],
+        "leak": ints.fh[0],
+        "leak_bound": c.leak_bound(),
+        "gamma": net.gamma,
+        "gamma_star": c.gamma_star,
+        "lipschitz": g.lipschitz,
+        "k_printed": cells_per_axis_printed(g.lipschitz, p.eps, d),
     }
+    notes = _notes(g, c, ints, metrics, p)
+    G = g.roundings
+    confidence = None if d <= 2 else MC_CONFIDENCE
+    checks = [
+        Check(
+            "sup |h − g| ≤ ε" + (" (estimate)" if g.estimated else ""),
+            sup_h,
+            p.eps,
+            "<=",
+            # the ridge attains ρ√d/k = ε exactly when √d/ε is an integer
+            rounding_allowance(float(np.max(np.abs(net.a))), p.eps, ops=2 * G + 4),
+        ),
+        Check("∫|f − g| ≤ 2ε", ints.fg[0], 2 * p.eps, "<=", confidence=confidence),
+        Check(
+            "∫|f − h| ≤ Σⱼ|aⱼ|·((1/k + 2γ)^d − k^{−d}) ≤ ε",
+            ints.fh[0],
+            metrics["leak_bound"],
+            "<=",
+            confidence=confidence,
+        ),
+    ]
+    plots = (_heatmaps(g, net) if d == 2 else _slice_plots(g, net, d)) + [
+        _nodes_plot(p, g.lipschitz),
+        _gamma_plot(c.k, d, net.gamma, c.tau),
+    ]
+    return SceneResult(metrics=metrics, checks=checks, plots=plots, notes=notes)
+
+
+def _notes(g, c: GridConstruction, ints: L1Errors, metrics: dict, p: Params) -> list[str]:
+    """The notes; adds the metrics ``sup_error_printed_k`` and ``network_max_dev`` when
+    they are computed."""
+    d, k, net = p.d, c.k, c.net
     notes = [
         "Corrected from the printed proof (003, Theorem 2.3): the proof bounds "
         "|g(uₛ) − g(x)| ≤ ρ‖uₛ − x‖ and ‖uₛ − x‖₂ ≤ √d/k (the cube's diagonal), so "
@@ -388,15 +358,14 @@ def compute(p: Params) -> SceneResult:
         "τ = ε/Σⱼ|aⱼ| (printed ε/Σᵢ|αᵢ| at the end).",
     ]
     if d <= 2:
-        n_q = X.shape[0]
         notes.append(
-            f"∫|f − g| and ∫|f − h| use a Gauss–Legendre tensor grid of {n_q:,} points "
-            "aligned with every ramp of the network (breakpoints j/k and j/k ± γ)."
+            f"∫|f − g| and ∫|f − h| use a Gauss–Legendre tensor grid of {ints.X.shape[0]:,} "
+            "points aligned with every ramp of the network (breakpoints j/k and j/k ± γ)."
         )
     else:
         notes.append(
             f"For d > 2, ∫|f − g| and ∫|f − h| are Monte Carlo means over {MC_POINTS:,} "
-            f"uniform points (fixed seed), standard error {l1_se:.2g} for ∫|f − g|."
+            f"uniform points (fixed seed), standard error {ints.fg[1]:.2g} for ∫|f − g|."
         )
     if g.box_range is not None:
         notes.append(
@@ -406,8 +375,7 @@ def compute(p: Params) -> SceneResult:
         )
         kp = metrics["k_printed"]
         if kp < k and kp**d <= MAX_CUBES:
-            a_p = np.concatenate([g(u) for _, u in cube_sweep(kp, d)])
-            sup_p = sup_piecewise_error(g.box_range, GridNetwork(kp, d, 0.5 / kp, a_p))[0]
+            sup_p = sup_with_k(g, g.box_range, kp, d)
             metrics["sup_error_printed_k"] = sup_p
             notes.append(
                 f"With the printed k = {kp}, sup |h − g| = {sup_p:.4g} "
@@ -421,8 +389,8 @@ def compute(p: Params) -> SceneResult:
             "estimated on the integration points and the cubes' far corners."
         )
     if 4 * d * net.cubes**2 <= DENSE_ENTRIES:
-        sub = X[:: max(1, X.shape[0] // 256)]
-        dev = float(np.max(np.abs(evaluate(grid_relu_network(net), sub) - net(sub))))
+        sub = ints.X[:: max(1, ints.X.shape[0] // 256)]
+        dev = dense_deviation(net, sub)
         metrics["network_max_dev"] = dev
         notes.append(
             "f is evaluated exactly by touching only the bumps that are nonzero at each "
@@ -430,37 +398,7 @@ def compute(p: Params) -> SceneResult:
             f"(W₁: {4 * d * net.cubes}×{d}, W₂: {net.cubes}×{4 * d * net.cubes}) at "
             f"{sub.shape[0]:,} points: max difference {dev:.2g} (rounding)."
         )
-
-    G = g.roundings
-    confidence = None if d <= 2 else MC_CONFIDENCE
-    checks = [
-        Check(
-            "sup |h − g| ≤ ε" + (" (estimate)" if g.estimated else ""),
-            sup_h,
-            p.eps,
-            "<=",
-            # the ridge attains ρ√d/k = ε exactly when √d/ε is an integer
-            rounding_allowance(float(np.max(np.abs(a))), p.eps, ops=2 * G + 4),
-        ),
-        Check("∫|f − g| ≤ 2ε", l1, 2 * p.eps, "<=", confidence=confidence),
-        Check(
-            "∫|f − h| ≤ Σⱼ|aⱼ|·((1/k + 2γ)^d − k^{−d}) ≤ ε",
-            leak,
-            leak_b,
-            "<=",
-            confidence=confidence,
-        ),
-    ]
-    plots = (_heatmaps(g, net) if d == 2 else _slice_plots(g, net, d)) + [
-        _nodes_plot(p, rho),
-        _gamma_plot(k, d, gamma, tau),
-    ]
-    return SceneResult(
-        metrics=metrics,
-        checks=checks,
-        plots=plots,
-        notes=notes,
-    )
+    return notes
 
 
 SCENE = Scene(

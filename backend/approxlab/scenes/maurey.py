@@ -3,7 +3,6 @@ threshold network from the infinite-width one of Proposition 2.8."""
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
 from typing import Literal
 
 import numpy as np
@@ -28,8 +27,13 @@ from approxlab.theory.core import targets
 from approxlab.theory.shallow.maurey import (
     BiasMeasure,
     MaureyRun,
-    bias_measure,
+    MaureySummary,
+    bias_histogram,
+    custom_measure,
+    library_measure,
     maurey_errors,
+    prefix_sizes,
+    summarize,
 )
 
 LIBRARY = ("sin", "abs", "square", "nielsen", "plateau")
@@ -85,18 +89,6 @@ class Params(SceneParams):
         return expr
 
 
-@cache
-def library_measure(name: str) -> BiasMeasure:
-    t = targets.get(name)
-    return bias_measure(t.f, t.df, targets.critical_points(name), GRID)
-
-
-@lru_cache(maxsize=64)
-def custom_measure(expr: str) -> BiasMeasure:
-    t = targets.custom(expr)
-    return bias_measure(t.f, t.df, targets.critical_points(t), GRID)
-
-
 def _step_polyline(net_x: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The graph of a right-continuous step function on [0, 1] as a polyline (for M4)."""
     x = np.repeat(net_x, 2)[1:]
@@ -116,19 +108,12 @@ def _network_trace(measure: BiasMeasure, biases, signs, name: str, style) -> Tra
 def _density_plot(measure: BiasMeasure, run: MaureyRun, p: Params) -> Plot:
     xs = np.linspace(0.0, 1.0, 1001)
     dens = measure.density(xs)
-    # histogram of all sampled biases over groups of 4 grid cells (pieces never straddle a
-    # cell, so the counts per bin are exact; widths are the bins' exact lengths)
-    which = np.minimum(measure.cell // 4, (measure.n - 1) // 4)
-    counts = np.bincount(which, weights=run.piece_counts)
-    starts = np.searchsorted(which, np.arange(counts.size), side="left")
-    ends = np.searchsorted(which, np.arange(counts.size), side="right") - 1
-    left, right = measure.lo[starts], measure.hi[ends]
-    hist = measure.mass * counts / (p.trials * p.k) / (right - left)
+    centres, hist = bias_histogram(measure, run.piece_counts, p.trials * p.k)
     traces = [
         Trace(
             f"histogram of all {p.trials * p.k:,} sampled biases (scaled)",
             "bar",
-            0.5 * (left + right),
+            centres,
             hist,
             style="reference",
         ),
@@ -160,35 +145,70 @@ def _density_plot(measure: BiasMeasure, run: MaureyRun, p: Params) -> Plot:
 def compute(p: Params) -> SceneResult:
     g = targets.choose(p.target, p.expr)
     custom = p.target == targets.CUSTOM
-    measure = custom_measure(p.expr) if custom else library_measure(p.target)
-    ks = np.unique(np.round(np.geomspace(1, p.k, CURVE_POINTS)).astype(np.intp))
+    measure = custom_measure(p.expr, GRID) if custom else library_measure(p.target, GRID)
     run = maurey_errors(
         measure,
         p.k,
         p.trials,
         p.seed,
-        ks=ks,
+        ks=prefix_sizes(p.k, CURVE_POINTS),
         curve_trials=min(p.trials, CURVE_TRIALS),
         show=min(SHOWN, p.trials),
     )
-    mass = measure.mass
-    bound = float(measure.bound(p.k))
-    second = measure.second_moment() / p.k
-    expected = float(measure.expected_sq_error(p.k))
-    mean_sq = float(np.mean(run.sq_errors))
-    best = run.best_trial
-    best_sq = float(run.sq_errors[best])
+    m = summarize(measure, run)
+    return SceneResult(
+        metrics={
+            "mass": m.mass,
+            "bound": m.bound,
+            "mean_sq_error": m.mean_sq_error,
+            "best_sq_error": m.best_sq_error,
+            "expected_sq_error": m.expected_sq_error,
+            "second_moment_bound": m.second_moment_bound,
+        },
+        checks=[
+            Check(
+                "mean_sq_error ≤ bound",
+                m.mean_sq_error,
+                m.bound,
+                "<=",
+                confidence=1.0 - m.expected_sq_error / m.bound,
+            ),
+            Check("exact E‖g − ĝ‖² ≤ E‖V‖²/k", m.expected_sq_error, m.second_moment_bound, "<="),
+            Check("E‖V‖²/k ≤ bound", m.second_moment_bound, m.bound, "<="),
+            Check(
+                "best trial ≤ mean (probabilistic method)", m.best_sq_error, m.mean_sq_error, "<="
+            ),
+        ],
+        plots=[
+            _networks_plot(g, measure, run, m, p),
+            _density_plot(measure, run, p),
+            _error_plot(measure, run, m, p),
+        ],
+        notes=_notes(custom),
+    )
 
-    # --- plots ------------------------------------------------------------------------
+
+def _networks_plot(
+    g: targets.Target, measure: BiasMeasure, run: MaureyRun, m: MaureySummary, p: Params
+) -> Plot:
     fine = np.linspace(0.0, 1.0, 1001)
     net_traces = [Trace(f"g(x) = {g.label}", "line", fine, g(fine), style="target")]
     for r, (b, s) in run.shown.items():
-        if r == best:
+        if r == m.best_trial:
             name, style = f"best of {p.trials} trials (#{r + 1})", "highlight"
         else:
             name, style = f"sampled network #{r + 1}", None
         net_traces.append(_network_trace(measure, b, s, name, style))
+    return Plot(
+        "networks",
+        f"Sampled networks ĝ with k = {p.k} threshold units over g",
+        Axis("x"),
+        Axis("value"),
+        net_traces,
+    )
 
+
+def _error_plot(measure: BiasMeasure, run: MaureyRun, m: MaureySummary, p: Params) -> Plot:
     kk = np.geomspace(1, max(p.k, 2), 200) if p.k > 1 else np.array([1.0])
     prefix = run.prefix_sq_errors
     lo_q, hi_q = np.quantile(prefix, [0.1, 0.9], axis=0)
@@ -226,81 +246,49 @@ def compute(p: Params) -> SceneResult:
             f"this k: mean over all {p.trials} trials",
             "markers",
             [p.k],
-            [mean_sq],
+            [m.mean_sq_error],
             style="highlight",
         ),
-        Trace("this k: best trial", "markers", [p.k], [best_sq], style="error"),
+        Trace("this k: best trial", "markers", [p.k], [m.best_sq_error], style="error"),
     ]
+    return Plot(
+        "error_vs_k",
+        "Squared L2(P) error against k: measured, exact expectation and bound",
+        Axis("k (sampled units)", log=True),
+        Axis("‖g − ĝ‖²_{L2(P)}", log=True),
+        curve,
+    )
 
-    plots = [
-        Plot(
-            "networks",
-            f"Sampled networks ĝ with k = {p.k} threshold units over g",
-            Axis("x"),
-            Axis("value"),
-            net_traces,
-        ),
-        _density_plot(measure, run, p),
-        Plot(
-            "error_vs_k",
-            "Squared L2(P) error against k: measured, exact expectation and bound",
-            Axis("k (sampled units)", log=True),
-            Axis("‖g − ĝ‖²_{L2(P)}", log=True),
-            curve,
-        ),
-    ]
-    return SceneResult(
-        metrics={
-            "mass": mass,
-            "bound": bound,
-            "mean_sq_error": mean_sq,
-            "best_sq_error": best_sq,
-            "expected_sq_error": expected,
-            "second_moment_bound": second,
-        },
-        checks=[
-            Check(
-                "mean_sq_error ≤ bound",
-                mean_sq,
-                bound,
-                "<=",
-                confidence=1.0 - expected / bound,
-            ),
-            Check("exact E‖g − ĝ‖² ≤ E‖V‖²/k", expected, second, "<="),
-            Check("E‖V‖²/k ≤ bound", second, bound, "<="),
-            Check("best trial ≤ mean (probabilistic method)", best_sq, mean_sq, "<="),
-        ],
-        plots=plots,
-        notes=[
-            f"P is uniform on the {GRID} midpoints (i + ½)/{GRID} of [0, 1] (the midpoint "
-            "rule for the uniform distribution). Lemma 2.17 holds for every probability "
-            "measure P, and for this P everything is exact: μ is cut into pieces between "
-            "grid points and critical points of g, on which g is monotone, so "
-            "|μ|(piece) = |g(hi) − g(lo)| and E‖V‖² = ‖μ‖₁·Σ|μ|(piece)·‖1[· ≥ b]‖² with no "
-            "quadrature.",
-            "The check mean_sq_error ≤ bound is about an expectation measured on finitely "
-            "many trials; by Markov's inequality it holds with probability at least "
-            "1 − E‖g − ĝ‖²/bound (its confidence). The exact expectation, E‖V‖²/k and the "
-            "bound are compared deterministically.",
-            "All trials are evaluated at once: each trial's sampled biases are histogrammed "
-            "over the grid and cumulative sums give the network at every grid point — "
-            "O(trials·(k + n)) time, never the trials × k × n activation tensor.",
-            f"The curve measures the first {CURVE_TRIALS} trials (or all, if fewer) at "
-            "every k′ of a log grid, using the first k′ of their k draws (themselves k′ iid "
-            "draws).",
-            "Corrected from the printed Lemma 2.17 (003): the fixed signs are "
-            "s ∈ {±1}^k (printed {±1}^m).",
+
+def _notes(custom: bool) -> list[str]:
+    return [
+        f"P is uniform on the {GRID} midpoints (i + ½)/{GRID} of [0, 1] (the midpoint "
+        "rule for the uniform distribution). Lemma 2.17 holds for every probability "
+        "measure P, and for this P everything is exact: μ is cut into pieces between "
+        "grid points and critical points of g, on which g is monotone, so "
+        "|μ|(piece) = |g(hi) − g(lo)| and E‖V‖² = ‖μ‖₁·Σ|μ|(piece)·‖1[· ≥ b]‖² with no "
+        "quadrature.",
+        "The check mean_sq_error ≤ bound is about an expectation measured on finitely "
+        "many trials; by Markov's inequality it holds with probability at least "
+        "1 − E‖g − ĝ‖²/bound (its confidence). The exact expectation, E‖V‖²/k and the "
+        "bound are compared deterministically.",
+        "All trials are evaluated at once: each trial's sampled biases are histogrammed "
+        "over the grid and cumulative sums give the network at every grid point — "
+        "O(trials·(k + n)) time, never the trials × k × n activation tensor.",
+        f"The curve measures the first {CURVE_TRIALS} trials (or all, if fewer) at "
+        "every k′ of a log grid, using the first k′ of their k draws (themselves k′ iid "
+        "draws).",
+        "Corrected from the printed Lemma 2.17 (003): the fixed signs are "
+        "s ∈ {±1}^k (printed {±1}^m).",
+    ] + (
+        [
+            "Custom g: g′ is exact (forward-mode differentiation of the parsed expression), "
+            "but its sign changes are located numerically on an 8193-point grid, so a "
+            "feature narrower than the grid can be missed (then |μ| of that piece is "
+            "underestimated)."
         ]
-        + (
-            [
-                "Custom g: g′ is exact (forward-mode differentiation of the parsed expression), "
-                "but its sign changes are located numerically on an 8193-point grid, so a "
-                "feature narrower than the grid can be missed (then |μ| of that piece is "
-                "underestimated)."
-            ]
-            if custom
-            else []
-        ),
+        if custom
+        else []
     )
 
 

@@ -25,8 +25,13 @@ from approxlab.scenes.target_param import (
     target_options,
 )
 from approxlab.theory.core import targets
-from approxlab.theory.core.errors import rounding_allowance, sup_error_step
-from approxlab.theory.shallow.threshold import threshold_network, threshold_width
+from approxlab.theory.core.errors import rounding_allowance
+from approxlab.theory.shallow.threshold import (
+    Proposition21,
+    error_with_jumps,
+    proposition_2_1,
+    threshold_widths,
+)
 
 TargetName = Literal["sin", "abs", "square", "nielsen", "custom"]
 
@@ -61,95 +66,20 @@ class Params(SceneParams):
 
 def compute(p: Params) -> SceneResult:
     g = targets.choose(p.target, p.expr)
-    rho = targets.lipschitz(g)
-    net = threshold_network(g, rho, p.eps)
-
-    # f is constant between consecutive thresholds; read its value off the network itself
-    t = net.thresholds()
-    knots = np.concatenate([t[t < 1.0], [1.0]])
-    values = net(knots[:-1])
-    sup, where = sup_error_step(g, knots, values, targets.critical_points(g))
-
+    c = proposition_2_1(g, p.eps)
     grid = np.linspace(0.0, 1.0, 2001)
-    step_x = knots
-    step_y = np.append(values, values[-1])
-    # |f − g| with both one-sided values at every jump
-    inner = knots[1:-1]
-    ex = np.concatenate([grid, inner, inner])
-    ey = np.concatenate(
-        [np.abs(net(grid) - g(grid)), np.abs(values[:-1] - g(inner)), np.abs(values[1:] - g(inner))]
-    )
-    order = np.lexsort(
-        (np.concatenate([np.zeros(grid.size), np.zeros(inner.size), np.ones(inner.size)]), ex)
-    )
-    ex, ey = ex[order], ey[order]
-
-    eps_grid = np.geomspace(1e-3, 0.5, 120)
-    widths = np.array([threshold_width(rho, e) for e in eps_grid])
-
-    approx_traces = [
-        Trace(f"g(x) = {g.label}", "line", grid, g(grid), style="target"),
-        Trace(f"f: {net.width} threshold nodes", "step", step_x, step_y, style="construction"),
-        Trace(
-            "where sup |f − g| is attained",
-            "markers",
-            [where],
-            [float(g(np.array(where)))],
-            style="highlight",
-        ),
-    ]
-    if net.width <= 200:
-        approx_traces.append(
-            Trace(
-                "biases bᵢ = (i−1)ε/ρ",
-                "markers",
-                t,
-                np.full(t.size, float(g(grid).min())),
-                style="reference",
-            )
-        )
-
-    plots = [
-        Plot(
-            "approximation",
-            "Target g and threshold network f",
-            Axis("x"),
-            Axis("value"),
-            approx_traces,
-        ),
-        Plot(
-            "error",
-            "Error |f(x) − g(x)| against ε",
-            Axis("x"),
-            Axis("|f − g|"),
-            [
-                band("ε band", np.array([0.0, 1.0]), np.zeros(2), np.full(2, p.eps), style="bound"),
-                Trace("|f − g|", "line", ex, ey, style="error"),
-            ],
-        ),
-        Plot(
-            "width",
-            "Width ⌈ρ/ε⌉ against ε",
-            Axis("ε", log=True),
-            Axis("threshold nodes", log=True),
-            [
-                Trace("⌈ρ/ε⌉", "step", eps_grid, widths, style="construction"),
-                Trace("this ε", "markers", [p.eps], [net.width], style="highlight"),
-            ],
-        ),
-    ]
     return SceneResult(
-        metrics={"width": net.width, "lipschitz": rho, "sup_error": sup},
+        metrics={"width": c.net.width, "lipschitz": c.rho, "sup_error": c.error.sup},
         checks=[
             Check(
                 "sup |f − g| ≤ ε",
-                sup,
+                c.error.sup,
                 p.eps,
                 "<=",
                 rounding=rounding_allowance(float(np.max(np.abs(g(grid)))), p.eps),
             )
         ],
-        plots=plots,
+        plots=[_approximation_plot(g, c, grid), _error_plot(g, c, grid, p.eps), _width_plot(c, p)],
         notes=[
             "ρ = sup|g′| on [0, 1], computed from g′ at the endpoints and at the roots of g″.",
             "sup |f − g| is exact: f is constant between biases, so the supremum is attained "
@@ -158,6 +88,71 @@ def compute(p: Params) -> SceneResult:
             "f(x) = Σᵢ aᵢ·1[x ≥ bᵢ] (printed 1[xᵢ ≥ bᵢ]) and the telescoping sum runs over "
             "i = 1…k (printed from i = 0).",
             *_custom_notes(g),
+        ],
+    )
+
+
+def _approximation_plot(g: targets.Target, c: Proposition21, grid: np.ndarray) -> Plot:
+    net, e = c.net, c.error
+    traces = [
+        Trace(f"g(x) = {g.label}", "line", grid, g(grid), style="target"),
+        Trace(
+            f"f: {net.width} threshold nodes",
+            "step",
+            e.knots,
+            np.append(e.values, e.values[-1]),
+            style="construction",
+        ),
+        Trace(
+            "where sup |f − g| is attained",
+            "markers",
+            [e.where],
+            [float(g(np.array(e.where)))],
+            style="highlight",
+        ),
+    ]
+    if net.width <= 200:
+        t = net.thresholds()
+        traces.append(
+            Trace(
+                "biases bᵢ = (i−1)ε/ρ",
+                "markers",
+                t,
+                np.full(t.size, float(g(grid).min())),
+                style="reference",
+            )
+        )
+    return Plot(
+        "approximation", "Target g and threshold network f", Axis("x"), Axis("value"), traces
+    )
+
+
+def _error_plot(g: targets.Target, c: Proposition21, grid: np.ndarray, eps: float) -> Plot:
+    ex, ey = error_with_jumps(g, c.net, c.error, grid)
+    return Plot(
+        "error",
+        "Error |f(x) − g(x)| against ε",
+        Axis("x"),
+        Axis("|f − g|"),
+        [
+            band("ε band", np.array([0.0, 1.0]), np.zeros(2), np.full(2, eps), style="bound"),
+            Trace("|f − g|", "line", ex, ey, style="error"),
+        ],
+    )
+
+
+def _width_plot(c: Proposition21, p: Params) -> Plot:
+    eps_grid = np.geomspace(1e-3, 0.5, 120)
+    return Plot(
+        "width",
+        "Width ⌈ρ/ε⌉ against ε",
+        Axis("ε", log=True),
+        Axis("threshold nodes", log=True),
+        [
+            Trace(
+                "⌈ρ/ε⌉", "step", eps_grid, threshold_widths(c.rho, eps_grid), style="construction"
+            ),
+            Trace("this ε", "markers", [p.eps], [c.net.width], style="highlight"),
         ],
     )
 

@@ -3,7 +3,6 @@ is a polynomial."""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -24,20 +23,22 @@ from approxlab.scenes.chapters import SHALLOW
 from approxlab.scenes.decimate import m4
 from approxlab.scenes.target_param import custom_target, expr_param, target_options
 from approxlab.theory.core import targets
-from approxlab.theory.core.errors import rounding_allowance, sup_error_step
-from approxlab.theory.core.minimax import Minimax, best_polynomial
+from approxlab.theory.core.errors import rounding_allowance
+from approxlab.theory.core.minimax import Minimax
 from approxlab.theory.shallow.universal import (
     ACTIVATIONS,
-    CACHED_WIDTHS,
+    CHART_WIDTHS,
+    EVAL_POINTS,
     LABELS,
     MAX_WIDTH,
     QUAD_NODES,
     SLOPES,
-    TwoLayerNetwork,
-    draw_units,
-    features,
-    fit,
+    UniversalFit,
+    best_polynomials,
+    error_chart,
+    eval_grid,
     legendre_rank,
+    measure_fit,
     polynomial_degree,
 )
 
@@ -47,12 +48,6 @@ Activation = Literal[
     "relu", "sigmoid", "tanh", "exp", "cos", "threshold", "poly1", "poly2", "poly3"
 ]
 
-#: Sup errors are measured on this uniform grid (plus the knots of ReLU networks; threshold
-#: networks exactly, from their steps); the best polynomials are minimax on the same grid.
-EVAL_POINTS = 513
-#: Widths of the error-against-width chart (computed once per target and seed, then cached;
-#: the factorizations behind them once per activation and seed).
-CHART_WIDTHS = CACHED_WIDTHS
 #: The chart is drawn for the inner weights of this seed whatever the seed parameter: its
 #: factorizations are computed once per process, so changing the seed costs one fit.
 CHART_SEED = 0
@@ -92,92 +87,67 @@ class Params(SceneParams):
         return expr
 
 
-def _grid() -> np.ndarray:
-    return np.linspace(0.0, 1.0, EVAL_POINTS)
-
-
-def eval_points(net: TwoLayerNetwork) -> np.ndarray:
-    """The evaluation grid, plus every knot inside [0, 1] of a ReLU network."""
-    x = _grid()
-    if net.activation == "relu":
-        t = net.units.t
-        x = np.union1d(x, t[(t > 0.0) & (t < 1.0)])
-    return x
-
-
-def sup_error(
-    net: TwoLayerNetwork, g: targets.Target, x: np.ndarray, fx: np.ndarray
-) -> tuple[float, float]:
-    """sup |f − g| and where, from the network's values ``fx`` at :func:`eval_points`;
-    exact for threshold networks (f is a step function: cell ends and critical points)."""
-    if net.activation == "threshold":
-        t = np.sort(net.units.t)
-        knots = np.concatenate([[0.0], t[(t > 0.0) & (t < 1.0)], [1.0]])
-        return sup_error_step(g, knots, net(knots[:-1]), targets.critical_points(g))
-    err = np.abs(fx - g(x))
-    i = int(np.argmax(err))
-    return float(err[i]), float(x[i])
-
-
-@lru_cache(maxsize=64)
-def best_polynomials(g: targets.Target) -> tuple[Minimax, ...]:
-    """Minimax polynomials of degrees 1, 2, 3 on the evaluation grid."""
-    x = _grid()
-    return tuple(best_polynomial(x, g(x), k) for k in (1, 2, 3))
-
-
-@lru_cache(maxsize=32)
-def error_chart(g: targets.Target, seed: int) -> dict[str, np.ndarray]:
-    """sup |f − g| against :data:`CHART_WIDTHS` for every activation (target, seed fixed).
-
-    Smooth units are evaluated once on the grid for the widest network and every narrower
-    network takes a prefix (units are nested): the same numbers as evaluating each network.
-    """
-    x = _grid()
-    gx = g(x)
-    out = {}
-    for act in ACTIVATIONS:
-        errs = []
-        if act in ("relu", "threshold"):
-            for n in CHART_WIDTHS:
-                net = fit(act, g, n, seed, cached=True)
-                xe = eval_points(net)
-                errs.append(sup_error(net, g, xe, net(xe))[0])
-        else:
-            E = features(act, draw_units(act, seed, max(CHART_WIDTHS)), x)
-            for n in CHART_WIDTHS:
-                errs.append(
-                    float(np.max(np.abs(E[:, :n] @ fit(act, g, n, seed, cached=True).a - gx)))
-                )
-        out[act] = np.array(errs)
-    return out
-
-
 def compute(p: Params) -> SceneResult:
     g = targets.choose(p.target, p.expr)
-    net = fit(p.activation, g, p.width, p.seed, cached=p.seed == CHART_SEED)
-    xe = eval_points(net)
-    fx = net(xe)
-    gxe = g(xe)
-    err, where = sup_error(net, g, xe, fx)
-    x = _grid()
-    gx = g(x)
+    fit_ = measure_fit(g, p.activation, p.width, p.seed, cached=p.seed == CHART_SEED)
+    net = fit_.net
     poly = best_polynomials(g)
     chart = error_chart(g, CHART_SEED)
+    metrics: dict[str, float | int] = {
+        "sup_error": fit_.sup,
+        "width": p.width,
+        "max_outer_weight": float(np.max(np.abs(net.a))),
+        "best_poly1_error": poly[0].upper,
+        "best_poly2_error": poly[1].upper,
+        "best_poly3_error": poly[2].upper,
+    }
+    checks: list[Check] = []
+    k = polynomial_degree(p.activation)
+    if k is not None:
+        best = poly[k - 1]
+        metrics["best_poly_error"] = best.upper
+        gx = g(eval_grid())
+        # f is a polynomial of degree ≤ k, so on the grid its error is at least E_k, which is
+        # at least the Remez level |h| (de la Vallée Poussin); both are ~0 when g has degree
+        # ≤ k, where only rounding separates them
+        checks.append(
+            Check(
+                f"sup |f − g| ≥ E_{k} (best degree-{k} polynomial on the grid)",
+                fit_.sup,
+                best.lower,
+                ">=",
+                rounding=rounding_allowance(float(np.max(np.abs(gx))), ops=targets.roundings(g)),
+            )
+        )
+    return SceneResult(
+        metrics=metrics,
+        checks=checks,
+        plots=[
+            _fit_plot(g, fit_, p),
+            _error_plot(g, fit_),
+            _width_plot(chart, poly, fit_.sup, p),
+        ],
+        notes=_notes(g, p),
+    )
 
+
+def _fit_plot(g: targets.Target, fit_: UniversalFit, p: Params) -> Plot:
+    x = eval_grid()
+    gx = g(x)
+    net = fit_.net
     fit_traces = [
         Trace(f"g(x) = {g.label}", "line", x, gx, style="target"),
         Trace(
             f"f: {p.width} {p.activation} units",
             "step" if p.activation == "threshold" else "line",
-            *m4(xe, fx),
+            *m4(fit_.x, fit_.fx),
             style="construction",
         ),
         Trace(
             "where sup |f − g| is attained",
             "markers",
-            [where],
-            [float(net(np.array([where]))[0])],
+            [fit_.where],
+            [float(net(np.array([fit_.where]))[0])],
             style="highlight",
         ),
     ]
@@ -188,7 +158,28 @@ def compute(p: Params) -> SceneResult:
         fit_traces.append(
             Trace("unit transitions tⱼ", "markers", t, np.full(t.size, lo), style="reference")
         )
+    return Plot(
+        "fit",
+        f"g and the least-squares network ({LABELS[p.activation]}, width {p.width})",
+        Axis("x"),
+        Axis("value"),
+        fit_traces,
+    )
 
+
+def _error_plot(g: targets.Target, fit_: UniversalFit) -> Plot:
+    return Plot(
+        "error",
+        "|f(x) − g(x)|",
+        Axis("x"),
+        Axis("|f − g|"),
+        [Trace("|f − g|", "line", *m4(fit_.x, np.abs(fit_.fx - g(fit_.x))), style="error")],
+    )
+
+
+def _width_plot(
+    chart: dict[str, np.ndarray], poly: tuple[Minimax, ...], err: float, p: Params
+) -> Plot:
     widths = np.array(CHART_WIDTHS, dtype=float)
     chart_traces = [
         Trace(
@@ -219,56 +210,16 @@ def compute(p: Params) -> SceneResult:
             style="highlight",
         )
     )
+    return Plot(
+        "width",
+        f"sup |f − g| against width, every activation (inner weights of seed {CHART_SEED})",
+        Axis("width n", log=True),
+        Axis("sup |f − g|", log=True),
+        chart_traces,
+    )
 
-    plots = [
-        Plot(
-            "fit",
-            f"g and the least-squares network ({LABELS[p.activation]}, width {p.width})",
-            Axis("x"),
-            Axis("value"),
-            fit_traces,
-        ),
-        Plot(
-            "error",
-            "|f(x) − g(x)|",
-            Axis("x"),
-            Axis("|f − g|"),
-            [Trace("|f − g|", "line", *m4(xe, np.abs(fx - gxe)), style="error")],
-        ),
-        Plot(
-            "width",
-            f"sup |f − g| against width, every activation (inner weights of seed {CHART_SEED})",
-            Axis("width n", log=True),
-            Axis("sup |f − g|", log=True),
-            chart_traces,
-        ),
-    ]
 
-    metrics: dict[str, float | int] = {
-        "sup_error": err,
-        "width": p.width,
-        "max_outer_weight": float(np.max(np.abs(net.a))),
-        "best_poly1_error": poly[0].upper,
-        "best_poly2_error": poly[1].upper,
-        "best_poly3_error": poly[2].upper,
-    }
-    checks: list[Check] = []
-    k = polynomial_degree(p.activation)
-    if k is not None:
-        best = poly[k - 1]
-        metrics["best_poly_error"] = best.upper
-        # f is a polynomial of degree ≤ k, so on the grid its error is at least E_k, which is
-        # at least the Remez level |h| (de la Vallée Poussin); both are ~0 when g has degree
-        # ≤ k, where only rounding separates them
-        checks.append(
-            Check(
-                f"sup |f − g| ≥ E_{k} (best degree-{k} polynomial on the grid)",
-                err,
-                best.lower,
-                ">=",
-                rounding=rounding_allowance(float(np.max(np.abs(gx))), ops=targets.roundings(g)),
-            )
-        )
+def _notes(g: targets.Target, p: Params) -> list[str]:
     notes = [
         f"f(x) = Σⱼ aⱼ σ(wⱼx + bⱼ), no output bias. Inner weights random (seed {p.seed}): "
         "transition tⱼ = −bⱼ/wⱼ ~ U(0, 1), random sign, |wⱼ| log-uniform in "
@@ -307,12 +258,7 @@ def compute(p: Params) -> SceneResult:
             f"Custom g(x) = {g.label}; Theorem 2.5 assumes g continuous. Its critical points "
             "(used for the exact threshold error) are estimates on a grid."
         )
-    return SceneResult(
-        metrics=metrics,
-        checks=checks,
-        plots=plots,
-        notes=notes,
-    )
+    return notes
 
 
 def _fit_note(activation: str, seed: int) -> str:

@@ -14,9 +14,11 @@ from approxlab.theory.core.errors import rounding_allowance, sup_error_step
 from approxlab.theory.shallow.adaptive import (
     adaptive_threshold_network,
     adaptive_width,
+    adaptive_widths,
     cumulative_variation,
     equal_variation_breakpoints,
     telescoping_network,
+    uniform_and_adaptive,
 )
 from approxlab.theory.shallow.threshold import threshold_network
 
@@ -144,3 +146,18 @@ def test_adaptive_bound_on_random_custom_targets(a, k, c, eps):
         gmax, tv, eps, ops=4 * targets.roundings(g) + crit.size + 8
     )
     assert net.width == adaptive_width(tv, eps)
+
+
+@pytest.mark.parametrize("name", targets.TARGET_NAMES)
+def test_uniform_and_adaptive_measures_both_networks(name):
+    g = targets.get(name)
+    c = uniform_and_adaptive(g, 0.03)
+    assert c.uniform.width == threshold_network(g, c.rho, 0.03).width
+    assert c.adaptive.width == adaptive_width(c.variation, 0.03) <= c.uniform.width
+    for net, err in ((c.uniform, c.uniform_error), (c.adaptive, c.adaptive_error)):
+        ref, _ = sup_error_step(g, err.knots, net(err.knots[:-1]), c.critical)
+        assert err.sup == ref
+    eps = np.geomspace(1e-3, 0.5, 40)
+    np.testing.assert_array_equal(
+        adaptive_widths(c.variation, eps), [adaptive_width(c.variation, e) for e in eps]
+    )

@@ -124,3 +124,17 @@ def test_maurey_width_reaches_the_accuracy():
             k = 10 ** gs.log10_maurey_width(d, sigma, 0.1)
             rel_norm = 2 * math.pi * math.exp(gs.log_mean_norm(d, sigma))
             assert 4 * rel_norm**2 / round(k) <= 0.1**2 * (1 + 1e-12)
+
+
+def test_dimension_sweep_is_the_pointwise_functions():
+    dims = gs.dimension_grid()
+    assert dims[0] == 1 and dims[-1] == 1000 and np.all(np.diff(dims) > 0)
+    sw = gs.dimension_sweep(dims, 0.5, 0.1)
+    for i in (0, 17, dims.size - 1):
+        d = int(dims[i])
+        assert sw["log_exact"][i] == gs.log_integral_w_ghat(d, 0.5)
+        assert sw["log_bound"][i] == gs.log_holder_bound(d, 0.5)
+        assert sw["log_exact_star"][i] == gs.log_integral_w_ghat(d, gs.SIGMA_STAR)
+        assert sw["log10_maurey"][i] == gs.log10_maurey_width(d, 0.5, 0.1)
+        assert sw["log10_grid"][i] == gs.log10_grid_nodes(d, 0.5, 0.1)
+        assert sw["ratio"][i] == gs.ratio(d)

@@ -9,8 +9,19 @@ from hypothesis import strategies as st
 
 from approxlab.theory.core import targets
 from approxlab.theory.core.errors import rounding_allowance, sup_error_step
-from approxlab.theory.core.threshold_networks import ThresholdNetwork, evaluate, evaluate_dense
-from approxlab.theory.shallow.threshold import threshold_network, threshold_width
+from approxlab.theory.core.threshold_networks import (
+    ThresholdNetwork,
+    evaluate,
+    evaluate_dense,
+    step_form,
+)
+from approxlab.theory.shallow.threshold import (
+    error_with_jumps,
+    proposition_2_1,
+    threshold_network,
+    threshold_width,
+    threshold_widths,
+)
 
 
 @settings(max_examples=80, deadline=None)
@@ -92,3 +103,40 @@ def test_sup_error_step_sees_interior_extrema():
 
 def test_variation_of_sin_is_four():
     assert targets.variation("sin") == pytest.approx(4.0, abs=1e-12)
+
+
+@pytest.mark.parametrize("name", targets.TARGET_NAMES)
+def test_step_form_reads_the_network(name):
+    g = targets.get(name)
+    net = threshold_network(g, targets.lipschitz(name), 0.02)
+    knots, values = step_form(net)
+    assert knots[0] == 0.0 and knots[-1] == 1.0 and np.all(np.diff(knots) > 0)
+    mid = 0.5 * (knots[:-1] + knots[1:])
+    np.testing.assert_array_equal(net(mid), values)  # constant on every cell
+    np.testing.assert_allclose(evaluate_dense(net, knots[:-1]), values, atol=1e-12)
+
+
+def test_step_sup_is_the_exact_sup_and_the_widths_vectorize():
+    g = targets.get("nielsen")
+    c = proposition_2_1(g, 0.01)
+    assert c.rho == targets.lipschitz("nielsen") and c.net.width == math.ceil(c.rho / 0.01)
+    ref, where = sup_error_step(g, c.error.knots, c.error.values, targets.critical_points(g))
+    assert (c.error.sup, c.error.where) == (ref, where)
+    eps = np.geomspace(1e-3, 0.5, 50)
+    np.testing.assert_array_equal(
+        threshold_widths(c.rho, eps), [threshold_width(c.rho, e) for e in eps]
+    )
+
+
+def test_error_with_jumps_has_both_one_sided_values():
+    g = targets.get("square")
+    c = proposition_2_1(g, 0.1)
+    grid = np.linspace(0.001, 0.999, 101)  # no grid point on a knot
+    x, y = error_with_jumps(g, c.net, c.error, grid)
+    assert np.all(np.diff(x) >= 0) and x.size == grid.size + 2 * (c.error.knots.size - 2)
+    # at each inner knot t: first |f(t⁻) − g(t)| (the cell to the left), then |f(t) − g(t)|
+    for j, t in enumerate(c.error.knots[1:-1]):
+        at = np.flatnonzero(x == t)
+        assert y[at[0]] == pytest.approx(abs(c.error.values[j] - g(t)))
+        assert y[at[-1]] == pytest.approx(abs(c.error.values[j + 1] - g(t)))
+    assert np.max(y) <= c.error.sup + 1e-15  # the jumps reach it, the grid may not

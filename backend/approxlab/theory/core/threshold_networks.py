@@ -59,3 +59,16 @@ def evaluate_dense(net: ThresholdNetwork, x: np.ndarray) -> np.ndarray:
     x = np.asarray(x, dtype=float)
     act = (np.multiply.outer(x, net.w) + net.b) >= 0
     return net.c + act.astype(float) @ net.a
+
+
+def step_form(net: ThresholdNetwork, domain: tuple[float, float] = (0.0, 1.0)):
+    """``f`` on ``domain`` as a step function: knots ``t₀ = lo < t₁ < … < t_K = hi`` (the
+    switching points strictly inside, deduplicated) and ``values[k] = f`` on ``[t_k, t_{k+1})``.
+
+    ``f`` is constant between consecutive switching points, so its value on a cell is read
+    off the network itself at the cell's left end.
+    """
+    lo, hi = domain
+    t = np.unique(net.thresholds())
+    knots = np.concatenate([[lo], t[(t > lo) & (t < hi)], [hi]])
+    return knots, net(knots[:-1])

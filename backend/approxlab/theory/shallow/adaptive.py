@@ -17,11 +17,14 @@ the monotone piece — no quadrature, no grid.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
+from approxlab.theory.core import targets
 from approxlab.theory.core.targets import Fn
 from approxlab.theory.core.threshold_networks import ThresholdNetwork
+from approxlab.theory.shallow.threshold import StepSup, step_sup, threshold_network
 
 #: Bisection steps; each halves a bracket inside one monotone piece of g (2⁻⁶⁰ < one ulp).
 BISECTION_STEPS = 60
@@ -73,3 +76,32 @@ def adaptive_threshold_network(g: Fn, critical: np.ndarray, eps: float) -> Thres
     """The ⌈V/ε⌉-node threshold network with equal-variation breakpoints (Remark 2.2):
     ``sup_{[0,1]} |f − g| ≤ ε`` for any continuous, piecewise monotone ``g``."""
     return telescoping_network(g, equal_variation_breakpoints(g, critical, eps))
+
+
+def adaptive_widths(variation: float, eps: np.ndarray) -> np.ndarray:
+    """:func:`adaptive_width` for an array of ε (integers)."""
+    return np.maximum(1, np.ceil(variation / np.asarray(eps, dtype=float))).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class UniformAndAdaptive:
+    """Proposition 2.1's uniform network and Remark 2.2's adaptive one for one g and ε."""
+
+    rho: float
+    variation: float
+    critical: np.ndarray
+    uniform: ThresholdNetwork
+    adaptive: ThresholdNetwork
+    uniform_error: StepSup
+    adaptive_error: StepSup
+
+
+def uniform_and_adaptive(g: targets.Target, eps: float) -> UniformAndAdaptive:
+    """Both networks with their exact sup errors."""
+    rho, V = targets.lipschitz(g), targets.variation(g)
+    crit = targets.critical_points(g)
+    uniform = threshold_network(g, rho, eps)
+    adaptive = adaptive_threshold_network(g, crit, eps)
+    return UniformAndAdaptive(
+        rho, V, crit, uniform, adaptive, step_sup(g, uniform), step_sup(g, adaptive)
+    )

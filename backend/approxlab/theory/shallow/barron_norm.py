@@ -101,3 +101,27 @@ def log10_grid_nodes(d: int, sigma: float, eps_rel: float) -> float:
     """
     per_side = math.ceil(lipschitz_on_cube(d, sigma) * math.sqrt(d) / eps_rel)
     return math.log10(4 * d + 1) + d * math.log10(per_side)
+
+
+SIGMA_STAR = 1.0 / math.sqrt(2.0 * math.pi)
+"""The regime boundary 2πσ² = 1."""
+
+
+def dimension_grid(d_max: int = 1000, points: int = 60) -> np.ndarray:
+    """About ``points`` dimensions ``1 … d_max``, log-spaced integers."""
+    return np.unique(np.round(np.geomspace(1, d_max, points)).astype(int))
+
+
+def dimension_sweep(dims: np.ndarray, sigma: float, eps_rel: float) -> dict[str, np.ndarray]:
+    """Every quantity against d at this σ, as natural logarithms (``log_exact``,
+    ``log_bound``, ``log_exact_star`` at σ★ = 1/√(2π)), ``log10`` node counts, and the
+    σ-free ratio exact/bound."""
+    ds = [int(k) for k in dims]
+    return {
+        "log_exact": np.array([log_integral_w_ghat(k, sigma) for k in ds]),
+        "log_bound": np.array([log_holder_bound(k, sigma) for k in ds]),
+        "log_exact_star": np.array([log_integral_w_ghat(k, SIGMA_STAR) for k in ds]),
+        "log10_maurey": np.array([log10_maurey_width(k, sigma, eps_rel) for k in ds]),
+        "log10_grid": np.array([log10_grid_nodes(k, sigma, eps_rel) for k in ds]),
+        "ratio": np.array([ratio(k) for k in ds]),
+    }

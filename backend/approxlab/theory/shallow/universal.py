@@ -38,9 +38,12 @@ from functools import lru_cache
 
 import numpy as np
 
+from approxlab.theory.core import targets
+from approxlab.theory.core.minimax import Minimax, best_polynomial
 from approxlab.theory.core.networks import layer
 from approxlab.theory.core.threshold_networks import ThresholdNetwork
 from approxlab.theory.core.threshold_networks import evaluate as threshold_evaluate
+from approxlab.theory.shallow.threshold import step_sup
 
 Fn = Callable[[np.ndarray], np.ndarray]
 
@@ -407,3 +410,94 @@ def fit(activation: str, g: Fn, width: int, seed: int, *, cached: bool = False) 
     else:
         a = _fit_smooth(g, activation, seed, width, cached)
     return TwoLayerNetwork(activation, units, a)
+
+
+# --------------------------------------------------------------------------- measuring
+
+#: Sup errors are measured on this uniform grid (plus the knots of ReLU networks; threshold
+#: networks exactly, from their steps); the best polynomials are minimax on the same grid.
+EVAL_POINTS = 513
+#: Widths of the error-against-width chart (computed once per target and seed, then cached;
+#: the factorizations behind them once per activation and seed).
+CHART_WIDTHS = CACHED_WIDTHS
+
+
+def eval_grid() -> np.ndarray:
+    """The :data:`EVAL_POINTS` equally spaced points of [0, 1]."""
+    return np.linspace(0.0, 1.0, EVAL_POINTS)
+
+
+def eval_points(net: TwoLayerNetwork) -> np.ndarray:
+    """The evaluation grid, plus every knot inside [0, 1] of a ReLU network."""
+    x = eval_grid()
+    if net.activation == "relu":
+        t = net.units.t
+        x = np.union1d(x, t[(t > 0.0) & (t < 1.0)])
+    return x
+
+
+def sup_error(
+    net: TwoLayerNetwork, g: targets.Target, x: np.ndarray, fx: np.ndarray
+) -> tuple[float, float]:
+    """sup |f − g| and where, from the network's values ``fx`` at :func:`eval_points`;
+    exact for threshold networks (f is a step function: cell ends and critical points)."""
+    if net.activation == "threshold":
+        s = step_sup(g, net.threshold_network())
+        return s.sup, s.where
+    err = np.abs(fx - g(x))
+    i = int(np.argmax(err))
+    return float(err[i]), float(x[i])
+
+
+@lru_cache(maxsize=64)
+def best_polynomials(g: targets.Target) -> tuple[Minimax, ...]:
+    """Minimax polynomials of degrees 1, 2, 3 on the evaluation grid (discrete Remez)."""
+    x = eval_grid()
+    return tuple(best_polynomial(x, g(x), k) for k in (1, 2, 3))
+
+
+@lru_cache(maxsize=32)
+def error_chart(g: targets.Target, seed: int) -> dict[str, np.ndarray]:
+    """sup |f − g| against :data:`CHART_WIDTHS` for every activation (target, seed fixed).
+
+    Smooth units are evaluated once on the grid for the widest network and every narrower
+    network takes a prefix (units are nested): the same numbers as evaluating each network.
+    """
+    x = eval_grid()
+    gx = g(x)
+    out = {}
+    for act in ACTIVATIONS:
+        errs = []
+        if act in ("relu", "threshold"):
+            for n in CHART_WIDTHS:
+                net = fit(act, g, n, seed, cached=True)
+                xe = eval_points(net)
+                errs.append(sup_error(net, g, xe, net(xe))[0])
+        else:
+            E = features(act, draw_units(act, seed, max(CHART_WIDTHS)), x)
+            for n in CHART_WIDTHS:
+                errs.append(
+                    float(np.max(np.abs(E[:, :n] @ fit(act, g, n, seed, cached=True).a - gx)))
+                )
+        out[act] = np.array(errs)
+    return out
+
+
+@dataclass(frozen=True)
+class UniversalFit:
+    """One fitted network with its sup error, measured at :func:`eval_points`."""
+
+    net: TwoLayerNetwork
+    x: np.ndarray  # evaluation points
+    fx: np.ndarray  # f there
+    sup: float
+    where: float
+
+
+def measure_fit(g: targets.Target, activation: str, width: int, seed: int, *, cached: bool):
+    """Fit the network (:func:`fit`) and measure its sup error."""
+    net = fit(activation, g, width, seed, cached=cached)
+    xe = eval_points(net)
+    fx = net(xe)
+    err, where = sup_error(net, g, xe, fx)
+    return UniversalFit(net, xe, fx, err, where)
