@@ -9,19 +9,11 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, ValidationInfo, field_validator
 
-from approxlab.scenes.base import (
-    Axis,
-    Check,
-    Plot,
-    Scene,
-    SceneParams,
-    SceneResult,
-    Trace,
-    param,
-)
+from approxlab.scenes import plotkit as pk
+from approxlab.scenes.base import Axis, Check, Plot, Scene, SceneParams, SceneResult, param
 from approxlab.scenes.chapters import SHALLOW
+from approxlab.scenes.export import MAX_EXPORT_PARAMETERS, NetworkTooLargeError, network_export
 from approxlab.theory.core import targets_nd
-from approxlab.theory.core.errors import rounding_allowance
 from approxlab.theory.core.expressions import MAX_LENGTH, ExpressionError
 from approxlab.theory.shallow.grid import (
     GridConstruction,
@@ -31,18 +23,21 @@ from approxlab.theory.shallow.grid import (
     cells_per_axis,
     cells_per_axis_printed,
     dense_deviation,
+    grid_relu_network,
     l1_errors,
     largest_k,
+    leak_budget_allowance,
     leak_curves,
     leak_exact,
     node_counts,
     relu_nodes,
+    sup_h_allowance,
     sup_h_error,
     sup_with_k,
     theorem_2_3,
 )
 
-#: Most cubes k^d (5^8 = 390,625 fits): every cube's corner value and exact range is computed.
+#: Most cubes kᵈ (5⁸ = 390,625 fits): every cube's corner value and exact range is computed.
 MAX_CUBES = 400_000
 #: For d ≤ 2, ∫|f − g| uses a breakpoint-aligned Gauss tensor grid of at most this many points.
 MAX_QUADRATURE_POINTS = 1 << 18
@@ -82,10 +77,10 @@ class Params(SceneParams):
     target: TargetName = param(
         "ridge",
         label="target g",
-        description="Target on [0, 1]^d, ρ-Lipschitz w.r.t. the Euclidean norm.",
+        description="Target on [0, 1]ᵈ, ρ-Lipschitz w.r.t. the Euclidean norm.",
         options={
             "ridge": "ridge Σᵢxᵢ/√d (ρ = 1)",
-            "gaussian": "Gaussian bump, width 0.15 (ρ = e^{−1/2}/0.15)",
+            "gaussian": "Gaussian bump, width 0.15 (ρ = e^(−½)/0.15)",
             "saddle": "saddle 4(x₁ − ½)(x₂ − ½) (ρ = 2√2, d ≥ 2)",
             "custom": "custom expression…",
         },
@@ -114,7 +109,7 @@ class Params(SceneParams):
         step=0.05,
         label="ε",
         description=(
-            f"Accuracy ε: k = ⌈ρ√d/ε⌉ cells per axis. At most {MAX_CUBES:,} cubes k^d "
+            f"Accuracy ε: k = ⌈ρ√d/ε⌉ cells per axis. At most {MAX_CUBES:,} cubes kᵈ "
             f"(and, for d ≤ 2, a quadrature grid of at most {MAX_QUADRATURE_POINTS:,} points)."
         ),
     )
@@ -173,33 +168,57 @@ class Params(SceneParams):
         return eps
 
 
-def _slice_plots(g, net: GridNetwork, d: int) -> list[Plot]:
+def _slice_points(net: GridNetwork, d: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """Points along x₁ (the other coordinates at a row of cube centres) including every knot
+    of f along that line (the faces j/k and the ramp ends j/k ± γ)."""
+    e = np.arange(net.k + 1) / net.k
     t = np.linspace(0.0, 1.0, 1201)
-    t = np.unique(np.concatenate([t, np.clip(np.arange(net.k + 1) / net.k, 0, 1)]))
+    t = np.unique(np.clip(np.concatenate([t, e, e - net.gamma, e + net.gamma]), 0.0, 1.0))
     c = (net.k // 2 + 0.5) / net.k
     X = np.full((t.size, d), c)
     X[:, 0] = t
-    where = "" if d == 1 else f" along x₁ (x₂ = … = x_d = {c:.3g}, a row of cube centres)"
-    return [
-        Plot(
-            "slice",
-            f"g, h and f{where}",
-            Axis("x₁"),
-            Axis("value"),
-            [
-                Trace("g", "line", t, g(X), style="target"),
-                Trace("h (piecewise constant)", "line", t, net.h(X), style="reference"),
-                Trace("f (3-layer ReLU network)", "line", t, net(X), style="construction"),
-            ],
+    return t, X, c
+
+
+def _where(d: int, c: float) -> str:
+    return "" if d == 1 else f" along x₁ (the other coordinates = {c:.3g}, a row of cube centres)"
+
+
+def _slice_plot(g, net: GridNetwork, d: int) -> Plot:
+    t, X, c = _slice_points(net, d)
+    e = np.arange(net.k + 1) / net.k
+    Xm = np.full((net.k, d), c)
+    Xm[:, 0] = (np.arange(net.k) + 0.5) / net.k
+    return Plot(
+        "slice",
+        f"g, the piecewise-constant h and the network f{_where(d, c)}",
+        Axis("x₁"),
+        Axis("value"),
+        [
+            pk.line("g", t, g(X), role="target"),
+            pk.step_function("h = g(lower corner) on each cube", e, net.h(Xm), "reference"),
+            pk.line("f: the 3-layer ReLU network", t, net(X)),
+        ],
+        caption=(
+            "h is constant on every cube (g at the cube's lower corner); the network f "
+            "follows h except on ramps of width γ at the cube faces, so ∫|f − g| ≤ 2ε."
         ),
-        Plot(
-            "slice_error",
-            f"|f − g|{where}",
-            Axis("x₁"),
-            Axis("|f − g|"),
-            [Trace("|f − g|", "line", t, np.abs(net(X) - g(X)), style="error")],
+    )
+
+
+def _slice_error_plot(g, net: GridNetwork, d: int, eps: float) -> Plot:
+    t, X, c = _slice_points(net, d)
+    return Plot(
+        "slice_error",
+        f"|f − g|{_where(d, c)}",
+        Axis("x₁"),
+        Axis("|f − g|"),
+        [pk.line("|f − g|", t, np.abs(net(X) - g(X)), role="error"), pk.hline("ε", eps, 0, 1)],
+        caption=(
+            "Inside each cube the error is at most ε (h is within ε of g); on the thin ramps "
+            "it can be larger, but the ramps are too thin to add more than ε to the integral."
         ),
-    ]
+    )
 
 
 def _heatmaps(g, net: GridNetwork) -> list[Plot]:
@@ -207,16 +226,38 @@ def _heatmaps(g, net: GridNetwork) -> list[Plot]:
     if net.k <= 12:  # make the ramps visible: add points inside every strip of width γ
         e = np.arange(net.k + 1) / net.k
         x = np.unique(np.clip(np.concatenate([x, e - net.gamma / 2, e + net.gamma / 2]), 0, 1))
-    X = np.stack(np.meshgrid(x, x, indexing="xy"), axis=-1).reshape(-1, 2)
-    shape = (x.size, x.size)  # rows: x₂, columns: x₁
+    X1, X2 = np.meshgrid(x, x, indexing="xy")  # rows: x₂, columns: x₁
+    X = np.stack([X1, X2], axis=-1).reshape(-1, 2)
+    shape = X1.shape
     gx, hx, fx = g(X).reshape(shape), net.h(X).reshape(shape), net(X).reshape(shape)
     return [
-        Plot(pid, title, Axis("x₁"), Axis("x₂"), [Trace(name, "heatmap", x, x, z=z)])
-        for pid, title, name, z in (
-            ("heat_g", "target g", "g", gx),
-            ("heat_h", f"h: piecewise constant on {net.cubes:,} cubes", "h", hx),
-            ("heat_f", "f: the 3-layer ReLU network", "f", fx),
-            ("heat_error", "|f − g|", "|f − g|", np.abs(fx - gx)),
+        Plot(pid, title, Axis("x₁"), Axis("x₂"), [pk.heatmap(name, x, x, z)], caption, "equal")
+        for pid, title, name, z, caption in (
+            ("heat_g", "Target g", "g", gx, "The target g on the unit square."),
+            (
+                "heat_h",
+                f"h: piecewise constant on {net.cubes:,} cubes",
+                "h",
+                hx,
+                "h takes g's value at the lower corner of each cube: a staircase of "
+                f"{net.k} × {net.k} tiles.",
+            ),
+            (
+                "heat_f",
+                "f: the 3-layer ReLU network",
+                "f",
+                fx,
+                "The network reproduces h exactly inside every cube and blends neighbouring "
+                "values on ramps of width γ along the faces.",
+            ),
+            (
+                "heat_error",
+                "|f − g|",
+                "|f − g|",
+                np.abs(fx - gx),
+                "The error is largest at the far corners of the cubes and on the ramps; its "
+                "integral is at most 2ε.",
+            ),
         )
     ]
 
@@ -235,55 +276,46 @@ def _nodes_plot(p: Params, rho: float) -> Plot:
     dd_ok = dims[ok]
     corrected, printed, omega = node_counts(np.array(rhos)[ok], p.eps, dd_ok)
     limit = [(4 * int(dd) + 1) * _max_k(int(dd)) ** int(dd) for dd in dd_ok]
-    return Plot(
+    return pk.sweep(
         "nodes",
-        f"ReLU nodes against d at ε = {p.eps:g} (log scale)",
-        Axis("d"),
+        f"ReLU nodes against d at ε = {p.eps:g}",
+        "The node count grows exponentially in d — the curse of dimensionality; the printed "
+        "k undercounts (its h misses ε), and the printed Ω(⌈ρ/ε⌉ᵈ) is not an upper bound.",
+        Axis("d", integer=True),
         Axis("ReLU nodes", log=True),
         [
-            Trace(
-                "(4d + 1)·⌈ρ√d/ε⌉^d (corrected)",
-                "line",
-                dd_ok,
-                np.array(corrected, float),
-                style="construction",
-            ),
-            Trace(
-                "(4d + 1)·⌈ρ/(ε√d)⌉^d (printed k)",
-                "line",
+            pk.line("corrected: (4d + 1)·⌈ρ√d/ε⌉ᵈ", dd_ok, np.array(corrected, float)),
+            pk.line(
+                "with the printed k = ⌈ρ/(ε√d)⌉",
                 dd_ok,
                 np.array(printed, float),
-                style="reference",
+                role="reference",
             ),
-            Trace(
-                "⌈ρ/ε⌉^d (printed count)", "line", dd_ok, np.array(omega, float), style="reference"
-            ),
-            Trace("largest grid served", "line", dd_ok, np.array(limit, float), style="bound"),
-            Trace(
-                "this d",
-                "markers",
-                [p.d],
-                [float(relu_nodes(cells_per_axis(rho, p.eps, p.d), p.d))],
-                style="highlight",
-            ),
+            pk.line("printed statement: ⌈ρ/ε⌉ᵈ", dd_ok, np.array(omega, float), role="bound"),
+            pk.line("largest grid served here", dd_ok, np.array(limit, float), role="context"),
         ],
+        current=(p.d, float(relu_nodes(cells_per_axis(rho, p.eps, p.d), p.d))),
+        current_name="this d",
     )
 
 
 def _gamma_plot(k: int, d: int, gamma: float, tau: float) -> Plot:
     gs = np.geomspace(1e-4, 1.0, 120) * (0.5 / k)
     bound, exact = leak_curves(k, d, gs)
-    return Plot(
+    return pk.sweep(
         "leak",
-        "Leak of one bump ∫|f_γ − 1_R| against γ",
+        "Leak of one bump outside its cube against the ramp width γ",
+        "A bump leaks outside its cube only on its ramps; γ is chosen so that the proof's "
+        "bound stays below τ = ε/Σⱼ|aⱼ|, which keeps the total leak below ε.",
         Axis("γ", log=True),
         Axis("leak", log=True),
         [
-            Trace("proof's bound (1/k + 2γ)^d − k^{−d}", "line", gs, bound, style="bound"),
-            Trace("exact (interior cube)", "line", gs, exact, style="construction"),
-            Trace("τ = ε/Σⱼ|aⱼ|", "line", gs[[0, -1]], [tau, tau], style="reference"),
-            Trace("this γ", "markers", [gamma], [leak_exact(k, d, gamma)], style="highlight"),
+            pk.line("proof's bound (1/k + 2γ)ᵈ − k⁻ᵈ", gs, bound, role="bound"),
+            pk.line("exact leak (interior cube)", gs, exact),
+            pk.hline("τ = ε/Σⱼ|aⱼ|", tau, float(gs[0]), float(gs[-1]), role="reference"),
         ],
+        current=(gamma, leak_exact(k, d, gamma)),
+        current_name="this γ",
     )
 
 
@@ -309,7 +341,6 @@ def compute(p: Params) -> SceneResult:
         "k_printed": cells_per_axis_printed(g.lipschitz, p.eps, d),
     }
     notes = _notes(g, c, ints, metrics, p)
-    G = g.roundings
     confidence = None if d <= 2 else MC_CONFIDENCE
     checks = [
         Check(
@@ -318,18 +349,28 @@ def compute(p: Params) -> SceneResult:
             p.eps,
             "<=",
             # the ridge attains ρ√d/k = ε exactly when √d/ε is an integer
-            rounding_allowance(float(np.max(np.abs(net.a))), p.eps, ops=2 * G + 4),
+            sup_h_allowance(g.roundings, float(np.max(np.abs(net.a))), p.eps, g.lipschitz, d),
         ),
         Check("∫|f − g| ≤ 2ε", ints.fg[0], 2 * p.eps, "<=", confidence=confidence),
         Check(
-            "∫|f − h| ≤ Σⱼ|aⱼ|·((1/k + 2γ)^d − k^{−d}) ≤ ε",
+            "∫|f − h| ≤ Σⱼ|aⱼ|·((1/k + 2γ)ᵈ − k⁻ᵈ)",
             ints.fh[0],
             metrics["leak_bound"],
             "<=",
             confidence=confidence,
         ),
+        Check(
+            "Σⱼ|aⱼ|·((1/k + 2γ)ᵈ − k⁻ᵈ) ≤ ε (the choice of γ)",
+            metrics["leak_bound"],
+            p.eps,
+            "<=",
+            # attained with equality at γ = γ★ (uncapped)
+            leak_budget_allowance(c.k, d, p.eps, c.total),
+        ),
     ]
-    plots = (_heatmaps(g, net) if d == 2 else _slice_plots(g, net, d)) + [
+    plots = [
+        _slice_plot(g, net, d),
+        *(_heatmaps(g, net) if d == 2 else [_slice_error_plot(g, net, d, p.eps)]),
         _nodes_plot(p, g.lipschitz),
         _gamma_plot(c.k, d, net.gamma, c.tau),
     ]
@@ -346,15 +387,16 @@ def _notes(g, c: GridConstruction, ints: L1Errors, metrics: dict, p: Params) -> 
         "sup |h − g| ≤ ε needs k ≥ ρ√d/ε; printed: k = ⌈ρ/(ε√d)⌉, which only gives "
         "ρ‖uₛ − x‖ ≤ dε (the ridge attains √d/k and fails for every d ≥ 2). Corrected: "
         "k = ⌈ρ√d/ε⌉, ρ w.r.t. the Euclidean norm.",
-        "The printed statement says Ω(⌈ρ/ε⌉^d) ReLU nodes; an existence statement needs an "
-        "upper bound — the construction has (4d + 1)·k^d = O(d·⌈ρ√d/ε⌉^d) nodes "
-        "(⌈ρ/ε⌉^d cubes would suffice only if ρ were measured in the ℓ∞ norm).",
-        "γ: the proof says 'sufficiently small'. One bump leaks at most (1/k + 2γ)^d − k^{−d} "
-        "(exact for an interior cube: Σₛ C(d,s)·2^s·k^{s−d}·γ^s/(s+1)!, about half), so "
-        "γ★ = ½((k^{−d} + ε/Σⱼ|aⱼ|)^{1/d} − 1/k), capped at 1/(2k), makes "
+        "The printed statement says Ω(⌈ρ/ε⌉ᵈ) ReLU nodes; an existence statement needs an "
+        "upper bound — the construction has (4d + 1)·kᵈ = O(d·⌈ρ√d/ε⌉ᵈ) nodes "
+        "(⌈ρ/ε⌉ᵈ cubes would suffice only if ρ were measured in the ℓ∞ norm).",
+        "γ: the proof says 'sufficiently small'. One bump leaks at most (1/k + 2γ)ᵈ − k⁻ᵈ "
+        "(exact for an interior cube: Σₛ C(d, s)·2ˢ·kˢ⁻ᵈ·γˢ/(s + 1)!, about half), so "
+        "γ★ = ½((k⁻ᵈ + ε/Σⱼ|aⱼ|)^(1/d) − 1/k), capped at 1/(2k), makes "
         "Σⱼ|aⱼ|·leak ≤ ε and ∫|f − g| ≤ ∫|f − h| + ∫|h − g| ≤ 2ε.",
-        "Typos: the trapezoid vanishes outside [u − γ, v + γ] (printed [a_j − γ, b_j + γ]); "
-        "the bump is σ(Σᵢ f_{γ,i}(xᵢ) − (d − 1)), a sum over coordinates (printed Σⱼ); "
+        "Typos: the trapezoid vanishes outside [u − γ, v + γ] (printed [aⱼ − γ, bⱼ + γ]); "
+        "the bump is σ(Σᵢ fᵧ,ᵢ(xᵢ) − (d − 1)) with fᵧ,ᵢ the trapezoid along axis i, a sum "
+        "over coordinates (printed Σⱼ); "
         "τ = ε/Σⱼ|aⱼ| (printed ε/Σᵢ|αᵢ| at the end).",
     ]
     if d <= 2:
@@ -401,15 +443,44 @@ def _notes(g, c: GridConstruction, ints: L1Errors, metrics: dict, p: Params) -> 
     return notes
 
 
+def exported_networks(p: Params) -> list:
+    """The 3-layer ReLU network of the proof with its real weight matrices (W₂ is dense:
+    ``4d·k^{2d}`` entries, so only small grids can be sent)."""
+    d = p.d
+    g = targets_nd.choose(p.target, d, p.expr)
+    k = cells_per_axis(g.lipschitz, p.eps, d)
+    m = k**d
+    size = 4 * d * m * (d + 1) + 4 * d * m * m + 2 * m + 1
+    if size > MAX_EXPORT_PARAMETERS:
+        raise NetworkTooLargeError(
+            f"the network of Theorem 2.3 at d = {d}, k = {k} has {m:,} cubes and "
+            f"{size:,} weights and biases (W₂ alone is {m:,} × {4 * d * m:,}), more than the "
+            f"limit of {MAX_EXPORT_PARAMETERS:,} that can be sent; choose a larger ε or a "
+            "smaller d"
+        )
+    c = theorem_2_3(g, g.lipschitz, p.eps, d, p.gamma)
+    return [
+        network_export(
+            f"f: 3-layer ReLU network, {relu_nodes(k, d):,} nodes on {m:,} cubes",
+            grid_relu_network(c.net),
+            notes=[
+                f"Theorem 2.3 with k = {k} cells per axis and ramp width γ = {c.net.gamma:.6g}: "
+                f"4d = {4 * d} first-layer ReLUs (trapezoids) and one second-layer ReLU "
+                "(the bump) per cube; the output layer weights the bumps by aⱼ = g(uⱼ).",
+            ],
+        )
+    ]
+
+
 SCENE = Scene(
     id="grid",
-    title="Gridding [0, 1]^d: bumps from 3-layer networks and the curse of dimension",
+    title="Gridding [0, 1]ᵈ: bumps from 3-layer networks and the curse of dimension",
     chapter=SHALLOW,
     summary=(
-        "The proof's k^d cubes and 3-layer ReLU bumps on [0, 1]^d: g, the "
+        "The proof's kᵈ cubes and 3-layer ReLU bumps on [0, 1]ᵈ: g, the "
         "piecewise-constant h, the network and their errors."
     ),
-    primary_plot="heat_error",
+    primary_plot="slice",
     source="003, Theorem 2.3",
     statement=(
         r"Let $g:\mathbb{R}^d\to\mathbb{R}$ be $\rho$-Lipschitz (w.r.t. $\lVert\cdot\rVert_2$) "
@@ -423,15 +494,16 @@ SCENE = Scene(
     ),
     params=Params,
     compute=compute,
+    networks=exported_networks,
     metric_labels={
         "k": "cells per axis k = ⌈ρ√d/ε⌉",
-        "cubes": "cubes k^d",
-        "nodes": "ReLU nodes (4d + 1)·k^d",
+        "cubes": "cubes kᵈ",
+        "nodes": "ReLU nodes (4d + 1)·kᵈ",
         "sup_error_piecewise": "sup |h − g| (exact for library targets)",
         "l1_error": "∫|f − g| (Monte Carlo for d > 2)",
         "l1_error_se": "standard error of ∫|f − g| (0: quadrature)",
         "leak": "∫|f − h|",
-        "leak_bound": "Σⱼ|aⱼ|·((1/k + 2γ)^d − k^{−d})",
+        "leak_bound": "Σⱼ|aⱼ|·((1/k + 2γ)ᵈ − k⁻ᵈ)",
         "gamma": "ramp width γ",
         "gamma_star": "γ★ (the proof's choice)",
         "lipschitz": "ρ (an estimate for a custom g)",

@@ -338,3 +338,12 @@ def test_summary_of_a_run():
     assert s.lemma_bound == t.mass**2 * lat.sup_halfplane_sq_norm() / 40 <= s.bound
     assert s.mean_sq_error == pytest.approx(run.sq_errors[:, -1].mean())
     assert s.best_sq_error == run.sq_errors[:, -1].min()
+
+
+@pytest.mark.parametrize("name", list(TARGETS))
+def test_weight_density_is_a_density_of_the_mass(name):
+    """Its Riemann sum over the plotted window is (nearly) the mass ∬|q| — for the FFT target
+    too, whose atoms' masses are |ĝ(w_m)|·Δw² (it was drawn Δw⁻² = 64 times too large)."""
+    ax, dens = weight_density(name)
+    h = ax[1] - ax[0]
+    assert float(dens.sum() * h * h) == pytest.approx(TARGETS[name].mass, rel=2e-2)

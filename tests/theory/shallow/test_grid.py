@@ -328,3 +328,17 @@ def test_node_counts_leak_curves_and_dense_deviation():
     X = np.random.default_rng(0).random((300, 2))
     assert dense_deviation(c.net, X) < 1e-12
     assert sup_with_k(g, g.box_range, c.k, 2) == sup_piecewise_error(g.box_range, c.net)[0]
+
+
+@pytest.mark.parametrize("k", [3, 5, 7, 10])
+def test_shared_faces_give_one_knot_not_two(k):
+    """Adjacent cubes share a face: the weight matrices put both ramps' kinks at the same
+    float, so the exported network has exactly the construction's knots."""
+    g = targets_nd.get("ridge", 1)
+    net = grid_network(g, k, 1, 0.25 / k)
+    (W1, b1), _, _ = grid_relu_network(net)
+    kinks = np.unique(-b1 / W1[:, 0])
+    e = np.arange(k + 1) / k  # cube j has kinks at u − γ, u, v, v + γ (u = j/k, v = u + 1/k)
+    exact = np.unique(np.round(np.concatenate([e[:-1] - 0.25 / k, e, e[1:] + 0.25 / k]), 12))
+    assert kinks.size == exact.size
+    np.testing.assert_allclose(kinks, exact, atol=1e-12)

@@ -11,10 +11,12 @@ from approxlab.theory.shallow.maurey import (
     Categorical,
     bias_histogram,
     bias_measure,
+    chain_allowance,
     custom_measure,
     library_measure,
     maurey_errors,
     maurey_sample,
+    mean_allowance,
     prefix_sizes,
     sq_errors,
     sq_errors_dense,
@@ -256,3 +258,23 @@ def test_bias_histogram_and_summary(name):
     assert s.expected_sq_error <= s.second_moment_bound <= s.bound
     assert s.mean_sq_error == pytest.approx(float(np.mean(run.sq_errors)))
     assert s.best_sq_error == float(np.min(run.sq_errors)) == run.sq_errors[s.best_trial]
+
+
+@pytest.mark.parametrize("corner", ["min(x, 0.0005)", "0.3*min(x, 0.0009)", "-min(x, 0.0001)"])
+@pytest.mark.parametrize("k", [1, 7, 100, 10_000])
+def test_the_chain_equality_case_holds_up_to_the_derived_rounding(corner, k):
+    """μ on (0, x₀]: every unit is on at every point of P, ‖1[· ≥ b]‖² = 1 = sup, so
+    E‖V‖²/k equals the bound ‖μ‖₁²/k exactly; the check must show ✓ (issue 12, point 1)."""
+    measure = custom_measure(corner, 512)
+    assert measure.sup_unit_sq_norm() == 1.0
+    second = measure.second_moment() / k
+    bound = float(measure.bound(k))
+    assert abs(second - bound) <= chain_allowance(measure, k)
+    assert second <= bound + chain_allowance(measure, k)
+
+
+@settings(max_examples=60, deadline=None)
+@given(values=st.lists(st.floats(0.0, 1e3), min_size=1, max_size=300))
+def test_min_is_at_most_the_mean_up_to_the_derived_rounding(values):
+    x = np.array(values)
+    assert float(np.min(x)) <= float(np.mean(x)) + mean_allowance(x)

@@ -250,3 +250,19 @@ def test_error_chart_is_the_error_of_each_fitted_network():
     for k, m in zip((1, 2, 3), polys, strict=True):
         assert m.lower <= m.upper and m(eval_grid()).shape == (EVAL_POINTS,)
         assert m.upper <= best_polynomial(eval_grid(), g(eval_grid()), k).upper * (1 + 1e-12)
+
+
+@pytest.mark.parametrize("seed", [0, 3, 11])
+def test_threshold_sup_error_is_exact_with_units_that_point_left(seed):
+    """Random threshold units point both ways; f is read off on the open cells, so the
+    reported sup dominates a fine grid and is reached."""
+    g = targets.get("nielsen")
+    m = measure_fit(g, "threshold", 40, seed, cached=False)
+    assert np.any(m.net.units.w < 0)
+    fine = np.linspace(0, 1, 200_001)
+    dense = float(np.max(np.abs(m.net(fine) - g(fine))))
+    assert dense <= m.sup + 1e-15
+    # … and it is reached: at `where` or as a one-sided limit there (cells can be far
+    # narrower than any grid: two random thresholds close together make a thin spike)
+    x = m.where + np.array([-1e-13, 0.0, 1e-13])
+    assert float(np.max(np.abs(m.net(x) - g(x)))) == pytest.approx(m.sup, abs=1e-11)

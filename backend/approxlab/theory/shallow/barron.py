@@ -477,10 +477,9 @@ def weight_density(name: str) -> tuple[np.ndarray, np.ndarray]:
         reach = 4.5 * t.s  # type: ignore[attr-defined]
         ax = np.linspace(-reach, reach, 81)
     W = np.stack(np.meshgrid(ax, ax), axis=-1)
-    dens = t.marginal(W)
-    if isinstance(t, FFTTarget):
-        dens = dens * t.box**2  # atom mass / Δw² → density
-    return ax, dens
+    # the marginal is a density for both kinds of target: for the FFT measure, ĝ_abs at an
+    # atom is its mass |ĝ(w_m)|·Δw² divided by Δw²
+    return ax, t.marginal(W)
 
 
 @dataclass(frozen=True)

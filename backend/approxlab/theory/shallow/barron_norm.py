@@ -125,3 +125,36 @@ def dimension_sweep(dims: np.ndarray, sigma: float, eps_rel: float) -> dict[str,
         "log10_grid": np.array([log10_grid_nodes(k, sigma, eps_rel) for k in ds]),
         "ratio": np.array([ratio(k) for k in ds]),
     }
+
+
+_U = float(np.finfo(float).eps) / 2
+
+
+def chain_allowance(d: int, sigma: float) -> float:
+    """Rounding allowance of ``log_holder_bound = log_holder_chain`` (an identity).
+
+    Both sides are sums of the logarithms ``log d``, ``log 2π``, ``log(2πσ²)`` and
+    ``log(2πσ)`` with coefficients up to ``(d + 1)/2``.  Each logarithm is off by at most
+    ``u·|log a| + 3u`` (one rounding of the result, and a relative ``3u`` in its argument,
+    which is a product of up to three rounded factors), times its coefficient; each side
+    adds at most 6 rounded sums of terms no larger than the largest partial sum.
+    """
+    logs = {
+        "d": (1.5, abs(math.log(d))),
+        "2pi": (0.5, LOG_2PI),
+        "2pi_sigma_sq": (0.5 * (d + 1) + 0.5 * d, abs(math.log(2 * math.pi * sigma**2))),
+        "2pi_sigma": (1.0, abs(math.log(2 * math.pi * sigma))),
+    }
+    terms = sum(c * (_U * a + 3 * _U) for c, a in logs.values())
+    largest = max(c * a for c, a in logs.values())
+    return terms + 12 * _U * largest
+
+
+#: |natural logarithm| below which a value is shown as a number (float64 ends at e^±709).
+LINEAR_LIMIT = 700.0
+
+
+def as_number(log_value: float) -> float | None:
+    """``exp(log_value)`` when float64 holds it as a normal number, else ``None`` (then only
+    the logarithm is shown)."""
+    return math.exp(log_value) if abs(log_value) < LINEAR_LIMIT else None

@@ -198,7 +198,9 @@ def grid_relu_network(net: GridNetwork) -> ReLUNetwork:
     if 4 * d * m * m > 5_000_000:
         raise ValueError("grid too large to build its dense weight matrices")
     u = lower_corners(k, d)  # (m, d)
-    v = u + 1.0 / k
+    # upper corners (c + 1)/k computed as the next cube's lower corner is, so that shared
+    # faces give bit-identical ramps (one knot, not two a rounding apart)
+    v = (np.rint(u * k) + 1.0) / k
     # first layer: per cube, per axis, the 4 ramps σ((z − t)/γ) at t = u − γ, u, v, v + γ
     t = np.stack([u - gam, u, v, v + gam], axis=2)  # (m, d, 4)
     W1 = np.zeros((m, d, 4, d))
@@ -405,3 +407,36 @@ def leak_curves(k: int, d: int, gammas: np.ndarray) -> tuple[list[float], list[f
 def dense_deviation(net: GridNetwork, X: np.ndarray) -> float:
     """``max |f − (f through the real weight matrices)|`` at the points ``X`` (small grids)."""
     return float(np.max(np.abs(evaluate(grid_relu_network(net), X) - net(X))))
+
+
+# --------------------------------------------------------------------------------------
+# rounding allowances, derived from the computation
+
+_U = float(np.finfo(float).eps) / 2
+
+
+def sup_h_allowance(roundings: int, amax: float, eps: float, rho: float, d: int) -> float:
+    """Rounding allowance of the measured ``sup |h − g|`` against ε.
+
+    Exactly, ``sup_{R_j} |g − g(u_j)| ≤ ρ·diam(R_j) = ρ√d/k ≤ ε`` (equality for the ridge
+    when ``√d/ε`` is an integer).  The measurement ``max(max_R g − aⱼ, aⱼ − min_R g)`` adds:
+    ``g`` at the corner and the cube's exact extreme, ``G`` roundings each (``2G·u·max|aⱼ|``);
+    the subtraction (``u·ε``); the corners ``j/k`` and ``j/k + 1/k``, each coordinate rounded
+    by at most ``u`` (the diagonal by ``2u√d``, times ρ); and ρ itself, computed with ``G``
+    roundings (``G·u·ε``).
+    """
+    return 2 * roundings * _U * amax + (roundings + 1) * _U * eps + 2 * _U * rho * math.sqrt(d)
+
+
+def leak_budget_allowance(k: int, d: int, eps: float, total: float) -> float:
+    """Rounding allowance of ``Σⱼ|aⱼ|·((1/k + 2γ★)^d − k^{−d}) = ε`` (γ★ uncapped).
+
+    γ★ is ``expm1(L/d)/(2k)`` with ``L = log1p(ε·k^d/Σ|aⱼ|)`` and the bound is
+    ``k^{−d}·expm1(d·log1p(2γk))``: the round trip returns ``L`` with a relative error of a
+    few ``u`` (at most 8 roundings: the power, the quotient, log1p, the division by d,
+    expm1, the product 2γk, log1p, the product by d), and ``expm1`` amplifies a relative
+    error ``δ`` of its argument ``L`` by ``L·e^L/(e^L − 1) ≤ 1 + L``; the final products
+    add 4 roundings.  In all ``(4 + 8·(1 + L))·u·ε``.
+    """
+    L = math.log1p(eps * float(k) ** d / total) if total > 0 else 0.0
+    return (4 + 8 * (1 + L)) * _U * eps

@@ -30,6 +30,7 @@ as the reference).
 from __future__ import annotations
 
 import copy
+import math
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -217,7 +218,7 @@ class BiasMeasure:
             phi = s[act] * (self.f(bi) - glo[act]) - goal[act]
             ai = np.where(phi < 0, bi, a[act])
             ci = np.where(phi > 0, bi, c[act])
-            with np.errstate(divide="ignore", invalid="ignore"):
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 nb = bi - phi / np.abs(self.df(bi))
             nb = np.where((nb >= ai) & (nb <= ci), nb, 0.5 * (ai + ci))
             done = (phi == 0) | (np.abs(nb - bi) <= tol) | (ci - ai <= tol)
@@ -575,3 +576,22 @@ def summarize(measure: BiasMeasure, run: MaureyRun) -> MaureySummary:
         best_trial=best,
         best_sq_error=float(run.sq_errors[best]),
     )
+
+
+_U = float(np.finfo(float).eps) / 2
+
+
+def chain_allowance(measure: BiasMeasure, k: int) -> float:
+    """Rounding allowance of ``E‖V‖²/k ≤ ‖μ‖₁²·sup_b‖1[· ≥ b]‖²/k`` (Lemma 2.17's second step),
+    attained with equality when every piece charged by μ has the largest norm (μ on
+    ``(0, x₀]``).  ``E‖V‖² = ‖μ‖₁·Σ|μ|(piece)·‖1[· ≥ b]‖²`` is a dot product of ``P`` terms
+    (at most ``P·u`` relative), ``‖μ‖₁`` a sum of the same ``P`` weights (``P·u``), and each
+    side has three more roundings: ``(2P + 6)·u`` times the bound."""
+    return (2 * measure.pieces + 6) * _U * float(measure.bound(k))
+
+
+def mean_allowance(sq_errors: np.ndarray) -> float:
+    """Rounding allowance of ``min ≤ mean`` over the trials (exact in real arithmetic):
+    ``numpy.mean`` sums pairwise, ``(⌈log₂ N⌉ + 2)·u`` relative."""
+    n = max(int(sq_errors.size), 1)
+    return (math.ceil(math.log2(n)) + 2) * _U * float(np.mean(np.abs(sq_errors)))

@@ -74,7 +74,7 @@ SLOPES: dict[str, tuple[float, float]] = {
 }
 LABELS: dict[str, str] = {
     "relu": "ReLU max(z, 0)",
-    "sigmoid": "sigmoid 1/(1 + e^{−z})",
+    "sigmoid": "sigmoid 1/(1 + e⁻ᶻ)",
     "tanh": "tanh z",
     "exp": "exp z",
     "cos": "cos z",
@@ -501,3 +501,45 @@ def measure_fit(g: targets.Target, activation: str, width: int, seed: int, *, ca
     fx = net(xe)
     err, where = sup_error(net, g, xe, fx)
     return UniversalFit(net, xe, fx, err, where)
+
+
+def polynomial_check_allowance(g: targets.Target, m: UniversalFit, best: Minimax) -> float:
+    """Rounding allowance of ``max_X |f − g| ≥ min_ref |g − p|`` (Remark 2.6 on the grid X).
+
+    ``f = Σⱼ aⱼ(wⱼx + bⱼ)^k`` is evaluated as a dot product of ``n`` terms, each power with
+    ``k + 2`` roundings: at most ``(n + k + 2)·u·max_x Σⱼ|aⱼσⱼ(x)|`` (cancelling outer
+    weights make this the dominant term).  The Remez residuals ``g − p`` at the reference
+    are a Chebyshev sum of ``k + 1`` terms: ``(k + 2)·u·(max|g| + Σ|cᵢ|)``.  ``g`` is evaluated
+    with ``G`` roundings on both sides (``2G·u·max|g|``), and each side has one subtraction.
+    """
+    u = float(np.finfo(float).eps) / 2
+    k = polynomial_degree(m.net.activation) or 0
+    x = eval_grid()
+    terms = float(np.max(np.abs(features(m.net.activation, m.net.units, x)) @ np.abs(m.net.a)))
+    gmax = float(np.max(np.abs(g(x))))
+    G = targets.roundings(g)
+    return (
+        (m.net.width + k + 2) * u * terms
+        + (k + 2) * u * (gmax + float(np.sum(np.abs(best.coef))))
+        + 2 * G * u * gmax
+        + 2 * u * (m.sup + best.lower)
+    )
+
+
+#: Activation names of exported networks (:mod:`approxlab.theory.core.activations`).
+EXPORT_ACTIVATIONS: dict[str, str] = {
+    "relu": "relu",
+    "threshold": "threshold",
+    "sigmoid": "sigmoid",
+    "tanh": "tanh",
+    "exp": "exp",
+    "cos": "cos",
+    "poly1": "identity",
+    "poly2": "square",
+    "poly3": "cube",
+}
+
+
+def as_layers(net: TwoLayerNetwork) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``[(W₁, b₁), (W₂, b₂)]``: ``f(x) = W₂ σ(W₁x + b₁) + b₂`` with no output bias."""
+    return [(net.units.w[:, None], net.units.b.copy()), (net.a[None, :], np.zeros(1))]
