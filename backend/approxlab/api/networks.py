@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from approxlab.api import params as params_mod
 from approxlab.api.responses import cached_json, dumps, error_json, etag_for
-from approxlab.api.routes import ERRORS, openapi_parameters
+from approxlab.api.routes import ERRORS, add_head_routes, openapi_parameters
 from approxlab.scenes.base import Scene
 from approxlab.scenes.export import NetworkTooLargeError, checked, numpy_snippet, torch_snippet
 from approxlab.settings import Settings
@@ -74,7 +74,15 @@ def build_networks_router(scenes: dict[str, Scene], settings: Settings) -> APIRo
                 tags=["networks"],
                 name=f"networks_{scene.id}_{flavour}",
                 summary=f"The networks of {scene.id} as a {flavour} snippet",
-                responses=ERRORS,
+                response_class=Response,
+                responses={
+                    **ERRORS,
+                    200: {
+                        "description": "A Python snippet",
+                        "content": {"text/x-python": {"schema": {"type": "string"}}},
+                    },
+                },
                 openapi_extra={"parameters": openapi_parameters(scene)},
             )
+    add_head_routes(router)
     return router
