@@ -188,3 +188,13 @@ def test_barron_network_is_the_plotted_f(client):
 
 def test_barron_norm_builds_no_network(client):
     assert client.get("/api/v1/scenes/barron-norm/networks").status_code == 404
+
+
+@pytest.mark.parametrize("flavour", ["numpy", "torch"])
+def test_snippets_of_a_non_ascii_expression_are_served(client, flavour):
+    """The file name is ASCII whatever the (ignored) custom expression holds."""
+    r = client.get(
+        f"/api/v1/scenes/threshold/networks/{flavour}", params={"target": "abs", "expr": "Āx"}
+    )
+    assert r.status_code == 200
+    r.headers["content-disposition"].encode("ascii")

@@ -188,28 +188,7 @@ def _error_plot(run: BarronRun, m: BarronSummary, p: Params) -> Plot:
             role="reference",
         ),
     ]
-    if p.trials > 1:
-        lo_q, hi_q = np.quantile(run.sq_errors, [0.1, 0.9], axis=0)
-        traces.append(
-            pk.band(
-                f"measured: mean (dots) and 10–90 % (band) of {p.trials} draws",
-                ks.astype(float),
-                lo_q,
-                hi_q,
-                role="construction",
-                group="measured",
-            )
-        )
-    traces.append(
-        pk.markers(
-            "measured: one draw" if p.trials == 1 else f"mean over {p.trials} draws",
-            ks,
-            run.sq_errors.mean(axis=0),
-            role="construction",
-            group="measured",
-            legend=p.trials == 1,
-        )
-    )
+    traces += pk.spread(ks, run.sq_errors)
     return pk.sweep(
         "error_vs_k",
         "Squared L²(P) error against k: measured and bounds",
@@ -230,18 +209,11 @@ def _weights_plot(units: Units, p: Params) -> Plot:
     shown = units.w[0][:SHOWN_UNITS]
     s0 = units.s[0][:SHOWN_UNITS]
     in_view = (np.abs(shown) <= ax[-1]).all(axis=1)
-    traces = [pk.heatmap("∫|q(w, b)| db", ax, ax, dens)]
-    for sign, label, role in ((1.0, "+1", "construction"), (-1.0, "−1", "error")):
-        sel = in_view & (s0 == sign)
-        if sel.any():
-            traces.append(
-                pk.markers(
-                    f"sampled weights wⱼ of draw 1, sign {label}",
-                    shown[sel, 0],
-                    shown[sel, 1],
-                    role=role,  # type: ignore[arg-type]
-                )
-            )
+    shown, s0 = shown[in_view], s0[in_view]
+    traces = [
+        pk.heatmap("∫|q(w, b)| db", ax, ax, dens),
+        *pk.by_sign("sampled weights wⱼ of draw 1, sign", shown[:, 0], shown[:, 1], s0),
+    ]
     return Plot(
         "weights",
         "Weight density ∫|q(w, b)| db = 4π|ĝ(w)|·S(‖w‖, θ(w)) and sampled weights",
@@ -270,7 +242,7 @@ def _notes(target: FourierTarget, lat: Lattice) -> list[str]:
         "integral, so it holds only after integrating against |ĝ(w)| dw (using "
         "|ĝ(−w)| = |ĝ(w)| and θ(−w) = −θ(w) for real g), not for each w. The same symmetry "
         "gives q(w, b) = −4π|ĝ(w)|·sin(2π(b + θ(w))); sampling uses the exact marginal "
-        "∫|q| db = 4π|ĝ(w)|·S(‖w‖, θ(w)) with S(r, θ) = ∫₀^r |sin 2π(b + θ)| db in closed form.",
+        "∫|q| db = 4π|ĝ(w)|·S(‖w‖, θ(w)) with S(r, θ) = ∫₀ʳ |sin 2π(b + θ)| db in closed form.",
         "Corrected from the printed Example 2.18.2: the bound reads 4(∫‖∇̃f(w)‖ dw)²/k "
         "(printed 4‖∇̂f(w)‖²/k), from ‖μ‖₁ ≤ 2∫‖∇̃f(w)‖ dw (printed 2‖∇̂f(w)‖), and the sample "
         "has k units (printed m).",

@@ -177,7 +177,7 @@ def _ratio_plot(sweep: dict[str, np.ndarray], p: Params) -> Plot:
 NOTES = [
     "Corrected from the printed Fourier pair (003, end of §2.3): "
     "g(x) = (2πσ²)^(−d/2)·exp(−‖x‖²/(2σ²)) has ĝ(w) = exp(−2π²σ²‖w‖²) "
-    "(printed (2πσ²)^(+d/2), whose transform is (2πσ²)^d·exp(−2π²σ²‖w‖²)). The "
+    "(printed (2πσ²)^(+d/2), whose transform is (2πσ²)ᵈ·exp(−2π²σ²‖w‖²)). The "
     "quantities here depend on ĝ only, so they are as printed.",
     "Exact value: ĝ = Z·φₛ with Z = (2πσ²)^(−d/2), φₛ the N(0, s²I) density, "
     "s = 1/(2πσ); so ∫‖w‖ĝ = Z·E‖W‖ = Z·s·√2·Γ((d+1)/2)/Γ(d/2) (a chi mean), "

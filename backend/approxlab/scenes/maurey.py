@@ -209,35 +209,12 @@ def _networks_plot(g: targets.Target, measure: BiasMeasure, run: MaureyRun, p: P
 def _error_plot(measure: BiasMeasure, run: MaureyRun, m: MaureySummary, p: Params) -> Plot:
     kk = np.geomspace(1, max(p.k, 2), 200) if p.k > 1 else np.array([1.0])
     prefix = run.prefix_sq_errors
-    n = prefix.shape[0]
     traces = [
         pk.line("bound ‖μ‖₁²·sup‖1[· ≥ b]‖²/k", kk, measure.bound(kk), role="bound"),
         pk.line("E‖V‖²/k", kk, measure.second_moment() / kk, role="reference"),
         pk.line("exact E‖g − ĝ‖²", kk, measure.expected_sq_error(kk), role="target"),
     ]
-    group = "measured"
-    if n > 1:
-        lo_q, hi_q = np.quantile(prefix, [0.1, 0.9], axis=0)
-        traces.append(
-            pk.band(
-                f"measured: mean (dots) and 10–90 % (band) of {n} draws",
-                run.ks.astype(float),
-                lo_q,
-                hi_q,
-                role="construction",
-                group=group,
-            )
-        )
-    traces.append(
-        pk.markers(
-            "measured: one draw" if n == 1 else f"mean over {n} draws",
-            run.ks,
-            prefix.mean(axis=0),
-            role="construction",
-            group=group,
-            legend=n == 1,
-        )
-    )
+    traces += pk.spread(run.ks, prefix)
     return pk.sweep(
         "error_vs_k",
         "Squared L²(P) error against k: measured, exact expectation and bound",
@@ -267,17 +244,8 @@ def _density_plot(measure: BiasMeasure, run: MaureyRun, p: Params) -> Plot:
     ]
     b, s = run.shown[0]
     b, s = b[:300], s[:300]
-    for sign, label, role in ((1.0, "+1", "construction"), (-1.0, "−1", "error")):
-        sel = s == sign
-        if sel.any():
-            traces.append(
-                pk.markers(
-                    f"biases of draw 1 with sign {label}" + (" (first 300)" if p.k > 300 else ""),
-                    b[sel],
-                    measure.density(b[sel]),
-                    role=role,  # type: ignore[arg-type]
-                )
-            )
+    first = " (first 300)" if p.k > 300 else ""
+    traces += pk.by_sign(f"biases of draw 1{first} with sign", b, measure.density(b), s)
     return Plot(
         "density",
         "The density |g′| of μ and the sampled biases",
@@ -310,7 +278,7 @@ def _notes(custom: bool, m: MaureySummary) -> list[str]:
         "every k′ of a log grid, using the first k′ of their k samples (themselves k′ iid "
         "samples).",
         "Corrected from the printed Lemma 2.17 (003): the fixed signs are "
-        "s ∈ {±1}^k (printed {±1}^m).",
+        "s ∈ {±1}ᵏ (printed {±1}ᵐ).",
     ]
     if m.bound == 0.0:
         notes.append(

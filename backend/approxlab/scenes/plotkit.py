@@ -183,3 +183,38 @@ def step_function(
     y = np.repeat(v, 2)
     xs, ys = m4(x, y, columns=columns)
     return line(name, xs, ys, role, **kw)
+
+
+def by_sign(name: str, x: Any, y: Any, signs: Any) -> list[Trace]:
+    """Points split by the sign of their unit: ``+1`` drawn as ``construction``, ``−1`` as
+    ``error``; ``name`` is completed with ``+1`` / ``−1`` (empty classes are left out)."""
+    x, y, s = np.asarray(x), np.asarray(y), np.asarray(signs)
+    return [
+        markers(f"{name} {label}", x[s == sign], y[s == sign], role=role)  # type: ignore[arg-type]
+        for sign, label, role in ((1.0, "+1", "construction"), (-1.0, "−1", "error"))
+        if np.any(s == sign)
+    ]
+
+
+def spread(
+    x: Any, samples: Any, what: str = "draws", group: str = "measured", role: Role = "construction"
+) -> list[Trace]:
+    """Measurements of many draws at every ``x`` (``samples`` of shape ``(draws, len(x))``):
+    their mean as dots and, for several draws, the band of the 10–90 % quantiles — one legend
+    entry."""
+    s = np.asarray(samples, dtype=float)
+    n = s.shape[0]
+    if n == 1:
+        return [markers(f"measured: one of the {what}", x, s[0], role=role, group=group)]
+    lo, hi = np.quantile(s, [0.1, 0.9], axis=0)
+    return [
+        band(
+            f"measured: mean (dots) and 10–90 % (band) of {n} {what}",
+            np.asarray(x, dtype=float),
+            lo,
+            hi,
+            role=role,
+            group=group,
+        ),
+        markers(f"mean over {n} {what}", x, s.mean(axis=0), role=role, group=group, legend=False),
+    ]

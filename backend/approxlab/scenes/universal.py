@@ -64,7 +64,10 @@ class Params(SceneParams):
     activation: Activation = param(
         "relu",
         label="activation σ",
-        description="Activation of the hidden units; polyk is σ(z) = z^k.",
+        description=(
+            "Activation of the hidden units: ReLU, sigmoid, tanh, exp, cos, threshold, or "
+            "the polynomials z, z², z³."
+        ),
         options=dict(LABELS),
     )
     width: int = param(
@@ -122,7 +125,7 @@ def compute(p: Params) -> SceneResult:
                 best.lower,
                 ">=",
                 rounding=polynomial_check_allowance(g, fit_, best),
-                note="Remark 2.6: with σ(z) = z^k every network is a polynomial of degree ≤ k.",
+                note="Remark 2.6: with σ(z) = zᵏ every network is a polynomial of degree ≤ k.",
             )
         ]
     return SceneResult(
@@ -241,7 +244,7 @@ def _width_plot(
             np.maximum(chart[p.activation], FLOOR),
         ),
         pk.hline(
-            f"best degree-{k} polynomial: the floor for z^{k} units"
+            f"best degree-{k} polynomial: the floor for {LABELS[p.activation]} units"
             if k
             else "best cubic polynomial, for comparison",
             max(floor.upper, FLOOR),
@@ -255,7 +258,7 @@ def _width_plot(
         "sup |f − g| against width: this activation, the others in grey",
         (
             "A non-polynomial σ drives the error down as the width grows (Theorem 2.5); "
-            "with σ(z) = z^k it stalls at the best degree-k polynomial (Remark 2.6)."
+            "with σ(z) = zᵏ it stalls at the best degree-k polynomial (Remark 2.6)."
         ),
         Axis("width n", log=True),
         Axis(f"sup |f − g| (exact for threshold, else on {EVAL_POINTS} points)", log=True),
@@ -352,7 +355,7 @@ SCENE = Scene(
     title="Universal approximation with two layers — and why σ must not be a polynomial",
     chapter=SHALLOW,
     summary=(
-        "Error against width for nine activations: non-polynomial σ keep improving, z^k "
+        "Error against width for nine activations: non-polynomial σ keep improving, zᵏ "
         "stalls at the best degree-k polynomial; the fitted network over g."
     ),
     primary_plot="width",
@@ -377,6 +380,6 @@ SCENE = Scene(
         "best_poly1_error": "best degree-1 polynomial error",
         "best_poly2_error": "best degree-2 polynomial error",
         "best_poly3_error": "best degree-3 polynomial error",
-        "best_poly_error": "best degree-k polynomial error (σ = z^k)",
+        "best_poly_error": "best degree-k polynomial error (σ = zᵏ)",
     },
 )
