@@ -119,7 +119,8 @@ def compute(p: Params) -> SceneResult:
         # ≤ k, where only rounding separates them
         checks = [
             Check(
-                f"{_measure(p.activation)} ≥ the best degree-{k} polynomial's error E{_SUB[k]} "
+                f"{_measure(p.activation)} ≥ the best degree-{k} polynomial's error "
+                f"E{pk.subscript(k)} "
                 "on the same points",
                 fit_.sup,
                 best.lower,
@@ -138,9 +139,6 @@ def compute(p: Params) -> SceneResult:
         ],
         notes=_notes(g, p),
     )
-
-
-_SUB = {1: "₁", 2: "₂", 3: "₃"}
 
 
 def _measure(activation: str) -> str:
