@@ -89,3 +89,74 @@ def test_custom_width_limit(client):
     assert r.status_code == 422
     msg = r.json()["message"]
     assert msg.startswith("expr:") and "8,000" in msg and "choose ε ≥" in msg
+
+
+@pytest.mark.parametrize("scene_id", ["threshold", "adaptive"])
+@pytest.mark.parametrize("expr", ["1", "0*x", "x-x", "-3.5"])
+def test_a_constant_target_needs_no_unit(client, scene_id, expr):
+    """Issue 13: a constant g was a 500 (ρ = 0). Proposition 2.1 gives ⌈0/ε⌉ = 0 units: f is
+    the output bias g(0), every check holds, and the networks still export."""
+    r = client.get(f"/api/v1/scenes/{scene_id}", params={"target": "custom", "expr": expr})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    widths = [v for k, v in body["metrics"].items() if k.startswith("width")]
+    assert widths and all(w == 0 for w in widths)
+    assert all(c["holds"] for c in body["checks"])
+    assert any("constant" in n for n in body["notes"])
+    nets = client.get(
+        f"/api/v1/scenes/{scene_id}/networks", params={"target": "custom", "expr": expr}
+    )
+    assert nets.status_code == 200
+    for net in nets.json()["networks"]:
+        assert net["activation"] == "threshold"
+        assert net["layers"][-1]["bias"] == [float(targets.custom(expr)(0.0))]
+
+
+DEGENERATE = [
+    "1",
+    "0*x",
+    "x-x",
+    "x^1000000",
+    "x^1000",
+    "1e6*x",
+    "-1e6",
+    "1e-300*x",
+    "exp(-1000*x)",
+    "where(x < 0.5, 0, 0)",
+    "max(x, 0.5)",
+    "min(x, 0.0005)",
+    "sin(1000*x)",
+    "sqrt(x)",
+    "1/x",
+    "x > 0.5",
+]
+
+
+@pytest.mark.parametrize("scene_id", ["threshold", "adaptive", "universal", "maurey"])
+@pytest.mark.parametrize("expr", DEGENERATE)
+def test_degenerate_targets_are_200_or_422_never_500(client, scene_id, expr):
+    r = client.get(f"/api/v1/scenes/{scene_id}", params={"target": "custom", "expr": expr})
+    assert r.status_code in (200, 422), (expr, r.status_code, r.text[:300])
+    if r.status_code == 422:
+        assert r.json()["message"].startswith("expr:")
+        return
+    body = r.json()
+    assert body["checks"]
+    assert all(math.isfinite(v) for v in body["metrics"].values())
+    nets = client.get(
+        f"/api/v1/scenes/{scene_id}/networks", params={"target": "custom", "expr": expr}
+    )
+    assert nets.status_code in (200, 422)
+
+
+def test_maurey_with_a_zero_bound(client):
+    """Issue 13: x^1000000 vanishes at every point of P (x ≤ 1 − 1/1024): μ sits right of P,
+    the bound and every error are exactly 0 — the Markov ratio is undefined, and said so."""
+    r = client.get("/api/v1/scenes/maurey", params={"target": "custom", "expr": "x^1000000"})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["metrics"]["bound"] == 0.0 and body["metrics"]["mean_sq_error"] == 0.0
+    first = body["checks"][0]
+    assert first["holds"] and first["confidence"] is None and "0" in first["note"]
+    assert any("undefined" in n for n in body["notes"])
+    assert all(c["holds"] for c in body["checks"])

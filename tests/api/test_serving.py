@@ -107,7 +107,7 @@ def test_constant_targets_and_overflowing_powers_are_not_500s(client):
         r = client.get(f"/api/v1/scenes/{q}")
         assert r.status_code in (200, 422), (q, r.text)
     body = client.get("/api/v1/scenes/threshold?target=custom&expr=1").json()
-    assert body["metrics"]["width"] == 1 and body["metrics"]["sup_error"] == 0.0
+    assert body["metrics"]["width"] == 0 and body["metrics"]["sup_error"] == 0.0
     assert all(c["holds"] for c in body["checks"])
 
 

@@ -21,7 +21,7 @@ SNIPPETS = {"numpy": numpy_snippet, "torch": torch_snippet}
 
 def _slug(params: dict[str, Any]) -> str:
     text = "-".join(f"{k}{v}" for k, v in params.items())
-    return "".join(c if c.isalnum() or c in "-." else "_" for c in text)[:80]
+    return "".join(c if (c.isascii() and c.isalnum()) or c in "-." else "_" for c in text)[:80]
 
 
 def build_networks_router(scenes: dict[str, Scene], settings: Settings) -> APIRouter:

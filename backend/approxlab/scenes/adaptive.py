@@ -7,29 +7,25 @@ from typing import Literal
 import numpy as np
 from pydantic import ValidationInfo, field_validator
 
-from approxlab.scenes.base import (
-    Axis,
-    Check,
-    Plot,
-    Scene,
-    SceneParams,
-    SceneResult,
-    Trace,
-    band,
-    param,
-)
+from approxlab.scenes import plotkit as pk
+from approxlab.scenes.base import Axis, Check, Plot, Scene, SceneParams, SceneResult, param
 from approxlab.scenes.chapters import SHALLOW
-from approxlab.scenes.decimate import m4
+from approxlab.scenes.export import network_export
 from approxlab.scenes.target_param import (
     custom_target_within_width,
     expr_param,
     target_options,
 )
 from approxlab.theory.core import targets
-from approxlab.theory.core.errors import rounding_allowance, sup_error_step
-from approxlab.theory.core.threshold_networks import ThresholdNetwork
-from approxlab.theory.shallow.adaptive import adaptive_threshold_network, adaptive_width
-from approxlab.theory.shallow.threshold import threshold_network, threshold_width
+from approxlab.theory.core.threshold_networks import as_layers
+from approxlab.theory.shallow.adaptive import (
+    UniformAndAdaptive,
+    adaptive_allowance,
+    adaptive_widths,
+    uniform_allowance,
+    uniform_and_adaptive,
+)
+from approxlab.theory.shallow.threshold import cell_sups, threshold_widths
 
 LIBRARY = ("plateau", "sin", "abs", "square", "nielsen")
 TargetName = Literal["plateau", "sin", "abs", "square", "nielsen", "custom"]
@@ -54,7 +50,7 @@ class Params(SceneParams):
         scale="log",
         step=0.02,
         label="ε",
-        description="Target accuracy ε: ⌈ρ/ε⌉ uniform nodes against ⌈V/ε⌉ adaptive nodes.",
+        description="Target accuracy ε: ⌈ρ/ε⌉ uniform units against ⌈V/ε⌉ adaptive units.",
     )
     expr: str = expr_param()
 
@@ -64,119 +60,142 @@ class Params(SceneParams):
         return custom_target_within_width(expr, info, max_width=MAX_CUSTOM_WIDTH)
 
 
-def _sup_error(g: targets.Target, net: ThresholdNetwork) -> tuple[float, np.ndarray, np.ndarray]:
-    """Exact sup |f − g| of a telescoping threshold network (f is constant between biases)."""
-    t = net.thresholds()
-    knots = np.concatenate([t[t < 1.0], [1.0]])
-    values = net(knots[:-1])
-    sup, _ = sup_error_step(g, knots, values, targets.critical_points(g))
-    return sup, knots, values
-
-
-def _step_trace(name: str, knots: np.ndarray, values: np.ndarray, style: str) -> Trace:
-    x, y = m4(knots, np.append(values, values[-1]))
-    return Trace(name, "step", x, y, style=style)  # type: ignore[arg-type]
-
-
 def compute(p: Params) -> SceneResult:
     g = targets.choose(p.target, p.expr)
-    rho, V = targets.lipschitz(g), targets.variation(g)
-    crit = targets.critical_points(g)
-    uniform = threshold_network(g, rho, p.eps)
-    adaptive = adaptive_threshold_network(g, crit, p.eps)
-    sup_u, knots_u, values_u = _sup_error(g, uniform)
-    sup_a, knots_a, values_a = _sup_error(g, adaptive)
-
-    grid = np.linspace(0.0, 1.0, 2001)
-    gg = g(grid)
-    gmax = float(np.max(np.abs(gg)))
-    lo, hi = float(gg.min()), float(gg.max())
-    span = max(hi - lo, 1e-9)
-
-    approx = [
-        Trace(f"g(x) = {g.label}", "line", grid, gg, style="target"),
-        _step_trace(f"uniform (Prop. 2.1): {uniform.width} nodes", knots_u, values_u, "reference"),
-        _step_trace(f"adaptive: {adaptive.width} nodes", knots_a, values_a, "construction"),
-    ]
-    for name, knots, level in (
-        ("uniform breakpoints", knots_u[:-1], lo - 0.06 * span),
-        ("adaptive breakpoints", knots_a[:-1], lo - 0.12 * span),
-    ):
-        if knots.size <= RUG_MAX:
-            style = "reference" if name.startswith("uniform") else "highlight"
-            approx.append(Trace(name, "markers", knots, np.full(knots.size, level), style=style))
-
-    eps_grid = np.geomspace(1e-3, 0.5, 120)
-    w_u = np.array([threshold_width(rho, e) for e in eps_grid])
-    w_a = np.array([adaptive_width(V, e) for e in eps_grid])
-    plots = [
-        Plot(
-            "approximation",
-            "g, the uniform and the adaptive threshold network, breakpoints as rugs",
-            Axis("x"),
-            Axis("value"),
-            approx,
-        ),
-        Plot(
-            "error",
-            "Errors |f − g| against ε",
-            Axis("x"),
-            Axis("|f − g|"),
-            [
-                band("ε band", np.array([0.0, 1.0]), np.zeros(2), np.full(2, p.eps), style="bound"),
-                Trace("uniform", "line", grid, np.abs(uniform(grid) - gg), style="reference"),
-                Trace("adaptive", "line", grid, np.abs(adaptive(grid) - gg), style="error"),
-            ],
-        ),
-        Plot(
-            "width",
-            "Width against ε: ⌈ρ/ε⌉ (uniform) and ⌈V/ε⌉ (adaptive)",
-            Axis("ε", log=True),
-            Axis("threshold nodes", log=True),
-            [
-                Trace("uniform ⌈ρ/ε⌉", "step", eps_grid, w_u, style="reference"),
-                Trace("adaptive ⌈V/ε⌉", "step", eps_grid, w_a, style="construction"),
-                Trace(
-                    "this ε",
-                    "markers",
-                    [p.eps, p.eps],
-                    [uniform.width, adaptive.width],
-                    style="highlight",
-                ),
-            ],
-        ),
-    ]
-
-    G = targets.roundings(g)
+    c = uniform_and_adaptive(g, p.eps)
+    sup_u, sup_a = c.uniform_error.sup, c.adaptive_error.sup
     checks = [
-        # |x − 1/2| (and any linear piece) attains ε on every uniform cell: rounding only
-        Check("uniform: sup |f − g| ≤ ε", sup_u, p.eps, "<=", rounding_allowance(gmax, p.eps)),
-        # every adaptive cell carries variation exactly ε, attained wherever g is monotone;
-        # the breakpoints come from cumulative sums over the pieces and evaluations of g
+        # |x − 1/2| (and any linear piece) attains ε on every uniform cell, and every
+        # adaptive cell where g is monotone carries variation exactly ε: the allowances are
+        # the roundings of the computations that produce the measured numbers
         Check(
-            "adaptive: sup |f − g| ≤ ε",
+            "uniform network: sup |f − g| ≤ ε", sup_u, p.eps, "<=", uniform_allowance(g, c, p.eps)
+        ),
+        Check(
+            "adaptive network: sup |f − g| ≤ ε",
             sup_a,
             p.eps,
             "<=",
-            rounding_allowance(gmax, V, p.eps, ops=4 * G + crit.size + 8),
+            adaptive_allowance(g, c, p.eps),
         ),
-        Check("⌈V/ε⌉ ≤ ⌈ρ/ε⌉ (V ≤ ρ)", adaptive.width, uniform.width, "<="),
+        Check("⌈V/ε⌉ ≤ ⌈ρ/ε⌉ (V ≤ ρ)", c.adaptive.width, c.uniform.width, "<="),
     ]
+    return SceneResult(
+        metrics={
+            "variation": c.variation,
+            "lipschitz": c.rho,
+            "width_uniform": c.uniform.width,
+            "width_adaptive": c.adaptive.width,
+            "sup_error_uniform": sup_u,
+            "sup_error_adaptive": sup_a,
+        },
+        checks=checks,
+        plots=[_approximation_plot(g, c), _error_plot(g, c, p.eps), _width_plot(c, p.eps)],
+        notes=_notes(g, c),
+    )
+
+
+def _units(n: int) -> str:
+    return f"{n:,} unit{'' if n == 1 else 's'}"
+
+
+def _approximation_plot(g: targets.Target, c: UniformAndAdaptive) -> Plot:
+    x = np.linspace(0.0, 1.0, 2001)
+    gx = g(x)
+    lo, hi = float(gx.min()), float(gx.max())
+    span = max(hi - lo, 1e-9)
+    eu, ea = c.uniform_error, c.adaptive_error
+    traces = [
+        pk.line(f"g(x) = {g.label}", x, gx, role="target"),
+        pk.step_function(
+            f"uniform (Prop. 2.1): {_units(c.uniform.width)}", eu.knots, eu.values, "reference"
+        ),
+        pk.step_function(f"adaptive: {_units(c.adaptive.width)}", ea.knots, ea.values),
+    ]
+    for name, net, level, role in (
+        ("uniform biases", c.uniform, lo - 0.06 * span, "reference"),
+        ("adaptive biases", c.adaptive, lo - 0.12 * span, "highlight"),
+    ):
+        if 0 < net.width <= RUG_MAX:
+            t = -net.b
+            traces.append(pk.markers(name, t, np.full(t.size, level), role=role))  # type: ignore[arg-type]
+    return Plot(
+        "approximation",
+        "g, the uniform and the adaptive threshold network, biases as rugs",
+        Axis("x"),
+        Axis("value"),
+        traces,
+        caption=(
+            "The uniform grid spends units everywhere; the adaptive one puts a unit wherever "
+            "g has changed by ε, so flat stretches cost nothing (Remark 2.2)."
+        ),
+    )
+
+
+def _error_plot(g: targets.Target, c: UniformAndAdaptive, eps: float) -> Plot:
+    eu, ea = c.uniform_error, c.adaptive_error
+    cu, ca = cell_sups(g, eu), cell_sups(g, ea)
+    return Plot(
+        "error",
+        "Largest error |f − g| on each cell, against ε",
+        Axis("x"),
+        Axis("sup of |f − g| on the cell", range=(0.0, 1.15 * max(eps, eu.sup, ea.sup))),
+        [
+            pk.band("allowed: |f − g| ≤ ε", [0.0, 1.0], [0.0, 0.0], [eps, eps]),
+            pk.step_function("uniform network", eu.knots, cu, "reference"),
+            pk.step_function("adaptive network", ea.knots, ca, "construction"),
+        ],
+        caption=(
+            "Both networks keep every cell's error below ε (exact suprema); the adaptive "
+            "cells reach ε wherever g is monotone, the uniform ones only where g is steepest."
+        ),
+    )
+
+
+def _width_plot(c: UniformAndAdaptive, eps: float) -> Plot:
+    eps_grid = np.geomspace(1e-3, 0.5, 120)
+    constant = c.uniform.width == 0
+    return Plot(
+        "width",
+        "Width against ε: ⌈ρ/ε⌉ (uniform) and ⌈V/ε⌉ (adaptive)",
+        Axis("ε", log=True),
+        Axis("threshold units", log=not constant, integer=constant),
+        [
+            pk.step("uniform ⌈ρ/ε⌉", eps_grid, threshold_widths(c.rho, eps_grid), "reference"),
+            pk.step("adaptive ⌈V/ε⌉", eps_grid, adaptive_widths(c.variation, eps_grid)),
+            pk.markers(
+                "this ε", [eps, eps], [c.uniform.width, c.adaptive.width], role="this-value"
+            ),
+        ],
+        caption="Both widths grow like 1/ε; the adaptive one is smaller by the factor V/ρ.",
+    )
+
+
+def _notes(g: targets.Target, c: UniformAndAdaptive) -> list[str]:
     notes = [
         "Proposition 2.8 (003): g(x) = g(0) + ∫₀¹ g′(b)·1[x ≥ b] db on [0, 1] (printed for "
         "g(0) = 0). Discretizing the integral at breakpoints b₁ = 0 < b₂ < … gives the "
         "telescoping network of Proposition 2.1, f(x) = Σᵢ aᵢ·1[x ≥ bᵢ] with aᵢ = g(bᵢ) − "
-        "g(bᵢ₋₁), and |f(x) − g(x)| ≤ ∫_{b_k}^x |g′| on [b_k, b_{k+1}).",
-        "Uniform (Prop. 2.1): bᵢ = (i − 1)ε/ρ, ⌈ρ/ε⌉ nodes — it pays for the steepest slope "
+        "g(bᵢ₋₁), and on each cell [bₖ, bₖ₊₁) |f(x) − g(x)| is at most the variation of g "
+        "between bₖ and x.",
+        "Uniform (Prop. 2.1): bᵢ = (i − 1)ε/ρ, ⌈ρ/ε⌉ units — it pays for the steepest slope "
         "everywhere, flat regions included (Remark 2.2). Adaptive: bᵢ = C⁻¹((i − 1)ε) for "
         "the cumulative variation C(x) = ∫₀ˣ|g′|, so every cell carries variation ε and "
-        "⌈V/ε⌉ nodes suffice, V = ∫₀¹|g′| ≤ ρ.",
+        "⌈V/ε⌉ units suffice, V = ∫₀¹|g′| ≤ ρ.",
         "Both sup errors are exact: f is constant between breakpoints, so the supremum is at "
         "a cell end (one-sided limit) or a critical point of g. C is exact between critical "
         "points (g is monotone there) and C⁻¹ is found by bisection — no quadrature.",
-        f"Here V = {V:.6g} and ρ = {rho:.6g}: the adaptive network needs "
-        f"{adaptive.width:,} nodes where the uniform one needs {uniform.width:,}.",
+        "The checks allow for floating-point rounding derived from the computation (the "
+        "cumulative variation, the bisection, the telescoping sums, the evaluations of g), "
+        "so cells that carry exactly ε show ✓.",
+        f"Here V = {c.variation:.6g} and ρ = {c.rho:.6g}: the adaptive network needs "
+        f"{_units(c.adaptive.width)} where the uniform one needs {_units(c.uniform.width)}.",
     ]
+    if c.uniform.width == 0:
+        notes.append(
+            "g is constant (ρ = V = 0): both networks have no unit and are the output bias "
+            "g(0) alone."
+        )
     if g.estimated:
         notes.append(
             f"Custom g(x) = {g.label}: g′ is exact (differentiation of the parsed "
@@ -184,21 +203,30 @@ def compute(p: Params) -> SceneResult:
             f"grid of {targets.SEARCH_GRID} points and refined by bisection, so features "
             "narrower than the grid can be missed. Both networks and both checks use them."
         )
-    if max(knots_u.size, knots_a.size) - 1 > RUG_MAX:
-        notes.append(f"Rugs are drawn only for at most {RUG_MAX:,} breakpoints.")
-    return SceneResult(
-        metrics={
-            "variation": V,
-            "lipschitz": rho,
-            "width_uniform": uniform.width,
-            "width_adaptive": adaptive.width,
-            "sup_error_uniform": sup_u,
-            "sup_error_adaptive": sup_a,
-        },
-        checks=checks,
-        plots=plots,
-        notes=notes,
-    )
+    if max(c.uniform.width, c.adaptive.width) > RUG_MAX:
+        notes.append(f"Rugs are drawn only for at most {RUG_MAX:,} biases.")
+    return notes
+
+
+def exported_networks(p: Params) -> list:
+    g = targets.choose(p.target, p.expr)
+    c = uniform_and_adaptive(g, p.eps)
+    dormant = "g is constant: no unit is needed; one unit with outer weight 0 fills the layer."
+    out = []
+    for label, net, how in (
+        ("uniform (Prop. 2.1)", c.uniform, "biases (i − 1)ε/ρ"),
+        ("adaptive", c.adaptive, "biases where the cumulative variation of g passes (i − 1)ε"),
+    ):
+        notes = [f"{how}, ε = {p.eps:g}."] + ([dormant] if net.width == 0 else [])
+        out.append(
+            network_export(
+                f"{label}: {_units(net.width)}",
+                as_layers(net),
+                activation="threshold",
+                notes=notes,
+            )
+        )
+    return out
 
 
 SCENE = Scene(
@@ -221,12 +249,13 @@ SCENE = Scene(
     ),
     params=Params,
     compute=compute,
+    networks=exported_networks,
     metric_labels={
         "variation": "variation V = ∫₀¹|g′| (an estimate for a custom g)",
         "lipschitz": "Lipschitz constant ρ (an estimate for a custom g)",
-        "width_uniform": "uniform width ⌈ρ/ε⌉",
-        "width_adaptive": "adaptive width ⌈V/ε⌉",
-        "sup_error_uniform": "sup |f − g|, uniform (measured)",
-        "sup_error_adaptive": "sup |f − g|, adaptive (measured)",
+        "width_uniform": "uniform width ⌈ρ/ε⌉ (threshold units)",
+        "width_adaptive": "adaptive width ⌈V/ε⌉ (threshold units)",
+        "sup_error_uniform": "sup |f − g|, uniform (exact)",
+        "sup_error_adaptive": "sup |f − g|, adaptive (exact)",
     },
 )

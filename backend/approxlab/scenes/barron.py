@@ -3,11 +3,12 @@ theorem with threshold units, sampled by Maurey's lemma."""
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 import numpy as np
 
+from approxlab.scenes import plotkit as pk
 from approxlab.scenes.base import (
     Axis,
     Check,
@@ -16,20 +17,27 @@ from approxlab.scenes.base import (
     SceneParams,
     SceneResult,
     Trace,
-    band,
     param,
     seed_param,
 )
 from approxlab.scenes.chapters import SHALLOW
+from approxlab.scenes.export import network_export
 from approxlab.theory.shallow.barron import (
     TARGETS,
+    BarronRun,
+    BarronSummary,
     FFTTarget,
     FourierTarget,
-    disc_test_points,
+    Units,
+    representation_errors,
     sample_units,
     sampled_sq_errors,
+    summarize,
+    target_on_lattice,
+    weight_density,
 )
 from approxlab.theory.shallow.halfplanes import Lattice, lattice
+from approxlab.theory.shallow.maurey import prefix_sizes
 
 TargetName = Literal["gauss", "offset", "plateau"]
 
@@ -57,15 +65,15 @@ class Params(SceneParams):
         scale="log",
         step=0.05,
         label="k (threshold units)",
-        description="Width of each sampled network: k iid units (w_j, b_j, s_j) from |q|.",
+        description="Width of each sampled network: k iid units (wⱼ, bⱼ, sⱼ) from |q|.",
     )
     trials: int = param(
         20,
         ge=1,
         le=40,
         step=1,
-        label="trials",
-        description="Independent sampled networks; errors are averaged over them.",
+        label="draws",
+        description="Independent sampled networks (draws); errors are averaged over them.",
     )
     seed: int = seed_param("Seed of the random draws (equal seeds give identical networks).")
 
@@ -75,122 +83,85 @@ def _lattice() -> Lattice:
     return lattice(LATTICE)
 
 
-@cache
-def _target_on_lattice(name: str) -> np.ndarray:
-    lat = _lattice()
-    xy = np.stack(np.meshgrid(lat.coords, lat.coords), axis=-1)
-    return np.where(lat.inside, TARGETS[name](xy), np.nan)
-
-
-@cache
-def representation_errors(name: str) -> tuple[float, float]:
-    """``max |g(x) − g(0) − ∬ q 1[wᵀx ≥ b]|`` over 16 points of the unit disc, and over 8
-    points with ‖x‖ = 1.5 (outside the disc, where the printed theorem also claims it)."""
-    t = TARGETS[name]
-    inside = disc_test_points(16)
-    phi = np.linspace(0, 2 * np.pi, 8, endpoint=False)
-    outside = 1.5 * np.stack([np.cos(phi), np.sin(phi)], axis=-1)
-    ein = np.abs(t(inside) - t.g0 - t.representation(inside))
-    eout = np.abs(t(outside) - t.g0 - t.representation(outside))
-    return float(ein.max()), float(eout.max())
-
-
-@cache
-def _weight_density(name: str) -> tuple[np.ndarray, np.ndarray]:
-    """The marginal ∫|q(w, b)| db of the weights on a grid of w (for the heatmap)."""
-    t = TARGETS[name]
-    if isinstance(t, FFTTarget):
-        half = 40
-        ax = np.arange(-half, half + 1) / t.box
-    else:
-        reach = 4.5 * t.s
-        ax = np.linspace(-reach, reach, 81)
-    W = np.stack(np.meshgrid(ax, ax), axis=-1)
-    dens = t.marginal(W)
-    if isinstance(t, FFTTarget):
-        dens = dens * t.box**2  # atom mass / Δw² → density
-    return ax, dens
-
-
 def _heat(name: str, lat: Lattice, z: np.ndarray, style=None) -> Trace:
     return Trace(name, "heatmap", lat.coords, lat.coords, z=z, style=style)
+
+
+@lru_cache(maxsize=8)
+def _units(target: str, k: int, trials: int, seed: int) -> Units:
+    """The sampled units of one parameter set (shared by the scene and its networks)."""
+    return sample_units(TARGETS[target], (trials, k), np.random.default_rng(seed))
 
 
 def compute(p: Params) -> SceneResult:
     target: FourierTarget = TARGETS[p.target]
     lat = _lattice()
-    rng = np.random.default_rng(p.seed)
-    units = sample_units(target, (p.trials, p.k), rng)
-    ks = np.unique(np.round(np.geomspace(1, p.k, CURVE_POINTS)).astype(np.intp))
-    run = sampled_sq_errors(target, lat, units, ks)
-
-    B = target.barron_norm
-    mass = target.mass
-    bound = 4 * B**2 / p.k
-    sup = lat.sup_halfplane_sq_norm()
-    lemma = mass**2 * sup / p.k
-    errs = run.sq_errors[:, -1]
-    mean_sq = float(errs.mean())
-    best_sq = float(errs.min())
+    units = _units(p.target, p.k, p.trials, p.seed)
+    run = sampled_sq_errors(target, lat, units, prefix_sizes(p.k, CURVE_POINTS))
+    m = summarize(target, lat, run, p.k)
     rep_in, rep_out = representation_errors(p.target)
+    draws = "draw" if p.trials == 1 else f"{p.trials} draws"
+    return SceneResult(
+        metrics={
+            "barron_norm": m.barron_norm,
+            "mass": m.mass,
+            "mean_sq_error": m.mean_sq_error,
+            "bound": m.bound,
+            "best_sq_error": m.best_sq_error,
+            "lemma_bound": m.lemma_bound,
+            "representation_error": rep_in,
+            "representation_error_outside": rep_out,
+        },
+        checks=[
+            Check("mass ∬|q| ≤ 2∫‖∇̃g‖ (Theorem 2.12)", m.mass, 2 * m.barron_norm, "<="),
+            Check(
+                f"mean of ‖g − f‖² over the {draws} ≤ 4(∫‖∇̃g‖)²/k",
+                m.mean_sq_error,
+                m.bound,
+                "<=",
+                confidence=1.0 - m.lemma_bound / m.bound,
+            ),
+            Check(
+                "Lemma 2.17's bound ‖μ‖₁²·sup‖1[wᵀ· ≥ b]‖²/k ≤ 4(∫‖∇̃g‖)²/k",
+                m.lemma_bound,
+                m.bound,
+                "<=",
+                note="since sup‖1[wᵀ· ≥ b]‖² ≤ 1 and ‖μ‖₁ = ∬|q| ≤ 2∫‖∇̃g‖",
+            ),
+        ],
+        plots=[
+            _error_plot(run, m, p),
+            *_field_plots(target, lat, run, p),
+            _weights_plot(units, p),
+        ],
+        notes=_notes(target, lat),
+    )
 
-    g = _target_on_lattice(p.target)
+
+def _field_plots(target: FourierTarget, lat: Lattice, run: BarronRun, p: Params) -> list[Plot]:
+    g = target_on_lattice(p.target, LATTICE)
     net = np.where(lat.inside, run.first, np.nan)
-    ax, dens = _weight_density(p.target)
-    shown = units.w[0][:SHOWN_UNITS]
-    s0 = units.s[0][:SHOWN_UNITS]
-    in_view = (np.abs(shown) <= ax[-1]).all(axis=1)
-
-    kk = np.geomspace(1, max(p.k, 2), 200) if p.k > 1 else np.array([1.0])
-    curve = [
-        Trace("bound 4(∫‖∇̃g‖)²/k (Example 2.18.2)", "line", kk, 4 * B**2 / kk, style="bound"),
-        Trace(
-            f"‖μ‖₁²·sup‖1[wᵀ· ≥ b]‖²/k (Lemma 2.17; sup = {sup:.4f})",
-            "line",
-            kk,
-            mass**2 * sup / kk,
-            style="reference",
-        ),
-    ]
-    if p.trials > 1:
-        lo_q, hi_q = np.quantile(run.sq_errors, [0.1, 0.9], axis=0)
-        curve.append(
-            band(f"10–90% of {p.trials} trials", ks.astype(float), lo_q, hi_q, style="construction")
-        )
-    curve += [
-        Trace(
-            f"mean over {p.trials} trials",
-            "markers",
-            ks,
-            run.sq_errors.mean(axis=0),
-            style="construction",
-        ),
-        Trace("this k: mean_sq_error", "markers", [p.k], [mean_sq], style="highlight"),
-    ]
-    weight_traces = [Trace("∫|q(w, b)| db", "heatmap", ax, ax, z=dens)]
-    for sign, label, style in ((1.0, "+1", "construction"), (-1.0, "−1", "error")):
-        sel = in_view & (s0 == sign)
-        if sel.any():
-            weight_traces.append(
-                Trace(
-                    f"sampled w_j of network 1, s = {label}",
-                    "markers",
-                    shown[sel, 0],
-                    shown[sel, 1],
-                    style=style,
-                )
-            )
-
-    plots = [
+    return [
         Plot(
-            "target", f"Target g(x) = {target.label}", Axis("x₁"), Axis("x₂"), [_heat("g", lat, g)]
+            "target",
+            f"Target g(x) = {target.label} on the unit disc",
+            Axis("x₁"),
+            Axis("x₂"),
+            [_heat("g", lat, g)],
+            caption="The target on the unit disc, where P lives and Theorem 2.12 holds.",
+            aspect="equal",
         ),
         Plot(
             "network",
-            f"Sampled network f with k = {p.k} threshold units (trial 1)",
+            f"Sampled network f with k = {p.k:,} threshold units (draw 1)",
             Axis("x₁"),
             Axis("x₂"),
             [_heat("f", lat, net)],
+            caption=(
+                "Each unit adds ±‖μ‖₁/k on one side of a line wᵀx = b; k of them, drawn from "
+                "|q|, already sketch g."
+            ),
+            aspect="equal",
         ),
         Plot(
             "error",
@@ -198,22 +169,66 @@ def compute(p: Params) -> SceneResult:
             Axis("x₁"),
             Axis("x₂"),
             [_heat("f − g", lat, net - g)],
-        ),
-        Plot(
-            "error_vs_k",
-            "Squared L2(P) error against k: measured and bounds",
-            Axis("k (threshold units)", log=True),
-            Axis("‖g − f‖²_{L2(P)}", log=True),
-            curve,
-        ),
-        Plot(
-            "weights",
-            "Weight density ∫|q(w, b)| db = 4π|ĝ(w)|·S(‖w‖, θ(w)) and sampled weights",
-            Axis("w₁"),
-            Axis("w₂"),
-            weight_traces,
+            caption="The error is a patchwork of half-planes; its mean square falls like 1/k.",
+            aspect="equal",
         ),
     ]
+
+
+def _error_plot(run: BarronRun, m: BarronSummary, p: Params) -> Plot:
+    B, mass, sup = m.barron_norm, m.mass, m.sup_halfplane
+    kk = np.geomspace(1, max(p.k, 2), 200) if p.k > 1 else np.array([1.0])
+    ks = run.ks
+    traces = [
+        pk.line("bound 4(∫‖∇̃g‖)²/k (Example 2.18.2)", kk, 4 * B**2 / kk, role="bound"),
+        pk.line(
+            f"‖μ‖₁²·sup‖1[wᵀ· ≥ b]‖²/k (Lemma 2.17; sup = {sup:.4f})",
+            kk,
+            mass**2 * sup / kk,
+            role="reference",
+        ),
+    ]
+    traces += pk.spread(ks, run.sq_errors)
+    return pk.sweep(
+        "error_vs_k",
+        "Squared L²(P) error against k: measured and bounds",
+        (
+            "The error of k sampled threshold units falls like 1/k, under Lemma 2.17's bound "
+            "and under Barron's 4(∫‖∇̃g‖)²/k, with no dependence on the dimension."
+        ),
+        Axis("k (threshold units)", log=True),
+        Axis("‖g − f‖² in L²(P)", log=True),
+        traces,
+        current=(p.k, m.mean_sq_error),
+        current_name=f"this k: mean over the {p.trials} draw{'s' if p.trials > 1 else ''}",
+    )
+
+
+def _weights_plot(units: Units, p: Params) -> Plot:
+    ax, dens = weight_density(p.target)
+    shown = units.w[0][:SHOWN_UNITS]
+    s0 = units.s[0][:SHOWN_UNITS]
+    in_view = (np.abs(shown) <= ax[-1]).all(axis=1)
+    shown, s0 = shown[in_view], s0[in_view]
+    traces = [
+        pk.heatmap("∫|q(w, b)| db", ax, ax, dens),
+        *pk.by_sign("sampled weights wⱼ of draw 1, sign", shown[:, 0], shown[:, 1], s0),
+    ]
+    return Plot(
+        "weights",
+        "Weight density ∫|q(w, b)| db = 4π|ĝ(w)|·S(‖w‖, θ(w)) and sampled weights",
+        Axis("w₁"),
+        Axis("w₂"),
+        traces,
+        caption=(
+            "The inner weights are drawn where |ĝ| is large, weighted by how much of "
+            "[0, ‖w‖] the offsets b can use."
+        ),
+        aspect="equal",
+    )
+
+
+def _notes(target: FourierTarget, lat: Lattice) -> list[str]:
     notes = [
         f"P is uniform on the {lat.size:,} points of a {LATTICE} × {LATTICE} lattice on "
         "[−1, 1]² that lie in the unit disc; errors are exact for this P. Every network is "
@@ -221,52 +236,53 @@ def compute(p: Params) -> SceneResult:
         "network: histogram of switch points + cumulative sums).",
         "Corrected from the printed Theorem 2.12 (003): g(x) = ∬ q(w, b)·1[wᵀx ≥ b] db dw "
         "holds for ‖x‖ ≤ 1 only (the proof needs wᵀx ≤ ‖w‖); the metric "
-        "representation_error_outside shows it failing at ‖x‖ = 1.5. The theorem needs "
+        "“same at ‖x‖ = 1.5” shows it failing outside the disc. The theorem needs "
         "g(0) = 0, so it is applied to g − g(0), as in Example 2.18.2.",
         "Corrected from the printed eq. (2.11): its last equality substitutes w → −w in one "
         "integral, so it holds only after integrating against |ĝ(w)| dw (using "
         "|ĝ(−w)| = |ĝ(w)| and θ(−w) = −θ(w) for real g), not for each w. The same symmetry "
         "gives q(w, b) = −4π|ĝ(w)|·sin(2π(b + θ(w))); sampling uses the exact marginal "
-        "∫|q| db = 4π|ĝ(w)|·S(‖w‖, θ(w)) with S(r, θ) = ∫₀^r |sin 2π(b + θ)| db in closed form.",
+        "∫|q| db = 4π|ĝ(w)|·S(‖w‖, θ(w)) with S(r, θ) = ∫₀ʳ |sin 2π(b + θ)| db in closed form.",
         "Corrected from the printed Example 2.18.2: the bound reads 4(∫‖∇̃f(w)‖ dw)²/k "
         "(printed 4‖∇̂f(w)‖²/k), from ‖μ‖₁ ≤ 2∫‖∇̃f(w)‖ dw (printed 2‖∇̂f(w)‖), and the sample "
         "has k units (printed m).",
-        "mean_sq_error ≤ bound is about an expectation measured on finitely many trials; "
-        "Lemma 2.17 gives E‖g − f‖² ≤ ‖μ‖₁²·sup‖1[wᵀ· ≥ b]‖²/k, so by Markov's inequality the "
-        "check holds with probability at least 1 − (that)/bound (its confidence).",
+        "The second check is about an expectation measured on finitely many draws; "
+        "Lemma 2.17 gives E‖g − f‖² ≤ ‖μ‖₁²·sup‖1[wᵀ· ≥ b]‖²/k, so by Markov's inequality it "
+        "holds with probability at least 1 − (that)/(4(∫‖∇̃g‖)²/k) (its confidence).",
     ]
     if isinstance(target, FFTTarget):
         notes.append(
             f"ĝ of this target is computed by FFT on [−{target.box / 2:g}, {target.box / 2:g}]² "
             f"with {target.points}² points; the infinite-width network is the measure on the "
             f"{target.atoms:,} frequencies w = m/{target.box:g}. It reproduces g − g(0) on the "
-            f"disc to {target.accuracy:.1e} (max over 64 points), and barron_norm is its "
+            f"disc to {target.accuracy:.1e} (max over 64 points), and ∫‖∇̃g‖ is its "
             "Riemann sum 2πΣΔw²‖w‖|ĝ(w)| (within 2·10⁻⁴ relative of finer grids)."
         )
     else:
         notes.append(
-            "ĝ is in closed form; barron_norm = 2π∫‖w‖|ĝ(w)| dw = √(π/2)/σ exactly and the mass "
-            "∬|q| by a polar rule split at the kinks of S (relative accuracy ~1e-12)."
+            "ĝ is in closed form; ∫‖∇̃g‖ = 2π∫‖w‖|ĝ(w)| dw = √(π/2)/σ exactly and the mass "
+            "∬|q| by a polar rule split at the kinks of S (relative accuracy ~10⁻¹²)."
         )
-    return SceneResult(
-        metrics={
-            "barron_norm": B,
-            "mass": mass,
-            "mean_sq_error": mean_sq,
-            "bound": bound,
-            "best_sq_error": best_sq,
-            "lemma_bound": lemma,
-            "representation_error": rep_in,
-            "representation_error_outside": rep_out,
-        },
-        checks=[
-            Check("mass ≤ 2·barron_norm", mass, 2 * B, "<="),
-            Check("mean_sq_error ≤ bound", mean_sq, bound, "<=", confidence=1.0 - lemma / bound),
-            Check("Lemma 2.17 bound ≤ bound (sup ≤ 1, mass ≤ 2·barron_norm)", lemma, bound, "<="),
-        ],
-        plots=plots,
-        notes=notes,
-    )
+    return notes
+
+
+def exported_networks(p: Params) -> list:
+    target = TARGETS[p.target]
+    u = _units(p.target, p.k, p.trials, p.seed)
+    w, b, s = u.w[0], u.b[0], u.s[0]
+    return [
+        network_export(
+            f"f, draw 1: {p.k:,} threshold units on the plane",
+            [(w, -b), ((s * (target.mass / p.k))[None, :], np.array([target.g0]))],
+            activation="threshold",
+            seed=p.seed,
+            notes=[
+                f"Draw 1 of {p.trials} (seed {p.seed}): units 1[wⱼᵀx − bⱼ ≥ 0] with (wⱼ, bⱼ) "
+                "iid from |q|/∬|q|, outer weights sⱼ·∬|q|/k with sⱼ the sign of q(wⱼ, bⱼ), "
+                "output bias g(0)."
+            ],
+        )
+    ]
 
 
 SCENE = Scene(
@@ -289,14 +305,15 @@ SCENE = Scene(
     ),
     params=Params,
     compute=compute,
+    networks=exported_networks,
     metric_labels={
         "barron_norm": "∫‖∇̃g‖ = 2π∫‖w‖·|ĝ(w)| dw",
         "mass": "mass ∬|q|",
-        "mean_sq_error": "mean ‖g − f‖² over trials",
+        "mean_sq_error": "mean ‖g − f‖² over the draws",
         "bound": "bound 4(∫‖∇̃g‖)²/k",
-        "best_sq_error": "best trial ‖g − f‖²",
+        "best_sq_error": "best draw's ‖g − f‖²",
         "lemma_bound": "‖μ‖₁²·sup‖1[wᵀ· ≥ b]‖²/k",
         "representation_error": "max |g − g(0) − ∬q·1| on the disc",
-        "representation_error_outside": "same at ‖x‖ = 1.5",
+        "representation_error_outside": "same at ‖x‖ = 1.5 (outside the disc)",
     },
 )

@@ -9,37 +9,35 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, ValidationInfo, field_validator
 
-from approxlab.scenes.base import (
-    Axis,
-    Check,
-    Plot,
-    Scene,
-    SceneParams,
-    SceneResult,
-    Trace,
-    param,
-)
+from approxlab.scenes import plotkit as pk
+from approxlab.scenes.base import Axis, Check, Plot, Scene, SceneParams, SceneResult, param
 from approxlab.scenes.chapters import SHALLOW
+from approxlab.scenes.export import MAX_EXPORT_PARAMETERS, NetworkTooLargeError, network_export
 from approxlab.theory.core import targets_nd
-from approxlab.theory.core.errors import rounding_allowance
 from approxlab.theory.core.expressions import MAX_LENGTH, ExpressionError
-from approxlab.theory.core.networks import evaluate
 from approxlab.theory.shallow.grid import (
+    GridConstruction,
     GridNetwork,
+    L1Errors,
     axis_rule_size,
     cells_per_axis,
     cells_per_axis_printed,
-    cube_sweep,
-    gamma_star,
+    dense_deviation,
     grid_relu_network,
-    leak_bound,
+    l1_errors,
+    largest_k,
+    leak_budget_allowance,
+    leak_curves,
     leak_exact,
+    node_counts,
     relu_nodes,
-    sup_piecewise_error,
-    tensor_rule,
+    sup_h_allowance,
+    sup_h_error,
+    sup_with_k,
+    theorem_2_3,
 )
 
-#: Most cubes k^d (5^8 = 390,625 fits): every cube's corner value and exact range is computed.
+#: Most cubes kᵈ (5⁸ = 390,625 fits): every cube's corner value and exact range is computed.
 MAX_CUBES = 400_000
 #: For d ≤ 2, ∫|f − g| uses a breakpoint-aligned Gauss tensor grid of at most this many points.
 MAX_QUADRATURE_POINTS = 1 << 18
@@ -72,25 +70,17 @@ def _rho(info: ValidationInfo) -> float | None:
 @lru_cache(maxsize=16)
 def _max_k(d: int) -> int:
     """Largest k served in dimension d (cube and quadrature limits)."""
-    k = math.floor(MAX_CUBES ** (1.0 / d) + 1e-9)
-    while (k + 1) ** d <= MAX_CUBES:
-        k += 1
-    while k**d > MAX_CUBES:
-        k -= 1
-    if d <= 2:  # the quadrature grid grows with k too: largest k ≤ k that fits
-        ks = np.arange(1, k + 1)
-        k = int(ks[axis_rule_size(ks) ** d <= MAX_QUADRATURE_POINTS].max())
-    return k
+    return largest_k(d, MAX_CUBES, MAX_QUADRATURE_POINTS)
 
 
 class Params(SceneParams):
     target: TargetName = param(
         "ridge",
         label="target g",
-        description="Target on [0, 1]^d, ρ-Lipschitz w.r.t. the Euclidean norm.",
+        description="Target on [0, 1]ᵈ, ρ-Lipschitz w.r.t. the Euclidean norm.",
         options={
             "ridge": "ridge Σᵢxᵢ/√d (ρ = 1)",
-            "gaussian": "Gaussian bump, width 0.15 (ρ = e^{−1/2}/0.15)",
+            "gaussian": "Gaussian bump, width 0.15 (ρ = e^(−½)/0.15)",
             "saddle": "saddle 4(x₁ − ½)(x₂ − ½) (ρ = 2√2, d ≥ 2)",
             "custom": "custom expression…",
         },
@@ -119,7 +109,7 @@ class Params(SceneParams):
         step=0.05,
         label="ε",
         description=(
-            f"Accuracy ε: k = ⌈ρ√d/ε⌉ cells per axis. At most {MAX_CUBES:,} cubes k^d "
+            f"Accuracy ε: k = ⌈ρ√d/ε⌉ cells per axis. At most {MAX_CUBES:,} cubes kᵈ "
             f"(and, for d ≤ 2, a quadrature grid of at most {MAX_QUADRATURE_POINTS:,} points)."
         ),
     )
@@ -178,60 +168,57 @@ class Params(SceneParams):
         return eps
 
 
-def _integrals(g, net: GridNetwork, d: int):
-    """∫|f − g|, ∫|f − h|, ∫|h − g| (and standard errors) over [0, 1]^d."""
-    if d <= 2:
-        X, w = tensor_rule(net.k, d, net.gamma)
-    else:
-        X = np.random.default_rng(MC_SEED).random((MC_POINTS, d))
-        w = np.full(MC_POINTS, 1.0 / MC_POINTS)
-    f, h, gx = net(X), net.h(X), g(X)
-    out = {}
-    for name, e in (("fg", np.abs(f - gx)), ("fh", np.abs(f - h)), ("hg", np.abs(h - gx))):
-        mean = float(np.sum(w * e))  # not a BLAS dot: tiny BLAS calls stall under load
-        se = 0.0 if d <= 2 else float(e.std(ddof=1) / math.sqrt(e.size))
-        out[name] = (mean, se)
-    return out, X, h, gx
-
-
-def _sup_h(g, net: GridNetwork, X: np.ndarray, h: np.ndarray, gx: np.ndarray) -> float:
-    """sup |h − g|: exact from the cubes' ranges (library) or an estimate (custom)."""
-    if g.box_range is not None:
-        return sup_piecewise_error(g.box_range, net)[0]
-    best = float(np.max(np.abs(h - gx)))
-    for start, u in cube_sweep(net.k, net.d):  # limits at the far corners v = u + 1/k
-        far = g(np.minimum(u + 1.0 / net.k, 1.0))
-        best = max(best, float(np.max(np.abs(far - net.a[start : start + u.shape[0]]))))
-    return best
-
-
-def _slice_plots(g, net: GridNetwork, d: int) -> list[Plot]:
+def _slice_points(net: GridNetwork, d: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """Points along x₁ (the other coordinates at a row of cube centres) including every knot
+    of f along that line (the faces j/k and the ramp ends j/k ± γ)."""
+    e = np.arange(net.k + 1) / net.k
     t = np.linspace(0.0, 1.0, 1201)
-    t = np.unique(np.concatenate([t, np.clip(np.arange(net.k + 1) / net.k, 0, 1)]))
+    t = np.unique(np.clip(np.concatenate([t, e, e - net.gamma, e + net.gamma]), 0.0, 1.0))
     c = (net.k // 2 + 0.5) / net.k
     X = np.full((t.size, d), c)
     X[:, 0] = t
-    where = "" if d == 1 else f" along x₁ (x₂ = … = x_d = {c:.3g}, a row of cube centres)"
-    return [
-        Plot(
-            "slice",
-            f"g, h and f{where}",
-            Axis("x₁"),
-            Axis("value"),
-            [
-                Trace("g", "line", t, g(X), style="target"),
-                Trace("h (piecewise constant)", "line", t, net.h(X), style="reference"),
-                Trace("f (3-layer ReLU network)", "line", t, net(X), style="construction"),
-            ],
+    return t, X, c
+
+
+def _where(d: int, c: float) -> str:
+    return "" if d == 1 else f" along x₁ (the other coordinates = {c:.3g}, a row of cube centres)"
+
+
+def _slice_plot(g, net: GridNetwork, d: int) -> Plot:
+    t, X, c = _slice_points(net, d)
+    e = np.arange(net.k + 1) / net.k
+    Xm = np.full((net.k, d), c)
+    Xm[:, 0] = (np.arange(net.k) + 0.5) / net.k
+    return Plot(
+        "slice",
+        f"g, the piecewise-constant h and the network f{_where(d, c)}",
+        Axis("x₁"),
+        Axis("value"),
+        [
+            pk.line("g", t, g(X), role="target"),
+            pk.step_function("h = g(lower corner) on each cube", e, net.h(Xm), "reference"),
+            pk.line("f: the 3-layer ReLU network", t, net(X)),
+        ],
+        caption=(
+            "h is constant on every cube (g at the cube's lower corner); the network f "
+            "follows h except on ramps of width γ at the cube faces, so ∫|f − g| ≤ 2ε."
         ),
-        Plot(
-            "slice_error",
-            f"|f − g|{where}",
-            Axis("x₁"),
-            Axis("|f − g|"),
-            [Trace("|f − g|", "line", t, np.abs(net(X) - g(X)), style="error")],
+    )
+
+
+def _slice_error_plot(g, net: GridNetwork, d: int, eps: float) -> Plot:
+    t, X, c = _slice_points(net, d)
+    return Plot(
+        "slice_error",
+        f"|f − g|{_where(d, c)}",
+        Axis("x₁"),
+        Axis("|f − g|"),
+        [pk.line("|f − g|", t, np.abs(net(X) - g(X)), role="error"), pk.hline("ε", eps, 0, 1)],
+        caption=(
+            "Inside each cube the error is at most ε (h is within ε of g); on the thin ramps "
+            "it can be larger, but the ramps are too thin to add more than ε to the integral."
         ),
-    ]
+    )
 
 
 def _heatmaps(g, net: GridNetwork) -> list[Plot]:
@@ -239,16 +226,38 @@ def _heatmaps(g, net: GridNetwork) -> list[Plot]:
     if net.k <= 12:  # make the ramps visible: add points inside every strip of width γ
         e = np.arange(net.k + 1) / net.k
         x = np.unique(np.clip(np.concatenate([x, e - net.gamma / 2, e + net.gamma / 2]), 0, 1))
-    X = np.stack(np.meshgrid(x, x, indexing="xy"), axis=-1).reshape(-1, 2)
-    shape = (x.size, x.size)  # rows: x₂, columns: x₁
+    X1, X2 = np.meshgrid(x, x, indexing="xy")  # rows: x₂, columns: x₁
+    X = np.stack([X1, X2], axis=-1).reshape(-1, 2)
+    shape = X1.shape
     gx, hx, fx = g(X).reshape(shape), net.h(X).reshape(shape), net(X).reshape(shape)
     return [
-        Plot(pid, title, Axis("x₁"), Axis("x₂"), [Trace(name, "heatmap", x, x, z=z)])
-        for pid, title, name, z in (
-            ("heat_g", "target g", "g", gx),
-            ("heat_h", f"h: piecewise constant on {net.cubes:,} cubes", "h", hx),
-            ("heat_f", "f: the 3-layer ReLU network", "f", fx),
-            ("heat_error", "|f − g|", "|f − g|", np.abs(fx - gx)),
+        Plot(pid, title, Axis("x₁"), Axis("x₂"), [pk.heatmap(name, x, x, z)], caption, "equal")
+        for pid, title, name, z, caption in (
+            ("heat_g", "Target g", "g", gx, "The target g on the unit square."),
+            (
+                "heat_h",
+                f"h: piecewise constant on {net.cubes:,} cubes",
+                "h",
+                hx,
+                "h takes g's value at the lower corner of each cube: a staircase of "
+                f"{net.k} × {net.k} tiles.",
+            ),
+            (
+                "heat_f",
+                "f: the 3-layer ReLU network",
+                "f",
+                fx,
+                "The network reproduces h exactly inside every cube and blends neighbouring "
+                "values on ramps of width γ along the faces.",
+            ),
+            (
+                "heat_error",
+                "|f − g|",
+                "|f − g|",
+                np.abs(fx - gx),
+                "The error is largest at the far corners of the cubes and on the ramps; its "
+                "integral is at most 2ε.",
+            ),
         )
     ]
 
@@ -265,138 +274,140 @@ def _nodes_plot(p: Params, rho: float) -> Plot:
             rhos.append(np.nan)
     ok = ~np.isnan(rhos)
     dd_ok = dims[ok]
-    r_ok = np.array(rhos)[ok]
-    corrected = [
-        relu_nodes(cells_per_axis(r, p.eps, int(dd)), int(dd))
-        for r, dd in zip(r_ok, dd_ok, strict=True)
-    ]
-    printed = [
-        relu_nodes(cells_per_axis_printed(r, p.eps, int(dd)), int(dd))
-        for r, dd in zip(r_ok, dd_ok, strict=True)
-    ]
-    omega = [max(1, math.ceil(r / p.eps)) ** int(dd) for r, dd in zip(r_ok, dd_ok, strict=True)]
+    corrected, printed, omega = node_counts(np.array(rhos)[ok], p.eps, dd_ok)
     limit = [(4 * int(dd) + 1) * _max_k(int(dd)) ** int(dd) for dd in dd_ok]
-    return Plot(
+    return pk.sweep(
         "nodes",
-        f"ReLU nodes against d at ε = {p.eps:g} (log scale)",
-        Axis("d"),
+        f"ReLU nodes against d at ε = {p.eps:g}",
+        "The node count grows exponentially in d — the curse of dimensionality; the printed "
+        "k undercounts (its h misses ε), and the printed Ω(⌈ρ/ε⌉ᵈ) is not an upper bound.",
+        Axis("d", integer=True),
         Axis("ReLU nodes", log=True),
         [
-            Trace(
-                "(4d + 1)·⌈ρ√d/ε⌉^d (corrected)",
-                "line",
-                dd_ok,
-                np.array(corrected, float),
-                style="construction",
-            ),
-            Trace(
-                "(4d + 1)·⌈ρ/(ε√d)⌉^d (printed k)",
-                "line",
+            pk.line("corrected: (4d + 1)·⌈ρ√d/ε⌉ᵈ", dd_ok, np.array(corrected, float)),
+            pk.line(
+                "with the printed k = ⌈ρ/(ε√d)⌉",
                 dd_ok,
                 np.array(printed, float),
-                style="reference",
+                role="reference",
             ),
-            Trace(
-                "⌈ρ/ε⌉^d (printed count)", "line", dd_ok, np.array(omega, float), style="reference"
-            ),
-            Trace("largest grid served", "line", dd_ok, np.array(limit, float), style="bound"),
-            Trace(
-                "this d",
-                "markers",
-                [p.d],
-                [float(relu_nodes(cells_per_axis(rho, p.eps, p.d), p.d))],
-                style="highlight",
-            ),
+            pk.line("printed statement: ⌈ρ/ε⌉ᵈ", dd_ok, np.array(omega, float), role="bound"),
+            pk.line("largest grid served here", dd_ok, np.array(limit, float), role="context"),
         ],
+        current=(p.d, float(relu_nodes(cells_per_axis(rho, p.eps, p.d), p.d))),
+        current_name="this d",
     )
 
 
 def _gamma_plot(k: int, d: int, gamma: float, tau: float) -> Plot:
     gs = np.geomspace(1e-4, 1.0, 120) * (0.5 / k)
-    return Plot(
+    bound, exact = leak_curves(k, d, gs)
+    return pk.sweep(
         "leak",
-        "Leak of one bump ∫|f_γ − 1_R| against γ",
+        "Leak of one bump outside its cube against the ramp width γ",
+        "A bump leaks outside its cube only on its ramps; γ is chosen so that the proof's "
+        "bound stays below τ = ε/Σⱼ|aⱼ|, which keeps the total leak below ε.",
         Axis("γ", log=True),
         Axis("leak", log=True),
         [
-            Trace(
-                "proof's bound (1/k + 2γ)^d − k^{−d}",
-                "line",
-                gs,
-                [leak_bound(k, d, x) for x in gs],
-                style="bound",
-            ),
-            Trace(
-                "exact (interior cube)",
-                "line",
-                gs,
-                [leak_exact(k, d, x) for x in gs],
-                style="construction",
-            ),
-            Trace("τ = ε/Σⱼ|aⱼ|", "line", gs[[0, -1]], [tau, tau], style="reference"),
-            Trace("this γ", "markers", [gamma], [leak_exact(k, d, gamma)], style="highlight"),
+            pk.line("proof's bound (1/k + 2γ)ᵈ − k⁻ᵈ", gs, bound, role="bound"),
+            pk.line("exact leak (interior cube)", gs, exact),
+            pk.hline("τ = ε/Σⱼ|aⱼ|", tau, float(gs[0]), float(gs[-1]), role="reference"),
         ],
+        current=(gamma, leak_exact(k, d, gamma)),
+        current_name="this γ",
     )
 
 
 def compute(p: Params) -> SceneResult:
     d = p.d
     g = targets_nd.choose(p.target, d, p.expr)
-    rho = g.lipschitz
-    k = cells_per_axis(rho, p.eps, d)
-    a = np.concatenate([g(u) for _, u in cube_sweep(k, d)])
-    total = float(np.abs(a).sum())
-    gstar = gamma_star(k, d, p.eps, total)
-    gamma = p.gamma * gstar
-    net = GridNetwork(k, d, gamma, a)
-    ints, X, hX, gX = _integrals(g, net, d)
-    l1, l1_se = ints["fg"]
-    leak, _ = ints["fh"]
-    sup_h = _sup_h(g, net, X, hX, gX)
-    tau = p.eps / total if total > 0 else math.inf
-    leak_b = total * leak_bound(k, d, gamma)
-
+    c = theorem_2_3(g, g.lipschitz, p.eps, d, p.gamma)
+    net = c.net
+    ints = l1_errors(g, net, MC_POINTS, MC_SEED)
+    sup_h = sup_h_error(g, g.box_range, net, ints)
     metrics: dict[str, float | int] = {
-        "k": k,
+        "k": c.k,
         "cubes": net.cubes,
         "nodes": net.nodes,
         "sup_error_piecewise": sup_h,
-        "l1_error": l1,
-        "l1_error_se": l1_se,
-        "leak": leak,
-        "leak_bound": leak_b,
-        "gamma": gamma,
-        "gamma_star": gstar,
-        "lipschitz": rho,
-        "k_printed": cells_per_axis_printed(rho, p.eps, d),
+        "l1_error": ints.fg[0],
+        "l1_error_se": ints.fg[1],
+        "leak": ints.fh[0],
+        "leak_bound": c.leak_bound(),
+        "gamma": net.gamma,
+        "gamma_star": c.gamma_star,
+        "lipschitz": g.lipschitz,
+        "k_printed": cells_per_axis_printed(g.lipschitz, p.eps, d),
     }
+    notes = _notes(g, c, ints, metrics, p)
+    confidence = None if d <= 2 else MC_CONFIDENCE
+    checks = [
+        Check(
+            "sup |h − g| ≤ ε" + (" (estimate)" if g.estimated else ""),
+            sup_h,
+            p.eps,
+            "<=",
+            # the ridge attains ρ√d/k = ε exactly when √d/ε is an integer
+            sup_h_allowance(g.roundings, float(np.max(np.abs(net.a))), p.eps, g.lipschitz, d),
+        ),
+        Check("∫|f − g| ≤ 2ε", ints.fg[0], 2 * p.eps, "<=", confidence=confidence),
+        Check(
+            "∫|f − h| ≤ Σⱼ|aⱼ|·((1/k + 2γ)ᵈ − k⁻ᵈ)",
+            ints.fh[0],
+            metrics["leak_bound"],
+            "<=",
+            confidence=confidence,
+        ),
+        Check(
+            "Σⱼ|aⱼ|·((1/k + 2γ)ᵈ − k⁻ᵈ) ≤ ε (the choice of γ)",
+            metrics["leak_bound"],
+            p.eps,
+            "<=",
+            # attained with equality at γ = γ★ (uncapped)
+            leak_budget_allowance(c.k, d, p.eps, c.total),
+        ),
+    ]
+    plots = [
+        _slice_plot(g, net, d),
+        *(_heatmaps(g, net) if d == 2 else [_slice_error_plot(g, net, d, p.eps)]),
+        _nodes_plot(p, g.lipschitz),
+        _gamma_plot(c.k, d, net.gamma, c.tau),
+    ]
+    return SceneResult(metrics=metrics, checks=checks, plots=plots, notes=notes)
+
+
+def _notes(g, c: GridConstruction, ints: L1Errors, metrics: dict, p: Params) -> list[str]:
+    """The notes; adds the metrics ``sup_error_printed_k`` and ``network_max_dev`` when
+    they are computed."""
+    d, k, net = p.d, c.k, c.net
     notes = [
         "Corrected from the printed proof (003, Theorem 2.3): the proof bounds "
         "|g(uₛ) − g(x)| ≤ ρ‖uₛ − x‖ and ‖uₛ − x‖₂ ≤ √d/k (the cube's diagonal), so "
         "sup |h − g| ≤ ε needs k ≥ ρ√d/ε; printed: k = ⌈ρ/(ε√d)⌉, which only gives "
         "ρ‖uₛ − x‖ ≤ dε (the ridge attains √d/k and fails for every d ≥ 2). Corrected: "
         "k = ⌈ρ√d/ε⌉, ρ w.r.t. the Euclidean norm.",
-        "The printed statement says Ω(⌈ρ/ε⌉^d) ReLU nodes; an existence statement needs an "
-        "upper bound — the construction has (4d + 1)·k^d = O(d·⌈ρ√d/ε⌉^d) nodes "
-        "(⌈ρ/ε⌉^d cubes would suffice only if ρ were measured in the ℓ∞ norm).",
-        "γ: the proof says 'sufficiently small'. One bump leaks at most (1/k + 2γ)^d − k^{−d} "
-        "(exact for an interior cube: Σₛ C(d,s)·2^s·k^{s−d}·γ^s/(s+1)!, about half), so "
-        "γ★ = ½((k^{−d} + ε/Σⱼ|aⱼ|)^{1/d} − 1/k), capped at 1/(2k), makes "
+        "The printed statement says Ω(⌈ρ/ε⌉ᵈ) ReLU nodes; an existence statement needs an "
+        "upper bound — the construction has (4d + 1)·kᵈ = O(d·⌈ρ√d/ε⌉ᵈ) nodes "
+        "(⌈ρ/ε⌉ᵈ cubes would suffice only if ρ were measured in the ℓ∞ norm).",
+        "γ: the proof says 'sufficiently small'. One bump leaks at most (1/k + 2γ)ᵈ − k⁻ᵈ "
+        "(exact for an interior cube: Σₛ C(d, s)·2ˢ·kˢ⁻ᵈ·γˢ/(s + 1)!, about half), so "
+        "γ★ = ½((k⁻ᵈ + ε/Σⱼ|aⱼ|)^(1/d) − 1/k), capped at 1/(2k), makes "
         "Σⱼ|aⱼ|·leak ≤ ε and ∫|f − g| ≤ ∫|f − h| + ∫|h − g| ≤ 2ε.",
-        "Typos: the trapezoid vanishes outside [u − γ, v + γ] (printed [a_j − γ, b_j + γ]); "
-        "the bump is σ(Σᵢ f_{γ,i}(xᵢ) − (d − 1)), a sum over coordinates (printed Σⱼ); "
+        "Typos: the trapezoid vanishes outside [u − γ, v + γ] (printed [aⱼ − γ, bⱼ + γ]); "
+        "the bump is σ(Σᵢ fᵧ,ᵢ(xᵢ) − (d − 1)) with fᵧ,ᵢ the trapezoid along axis i, a sum "
+        "over coordinates (printed Σⱼ); "
         "τ = ε/Σⱼ|aⱼ| (printed ε/Σᵢ|αᵢ| at the end).",
     ]
     if d <= 2:
-        n_q = X.shape[0]
         notes.append(
-            f"∫|f − g| and ∫|f − h| use a Gauss–Legendre tensor grid of {n_q:,} points "
-            "aligned with every ramp of the network (breakpoints j/k and j/k ± γ)."
+            f"∫|f − g| and ∫|f − h| use a Gauss–Legendre tensor grid of {ints.X.shape[0]:,} "
+            "points aligned with every ramp of the network (breakpoints j/k and j/k ± γ)."
         )
     else:
         notes.append(
             f"For d > 2, ∫|f − g| and ∫|f − h| are Monte Carlo means over {MC_POINTS:,} "
-            f"uniform points (fixed seed), standard error {l1_se:.2g} for ∫|f − g|."
+            f"uniform points (fixed seed), standard error {ints.fg[1]:.2g} for ∫|f − g|."
         )
     if g.box_range is not None:
         notes.append(
@@ -406,8 +417,7 @@ def compute(p: Params) -> SceneResult:
         )
         kp = metrics["k_printed"]
         if kp < k and kp**d <= MAX_CUBES:
-            a_p = np.concatenate([g(u) for _, u in cube_sweep(kp, d)])
-            sup_p = sup_piecewise_error(g.box_range, GridNetwork(kp, d, 0.5 / kp, a_p))[0]
+            sup_p = sup_with_k(g, g.box_range, kp, d)
             metrics["sup_error_printed_k"] = sup_p
             notes.append(
                 f"With the printed k = {kp}, sup |h − g| = {sup_p:.4g} "
@@ -421,8 +431,8 @@ def compute(p: Params) -> SceneResult:
             "estimated on the integration points and the cubes' far corners."
         )
     if 4 * d * net.cubes**2 <= DENSE_ENTRIES:
-        sub = X[:: max(1, X.shape[0] // 256)]
-        dev = float(np.max(np.abs(evaluate(grid_relu_network(net), sub) - net(sub))))
+        sub = ints.X[:: max(1, ints.X.shape[0] // 256)]
+        dev = dense_deviation(net, sub)
         metrics["network_max_dev"] = dev
         notes.append(
             "f is evaluated exactly by touching only the bumps that are nonzero at each "
@@ -430,48 +440,47 @@ def compute(p: Params) -> SceneResult:
             f"(W₁: {4 * d * net.cubes}×{d}, W₂: {net.cubes}×{4 * d * net.cubes}) at "
             f"{sub.shape[0]:,} points: max difference {dev:.2g} (rounding)."
         )
+    return notes
 
-    G = g.roundings
-    confidence = None if d <= 2 else MC_CONFIDENCE
-    checks = [
-        Check(
-            "sup |h − g| ≤ ε" + (" (estimate)" if g.estimated else ""),
-            sup_h,
-            p.eps,
-            "<=",
-            # the ridge attains ρ√d/k = ε exactly when √d/ε is an integer
-            rounding_allowance(float(np.max(np.abs(a))), p.eps, ops=2 * G + 4),
-        ),
-        Check("∫|f − g| ≤ 2ε", l1, 2 * p.eps, "<=", confidence=confidence),
-        Check(
-            "∫|f − h| ≤ Σⱼ|aⱼ|·((1/k + 2γ)^d − k^{−d}) ≤ ε",
-            leak,
-            leak_b,
-            "<=",
-            confidence=confidence,
-        ),
+
+def exported_networks(p: Params) -> list:
+    """The 3-layer ReLU network of the proof with its real weight matrices (W₂ is dense:
+    ``4d·k^{2d}`` entries, so only small grids can be sent)."""
+    d = p.d
+    g = targets_nd.choose(p.target, d, p.expr)
+    k = cells_per_axis(g.lipschitz, p.eps, d)
+    m = k**d
+    size = 4 * d * m * (d + 1) + 4 * d * m * m + 2 * m + 1
+    if size > MAX_EXPORT_PARAMETERS:
+        raise NetworkTooLargeError(
+            f"the network of Theorem 2.3 at d = {d}, k = {k} has {m:,} cubes and "
+            f"{size:,} weights and biases (W₂ alone is {m:,} × {4 * d * m:,}), more than the "
+            f"limit of {MAX_EXPORT_PARAMETERS:,} that can be sent; choose a larger ε or a "
+            "smaller d"
+        )
+    c = theorem_2_3(g, g.lipschitz, p.eps, d, p.gamma)
+    return [
+        network_export(
+            f"f: 3-layer ReLU network, {relu_nodes(k, d):,} nodes on {m:,} cubes",
+            grid_relu_network(c.net),
+            notes=[
+                f"Theorem 2.3 with k = {k} cells per axis and ramp width γ = {c.net.gamma:.6g}: "
+                f"4d = {4 * d} first-layer ReLUs (trapezoids) and one second-layer ReLU "
+                "(the bump) per cube; the output layer weights the bumps by aⱼ = g(uⱼ).",
+            ],
+        )
     ]
-    plots = (_heatmaps(g, net) if d == 2 else _slice_plots(g, net, d)) + [
-        _nodes_plot(p, rho),
-        _gamma_plot(k, d, gamma, tau),
-    ]
-    return SceneResult(
-        metrics=metrics,
-        checks=checks,
-        plots=plots,
-        notes=notes,
-    )
 
 
 SCENE = Scene(
     id="grid",
-    title="Gridding [0, 1]^d: bumps from 3-layer networks and the curse of dimension",
+    title="Gridding [0, 1]ᵈ: bumps from 3-layer networks and the curse of dimension",
     chapter=SHALLOW,
     summary=(
-        "The proof's k^d cubes and 3-layer ReLU bumps on [0, 1]^d: g, the "
+        "The proof's kᵈ cubes and 3-layer ReLU bumps on [0, 1]ᵈ: g, the "
         "piecewise-constant h, the network and their errors."
     ),
-    primary_plot="heat_error",
+    primary_plot="slice",
     source="003, Theorem 2.3",
     statement=(
         r"Let $g:\mathbb{R}^d\to\mathbb{R}$ be $\rho$-Lipschitz (w.r.t. $\lVert\cdot\rVert_2$) "
@@ -485,15 +494,16 @@ SCENE = Scene(
     ),
     params=Params,
     compute=compute,
+    networks=exported_networks,
     metric_labels={
         "k": "cells per axis k = ⌈ρ√d/ε⌉",
-        "cubes": "cubes k^d",
-        "nodes": "ReLU nodes (4d + 1)·k^d",
+        "cubes": "cubes kᵈ",
+        "nodes": "ReLU nodes (4d + 1)·kᵈ",
         "sup_error_piecewise": "sup |h − g| (exact for library targets)",
         "l1_error": "∫|f − g| (Monte Carlo for d > 2)",
         "l1_error_se": "standard error of ∫|f − g| (0: quadrature)",
         "leak": "∫|f − h|",
-        "leak_bound": "Σⱼ|aⱼ|·((1/k + 2γ)^d − k^{−d})",
+        "leak_bound": "Σⱼ|aⱼ|·((1/k + 2γ)ᵈ − k⁻ᵈ)",
         "gamma": "ramp width γ",
         "gamma_star": "γ★ (the proof's choice)",
         "lipschitz": "ρ (an estimate for a custom g)",

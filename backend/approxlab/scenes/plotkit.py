@@ -221,3 +221,63 @@ def subscript(n: int) -> str:
 def superscript(n: int) -> str:
     """``n`` in Unicode superscript digits (``superscript(4) == "⁴"``)."""
     return str(n).translate(_SUPERSCRIPT_DIGITS)
+
+
+def step_function(
+    name: str,
+    knots: Any,
+    values: Any,
+    role: Role = "construction",
+    *,
+    columns: int = 1600,
+    **kw: Any,
+) -> Trace:
+    """A step function, ``values[k]`` on ``[knots[k], knots[k+1])`` (``len(values) ==
+    len(knots) − 1``).  Few steps: a ``step`` trace.  More than a screen can show: the exact
+    graph as a polyline (vertical segments at the jumps) decimated by M4, which keeps every
+    pixel column's extremes — never an aliased or solid block."""
+    from approxlab.scenes.decimate import m4
+
+    t = np.asarray(knots, dtype=float)
+    v = np.asarray(values, dtype=float)
+    if t.size <= 2 * columns:
+        return step(name, t, np.append(v, v[-1]), role, **kw)
+    x = np.repeat(t, 2)[1:-1]
+    y = np.repeat(v, 2)
+    xs, ys = m4(x, y, columns=columns)
+    return line(name, xs, ys, role, **kw)
+
+
+def by_sign(name: str, x: Any, y: Any, signs: Any) -> list[Trace]:
+    """Points split by the sign of their unit: ``+1`` drawn as ``construction``, ``−1`` as
+    ``error``; ``name`` is completed with ``+1`` / ``−1`` (empty classes are left out)."""
+    x, y, s = np.asarray(x), np.asarray(y), np.asarray(signs)
+    return [
+        markers(f"{name} {label}", x[s == sign], y[s == sign], role=role)  # type: ignore[arg-type]
+        for sign, label, role in ((1.0, "+1", "construction"), (-1.0, "−1", "error"))
+        if np.any(s == sign)
+    ]
+
+
+def spread(
+    x: Any, samples: Any, what: str = "draws", group: str = "measured", role: Role = "construction"
+) -> list[Trace]:
+    """Measurements of many draws at every ``x`` (``samples`` of shape ``(draws, len(x))``):
+    their mean as dots and, for several draws, the band of the 10–90 % quantiles — one legend
+    entry."""
+    s = np.asarray(samples, dtype=float)
+    n = s.shape[0]
+    if n == 1:
+        return [markers(f"measured: one of the {what}", x, s[0], role=role, group=group)]
+    lo, hi = np.quantile(s, [0.1, 0.9], axis=0)
+    return [
+        band(
+            f"measured: mean (dots) and 10–90 % (band) of {n} {what}",
+            np.asarray(x, dtype=float),
+            lo,
+            hi,
+            role=role,
+            group=group,
+        ),
+        markers(f"mean over {n} {what}", x, s.mean(axis=0), role=role, group=group, legend=False),
+    ]

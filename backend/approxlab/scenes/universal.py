@@ -3,12 +3,12 @@ is a polynomial."""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Literal
 
 import numpy as np
 from pydantic import ValidationInfo, field_validator
 
+from approxlab.scenes import plotkit as pk
 from approxlab.scenes.base import (
     Axis,
     Check,
@@ -22,22 +22,28 @@ from approxlab.scenes.base import (
 )
 from approxlab.scenes.chapters import SHALLOW
 from approxlab.scenes.decimate import m4
+from approxlab.scenes.export import network_export
 from approxlab.scenes.target_param import custom_target, expr_param, target_options
 from approxlab.theory.core import targets
-from approxlab.theory.core.errors import rounding_allowance, sup_error_step
-from approxlab.theory.core.minimax import Minimax, best_polynomial
+from approxlab.theory.core.minimax import Minimax
+from approxlab.theory.core.threshold_networks import step_form
 from approxlab.theory.shallow.universal import (
     ACTIVATIONS,
-    CACHED_WIDTHS,
+    CHART_WIDTHS,
+    EVAL_POINTS,
+    EXPORT_ACTIVATIONS,
     LABELS,
     MAX_WIDTH,
     QUAD_NODES,
     SLOPES,
-    TwoLayerNetwork,
-    draw_units,
-    features,
-    fit,
+    UniversalFit,
+    as_layers,
+    best_polynomials,
+    error_chart,
+    eval_grid,
     legendre_rank,
+    measure_fit,
+    polynomial_check_allowance,
     polynomial_degree,
 )
 
@@ -47,12 +53,6 @@ Activation = Literal[
     "relu", "sigmoid", "tanh", "exp", "cos", "threshold", "poly1", "poly2", "poly3"
 ]
 
-#: Sup errors are measured on this uniform grid (plus the knots of ReLU networks; threshold
-#: networks exactly, from their steps); the best polynomials are minimax on the same grid.
-EVAL_POINTS = 513
-#: Widths of the error-against-width chart (computed once per target and seed, then cached;
-#: the factorizations behind them once per activation and seed).
-CHART_WIDTHS = CACHED_WIDTHS
 #: The chart is drawn for the inner weights of this seed whatever the seed parameter: its
 #: factorizations are computed once per process, so changing the seed costs one fit.
 CHART_SEED = 0
@@ -64,7 +64,10 @@ class Params(SceneParams):
     activation: Activation = param(
         "relu",
         label="activation σ",
-        description="Activation of the hidden units; polyk is σ(z) = z^k.",
+        description=(
+            "Activation of the hidden units: ReLU, sigmoid, tanh, exp, cos, threshold, or "
+            "the polynomials z, z², z³."
+        ),
         options=dict(LABELS),
     )
     width: int = param(
@@ -92,183 +95,178 @@ class Params(SceneParams):
         return expr
 
 
-def _grid() -> np.ndarray:
-    return np.linspace(0.0, 1.0, EVAL_POINTS)
-
-
-def eval_points(net: TwoLayerNetwork) -> np.ndarray:
-    """The evaluation grid, plus every knot inside [0, 1] of a ReLU network."""
-    x = _grid()
-    if net.activation == "relu":
-        t = net.units.t
-        x = np.union1d(x, t[(t > 0.0) & (t < 1.0)])
-    return x
-
-
-def sup_error(
-    net: TwoLayerNetwork, g: targets.Target, x: np.ndarray, fx: np.ndarray
-) -> tuple[float, float]:
-    """sup |f − g| and where, from the network's values ``fx`` at :func:`eval_points`;
-    exact for threshold networks (f is a step function: cell ends and critical points)."""
-    if net.activation == "threshold":
-        t = np.sort(net.units.t)
-        knots = np.concatenate([[0.0], t[(t > 0.0) & (t < 1.0)], [1.0]])
-        return sup_error_step(g, knots, net(knots[:-1]), targets.critical_points(g))
-    err = np.abs(fx - g(x))
-    i = int(np.argmax(err))
-    return float(err[i]), float(x[i])
-
-
-@lru_cache(maxsize=64)
-def best_polynomials(g: targets.Target) -> tuple[Minimax, ...]:
-    """Minimax polynomials of degrees 1, 2, 3 on the evaluation grid."""
-    x = _grid()
-    return tuple(best_polynomial(x, g(x), k) for k in (1, 2, 3))
-
-
-@lru_cache(maxsize=32)
-def error_chart(g: targets.Target, seed: int) -> dict[str, np.ndarray]:
-    """sup |f − g| against :data:`CHART_WIDTHS` for every activation (target, seed fixed).
-
-    Smooth units are evaluated once on the grid for the widest network and every narrower
-    network takes a prefix (units are nested): the same numbers as evaluating each network.
-    """
-    x = _grid()
-    gx = g(x)
-    out = {}
-    for act in ACTIVATIONS:
-        errs = []
-        if act in ("relu", "threshold"):
-            for n in CHART_WIDTHS:
-                net = fit(act, g, n, seed, cached=True)
-                xe = eval_points(net)
-                errs.append(sup_error(net, g, xe, net(xe))[0])
-        else:
-            E = features(act, draw_units(act, seed, max(CHART_WIDTHS)), x)
-            for n in CHART_WIDTHS:
-                errs.append(
-                    float(np.max(np.abs(E[:, :n] @ fit(act, g, n, seed, cached=True).a - gx)))
-                )
-        out[act] = np.array(errs)
-    return out
-
-
 def compute(p: Params) -> SceneResult:
     g = targets.choose(p.target, p.expr)
-    net = fit(p.activation, g, p.width, p.seed, cached=p.seed == CHART_SEED)
-    xe = eval_points(net)
-    fx = net(xe)
-    gxe = g(xe)
-    err, where = sup_error(net, g, xe, fx)
-    x = _grid()
-    gx = g(x)
+    fit_ = measure_fit(g, p.activation, p.width, p.seed, cached=p.seed == CHART_SEED)
     poly = best_polynomials(g)
     chart = error_chart(g, CHART_SEED)
+    metrics: dict[str, float | int] = {
+        "sup_error": fit_.sup,
+        "width": p.width,
+        "max_outer_weight": float(np.max(np.abs(fit_.net.a))),
+        "best_poly1_error": poly[0].upper,
+        "best_poly2_error": poly[1].upper,
+        "best_poly3_error": poly[2].upper,
+    }
+    k = polynomial_degree(p.activation)
+    if k is None:
+        checks = [_decrease_check(chart[p.activation], p.activation)]
+    else:
+        best = poly[k - 1]
+        metrics["best_poly_error"] = best.upper
+        # f is a polynomial of degree ≤ k, so on the grid its error is at least E_k, which is
+        # at least the Remez level (de la Vallée Poussin); both are ~0 when g has degree
+        # ≤ k, where only rounding separates them
+        checks = [
+            Check(
+                f"{_measure(p.activation)} ≥ the best degree-{k} polynomial's error "
+                f"E{pk.subscript(k)} "
+                "on the same points",
+                fit_.sup,
+                best.lower,
+                ">=",
+                rounding=polynomial_check_allowance(g, fit_, best),
+                note="Remark 2.6: with σ(z) = zᵏ every network is a polynomial of degree ≤ k.",
+            )
+        ]
+    return SceneResult(
+        metrics=metrics,
+        checks=checks,
+        plots=[
+            _width_plot(chart, poly, fit_.sup, p),
+            _fit_plot(g, fit_, p),
+            _error_plot(g, fit_, p),
+        ],
+        notes=_notes(g, p),
+    )
 
-    fit_traces = [
-        Trace(f"g(x) = {g.label}", "line", x, gx, style="target"),
-        Trace(
-            f"f: {p.width} {p.activation} units",
-            "step" if p.activation == "threshold" else "line",
-            *m4(xe, fx),
-            style="construction",
+
+def _measure(activation: str) -> str:
+    """How sup |f − g| is measured, in words."""
+    if activation == "threshold":
+        return "sup |f − g|"
+    return f"max |f − g| on {EVAL_POINTS} points" + (
+        " and the knots" if activation == "relu" else ""
+    )
+
+
+def _decrease_check(errors: np.ndarray, activation: str) -> Check:
+    """Theorem 2.5 on the sweep: the error falls with width for a non-polynomial σ."""
+    w0, w1 = CHART_WIDTHS[0], CHART_WIDTHS[-1]
+    return Check(
+        f"{_measure(activation)} at width {w1:,} ≤ ½ × at width {w0} "
+        f"(the sweep, seed {CHART_SEED})",
+        float(errors[-1]),
+        0.5 * float(errors[0]),
+        "<=",
+        note=(
+            "Theorem 2.5 says some network of every accuracy exists; this row measures the "
+            "networks of the sweep (random inner weights of bounded slope, least-squares outer "
+            "weights, double precision), whose error keeps falling only as far as those allow."
         ),
-        Trace(
-            "where sup |f − g| is attained",
-            "markers",
-            [where],
-            [float(net(np.array([where]))[0])],
-            style="highlight",
+    )
+
+
+def _fit_plot(g: targets.Target, fit_: UniversalFit, p: Params) -> Plot:
+    x = eval_grid()
+    gx = g(x)
+    net = fit_.net
+    traces = [
+        pk.line(f"g(x) = {g.label}", x, gx, role="target"),
+        _f_trace(fit_, p),
+        pk.markers(
+            "where sup |f − g| is reached"
+            if p.activation == "threshold"
+            else "where the largest error is",
+            [fit_.where],
+            [float(net(np.array([fit_.where]))[0])],
         ),
     ]
     if p.width <= 200 and p.activation not in ("exp",) and polynomial_degree(p.activation) is None:
         t = net.units.t
         t = t[(t >= 0) & (t <= 1)]
         lo = float(np.min(gx)) - 0.08 * max(float(np.ptp(gx)), 1e-9)
-        fit_traces.append(
-            Trace("unit transitions tⱼ", "markers", t, np.full(t.size, lo), style="reference")
-        )
-
-    widths = np.array(CHART_WIDTHS, dtype=float)
-    chart_traces = [
-        Trace(
-            LABELS[act],
-            "line",
-            widths,
-            np.maximum(chart[act], FLOOR),
-            style="construction" if act == p.activation else "reference",
-        )
-        for act in ACTIVATIONS
-    ]
-    chart_traces += [
-        Trace(
-            f"best degree-{k} polynomial",
-            "line",
-            widths[[0, -1]],
-            np.full(2, max(m.upper, FLOOR)),
-            style="bound",
-        )
-        for k, m in zip((1, 2, 3), poly, strict=True)
-    ]
-    chart_traces.append(
-        Trace(
-            f"this network ({LABELS[p.activation]}, seed {p.seed})",
-            "markers",
-            [p.width],
-            [max(err, FLOOR)],
-            style="highlight",
-        )
+        traces.append(pk.markers("unit transitions tⱼ", t, np.full(t.size, lo), role="reference"))
+    return Plot(
+        "fit",
+        f"g and the least-squares network ({LABELS[p.activation]}, width {p.width:,})",
+        Axis("x"),
+        Axis("value"),
+        traces,
+        caption=(
+            "Random inner weights put one transition tⱼ of each unit somewhere in [0, 1]; "
+            "least squares picks the outer weights, and f follows g."
+        ),
     )
 
-    plots = [
-        Plot(
-            "fit",
-            f"g and the least-squares network ({LABELS[p.activation]}, width {p.width})",
-            Axis("x"),
-            Axis("value"),
-            fit_traces,
+
+def _f_trace(fit_: UniversalFit, p: Params) -> Trace:
+    name = f"f: {p.width:,} {LABELS[p.activation]} unit{'s' if p.width > 1 else ''}"
+    if p.activation == "threshold":  # a step function: its exact steps
+        return pk.step_function(name, *step_form(fit_.net.threshold_network()))
+    return pk.line(name, *m4(fit_.x, fit_.fx))
+
+
+def _error_plot(g: targets.Target, fit_: UniversalFit, p: Params) -> Plot:
+    exact = p.activation == "threshold"
+    where = (
+        ""
+        if exact
+        else f" (on {EVAL_POINTS} points" + (" and every knot)" if p.activation == "relu" else ")")
+    )
+    return Plot(
+        "error",
+        f"|f(x) − g(x)|{where}",
+        Axis("x"),
+        Axis("|f − g|"),
+        [pk.line("|f − g|", *m4(fit_.x, np.abs(fit_.fx - g(fit_.x))), role="error")],
+        caption="Where the network misses g: the tallest peak is the error reported above.",
+    )
+
+
+def _width_plot(
+    chart: dict[str, np.ndarray], poly: tuple[Minimax, ...], err: float, p: Params
+) -> Plot:
+    widths = np.array(CHART_WIDTHS, dtype=float)
+    others = [a for a in ACTIVATIONS if a != p.activation]
+    curves = pk.context_curves(
+        "other activations (grey)",
+        [(LABELS[a], widths, np.maximum(chart[a], FLOOR)) for a in others],
+    )
+    k = polynomial_degree(p.activation)
+    floor = poly[(k or 3) - 1]
+    curves += [
+        pk.line(
+            f"{LABELS[p.activation]} (seed {CHART_SEED})",
+            widths,
+            np.maximum(chart[p.activation], FLOOR),
         ),
-        Plot(
-            "error",
-            "|f(x) − g(x)|",
-            Axis("x"),
-            Axis("|f − g|"),
-            [Trace("|f − g|", "line", *m4(xe, np.abs(fx - gxe)), style="error")],
-        ),
-        Plot(
-            "width",
-            f"sup |f − g| against width, every activation (inner weights of seed {CHART_SEED})",
-            Axis("width n", log=True),
-            Axis("sup |f − g|", log=True),
-            chart_traces,
+        pk.hline(
+            f"best degree-{k} polynomial: the floor for {LABELS[p.activation]} units"
+            if k
+            else "best cubic polynomial, for comparison",
+            max(floor.upper, FLOOR),
+            float(widths[0]),
+            float(widths[-1]),
+            role="bound" if k else "reference",
         ),
     ]
+    return pk.sweep(
+        "width",
+        "sup |f − g| against width: this activation, the others in grey",
+        (
+            "A non-polynomial σ drives the error down as the width grows (Theorem 2.5); "
+            "with σ(z) = zᵏ it stalls at the best degree-k polynomial (Remark 2.6)."
+        ),
+        Axis("width n", log=True),
+        Axis(f"sup |f − g| (exact for threshold, else on {EVAL_POINTS} points)", log=True),
+        curves,
+        current=(p.width, max(err, FLOOR)),
+        current_name=f"this network (seed {p.seed})",
+    )
 
-    metrics: dict[str, float | int] = {
-        "sup_error": err,
-        "width": p.width,
-        "max_outer_weight": float(np.max(np.abs(net.a))),
-        "best_poly1_error": poly[0].upper,
-        "best_poly2_error": poly[1].upper,
-        "best_poly3_error": poly[2].upper,
-    }
-    checks: list[Check] = []
-    k = polynomial_degree(p.activation)
-    if k is not None:
-        best = poly[k - 1]
-        metrics["best_poly_error"] = best.upper
-        # f is a polynomial of degree ≤ k, so on the grid its error is at least E_k, which is
-        # at least the Remez level |h| (de la Vallée Poussin); both are ~0 when g has degree
-        # ≤ k, where only rounding separates them
-        checks.append(
-            Check(
-                f"sup |f − g| ≥ E_{k} (best degree-{k} polynomial on the grid)",
-                err,
-                best.lower,
-                ">=",
-                rounding=rounding_allowance(float(np.max(np.abs(gx))), ops=targets.roundings(g)),
-            )
-        )
+
+def _notes(g: targets.Target, p: Params) -> list[str]:
     notes = [
         f"f(x) = Σⱼ aⱼ σ(wⱼx + bⱼ), no output bias. Inner weights random (seed {p.seed}): "
         "transition tⱼ = −bⱼ/wⱼ ~ U(0, 1), random sign, |wⱼ| log-uniform in "
@@ -307,12 +305,7 @@ def compute(p: Params) -> SceneResult:
             f"Custom g(x) = {g.label}; Theorem 2.5 assumes g continuous. Its critical points "
             "(used for the exact threshold error) are estimates on a grid."
         )
-    return SceneResult(
-        metrics=metrics,
-        checks=checks,
-        plots=plots,
-        notes=notes,
-    )
+    return notes
 
 
 def _fit_note(activation: str, seed: int) -> str:
@@ -338,15 +331,32 @@ def _fit_note(activation: str, seed: int) -> str:
     )
 
 
+def exported_networks(p: Params) -> list:
+    g = targets.choose(p.target, p.expr)
+    net = measure_fit(g, p.activation, p.width, p.seed, cached=p.seed == CHART_SEED).net
+    return [
+        network_export(
+            f"f: {p.width:,} {LABELS[p.activation]} unit{'s' if p.width > 1 else ''}",
+            as_layers(net),
+            activation=EXPORT_ACTIVATIONS[p.activation],
+            seed=p.seed,
+            notes=[
+                f"Random inner weights (seed {p.seed}), outer weights by L² least squares "
+                f"against g(x) = {g.label} on [0, 1]; no output bias."
+            ],
+        )
+    ]
+
+
 SCENE = Scene(
     id="universal",
     title="Universal approximation with two layers — and why σ must not be a polynomial",
     chapter=SHALLOW,
     summary=(
-        "Two-layer networks with random inner and least-squares outer weights for nine "
-        "activations; error against width."
+        "Error against width for nine activations: non-polynomial σ keep improving, zᵏ "
+        "stalls at the best degree-k polynomial; the fitted network over g."
     ),
-    primary_plot="fit",
+    primary_plot="width",
     source="003, Theorem 2.5 and Remark 2.6",
     statement=(
         r"Suppose $\sigma:\mathbb{R}\to\mathbb{R}$ is continuous and not a polynomial. Then for "
@@ -357,13 +367,17 @@ SCENE = Scene(
     ),
     params=Params,
     compute=compute,
+    networks=exported_networks,
     metric_labels={
-        "sup_error": "sup |f − g| (measured)",
+        "sup_error": (
+            f"sup |f − g| (exact for threshold units; otherwise the maximum over {EVAL_POINTS} "
+            "points and every ReLU knot)"
+        ),
         "width": "width n",
         "max_outer_weight": "max |aⱼ|",
         "best_poly1_error": "best degree-1 polynomial error",
         "best_poly2_error": "best degree-2 polynomial error",
         "best_poly3_error": "best degree-3 polynomial error",
-        "best_poly_error": "best degree-k polynomial error (σ = z^k)",
+        "best_poly_error": "best degree-k polynomial error (σ = zᵏ)",
     },
 )

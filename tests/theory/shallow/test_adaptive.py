@@ -12,11 +12,15 @@ from hypothesis import strategies as st
 from approxlab.theory.core import targets
 from approxlab.theory.core.errors import rounding_allowance, sup_error_step
 from approxlab.theory.shallow.adaptive import (
+    adaptive_allowance,
     adaptive_threshold_network,
     adaptive_width,
+    adaptive_widths,
     cumulative_variation,
     equal_variation_breakpoints,
     telescoping_network,
+    uniform_allowance,
+    uniform_and_adaptive,
 )
 from approxlab.theory.shallow.threshold import threshold_network
 
@@ -70,7 +74,7 @@ def test_adaptive_network(g, eps):
     crit = targets.critical_points(g)
     net = adaptive_threshold_network(g, crit, eps)
     b = -net.b
-    assert net.width == adaptive_width(tv, eps) == max(1, math.ceil(tv / eps))
+    assert net.width == adaptive_width(tv, eps) == math.ceil(tv / eps)
     assert net.width <= threshold_network(g, rho, eps).width
     assert b[0] == 0.0 and np.all(np.diff(b) > 0) and b[-1] < 1.0
 
@@ -134,13 +138,53 @@ def test_flat_regions_are_free():
 )
 def test_adaptive_bound_on_random_custom_targets(a, k, c, eps):
     g = targets.custom(f"{a!r}*sin({k}*x) + {c!r}*x^2")
-    crit = targets.critical_points(g)
-    tv = targets.variation(g)
-    net = adaptive_threshold_network(g, crit, eps)
-    b = -net.b
-    sup, _ = sup_error_step(g, np.concatenate([b, [1.0]]), net(b), crit)
-    gmax = float(np.max(np.abs(g(np.linspace(0, 1, 1001)))))
-    assert sup <= eps + rounding_allowance(
-        gmax, tv, eps, ops=4 * targets.roundings(g) + crit.size + 8
+    r = uniform_and_adaptive(g, eps)
+    assert r.adaptive_error.sup <= eps + adaptive_allowance(g, r, eps)
+    assert r.uniform_error.sup <= eps + uniform_allowance(g, r, eps)
+    assert r.adaptive.width == adaptive_width(r.variation, eps)
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    eps=st.floats(1e-3, 0.5),
+    slope=st.sampled_from([1.0, -1.0, 2.0, 0.5, 3.0, -7.0, 1 / 3, 0.1]),
+    shift=st.floats(-3, 3),
+)
+def test_equality_cases_hold_up_to_the_derived_rounding(eps, slope, shift):
+    """A linear g is monotone on every cell, so every full adaptive cell carries variation
+    exactly ε and attains it: the checks hold with the derived allowances, and the
+    measurement reaches ε within them."""
+    g = targets.custom(f"{slope!r}*x + {shift!r}")
+    r = uniform_and_adaptive(g, eps)
+    for sup, allowance, width in (
+        (r.adaptive_error.sup, adaptive_allowance(g, r, eps), r.adaptive.width),
+        (r.uniform_error.sup, uniform_allowance(g, r, eps), r.uniform.width),
+    ):
+        assert allowance < 1e-10
+        assert sup <= eps + allowance
+        if width >= 2:
+            assert sup >= eps - allowance
+
+
+@pytest.mark.parametrize("expr", ["1", "0*x", "x-x"])
+def test_a_constant_needs_no_unit(expr):
+    g = targets.custom(expr)
+    r = uniform_and_adaptive(g, 0.05)
+    assert r.uniform.width == r.adaptive.width == 0
+    assert r.uniform.c == r.adaptive.c == float(g(0.0))
+    assert r.uniform_error.sup == r.adaptive_error.sup == 0.0
+
+
+@pytest.mark.parametrize("name", targets.TARGET_NAMES)
+def test_uniform_and_adaptive_measures_both_networks(name):
+    g = targets.get(name)
+    c = uniform_and_adaptive(g, 0.03)
+    assert c.uniform.width == threshold_network(g, c.rho, 0.03).width
+    assert c.adaptive.width == adaptive_width(c.variation, 0.03) <= c.uniform.width
+    for net, err in ((c.uniform, c.uniform_error), (c.adaptive, c.adaptive_error)):
+        ref, _ = sup_error_step(g, err.knots, net(err.knots[:-1]), c.critical)
+        assert err.sup == ref
+    eps = np.geomspace(1e-3, 0.5, 40)
+    np.testing.assert_array_equal(
+        adaptive_widths(c.variation, eps), [adaptive_width(c.variation, e) for e in eps]
     )
-    assert net.width == adaptive_width(tv, eps)

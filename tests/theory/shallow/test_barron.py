@@ -16,9 +16,14 @@ from approxlab.theory.shallow.barron import (
     abs_sin_integral_inv,
     abs_sin_mass,
     disc_test_points,
+    representation_errors,
     sample_units,
     sampled_sq_errors,
+    summarize,
+    target_on_lattice,
+    weight_density,
 )
+from approxlab.theory.shallow.halfplanes import lattice
 
 NAMES = list(TARGETS)
 GAUSSIANS = [n for n in NAMES if isinstance(TARGETS[n], GaussianBump)]
@@ -300,3 +305,45 @@ def test_lemma_2_9_gradient_transform_and_equation_2_10(name):
     for p in disc_test_points(6):
         val = np.sum(t.ghat_abs(W) * np.cos(2 * np.pi * (W @ p + t.theta(W)))) * dw
         assert val == pytest.approx(float(t(p)), abs=1e-12)
+
+
+# --- the scene's measurements, moved into theory ---------------------------------------
+
+
+def test_target_on_the_lattice_has_rows_along_y():
+    """Orientation with an asymmetric target: the offset bump's centre (0.35, −0.2)."""
+    z = target_on_lattice("offset", 63)
+    lat = lattice(63)
+    r, c = np.unravel_index(np.nanargmax(z), z.shape)
+    assert lat.coords[c] == pytest.approx(0.35, abs=0.02)
+    assert lat.coords[r] == pytest.approx(-0.2, abs=0.02)
+    assert np.isnan(z[0, 0]) and not np.isnan(z[31, 31])
+
+
+@pytest.mark.parametrize("name", list(TARGETS))
+def test_weight_density_and_representation_errors(name):
+    ax, dens = weight_density(name)
+    assert dens.shape == (ax.size, ax.size) and np.all(dens >= 0)
+    inside, outside = representation_errors(name)
+    assert inside < 1e-6 < 1e-3 < outside
+
+
+def test_summary_of_a_run():
+    t = TARGETS["gauss"]
+    lat = lattice(21)
+    units = sample_units(t, (3, 40), np.random.default_rng(0))
+    run = sampled_sq_errors(t, lat, units, np.array([1, 10, 40]))
+    s = summarize(t, lat, run, 40)
+    assert s.bound == 4 * t.barron_norm**2 / 40
+    assert s.lemma_bound == t.mass**2 * lat.sup_halfplane_sq_norm() / 40 <= s.bound
+    assert s.mean_sq_error == pytest.approx(run.sq_errors[:, -1].mean())
+    assert s.best_sq_error == run.sq_errors[:, -1].min()
+
+
+@pytest.mark.parametrize("name", list(TARGETS))
+def test_weight_density_is_a_density_of_the_mass(name):
+    """Its Riemann sum over the plotted window is (nearly) the mass ∬|q| — for the FFT target
+    too, whose atoms' masses are |ĝ(w_m)|·Δw² (it was drawn Δw⁻² = 64 times too large)."""
+    ax, dens = weight_density(name)
+    h = ax[1] - ax[0]
+    assert float(dens.sum() * h * h) == pytest.approx(TARGETS[name].mass, rel=2e-2)

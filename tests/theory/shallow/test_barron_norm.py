@@ -124,3 +124,37 @@ def test_maurey_width_reaches_the_accuracy():
             k = 10 ** gs.log10_maurey_width(d, sigma, 0.1)
             rel_norm = 2 * math.pi * math.exp(gs.log_mean_norm(d, sigma))
             assert 4 * rel_norm**2 / round(k) <= 0.1**2 * (1 + 1e-12)
+
+
+def test_dimension_sweep_is_the_pointwise_functions():
+    dims = gs.dimension_grid()
+    assert dims[0] == 1 and dims[-1] == 1000 and np.all(np.diff(dims) > 0)
+    sw = gs.dimension_sweep(dims, 0.5, 0.1)
+    for i in (0, 17, dims.size - 1):
+        d = int(dims[i])
+        assert sw["log_exact"][i] == gs.log_integral_w_ghat(d, 0.5)
+        assert sw["log_bound"][i] == gs.log_holder_bound(d, 0.5)
+        assert sw["log_exact_star"][i] == gs.log_integral_w_ghat(d, gs.SIGMA_STAR)
+        assert sw["log10_maurey"][i] == gs.log10_maurey_width(d, 0.5, 0.1)
+        assert sw["log10_grid"][i] == gs.log10_grid_nodes(d, 0.5, 0.1)
+        assert sw["ratio"][i] == gs.ratio(d)
+
+
+@pytest.mark.parametrize("d", [1, 2, 3, 10, 99, 100, 500, 999, 1000])
+@pytest.mark.parametrize("sigma", [0.05, 0.1, 0.2, 1 / math.sqrt(2 * math.pi), 0.5, 1.0, 2.5, 5.0])
+def test_the_printed_closed_form_equals_the_holder_step_up_to_the_derived_rounding(d, sigma):
+    """An identity (equality in exact arithmetic): the check must never show ✗."""
+    diff = abs(gs.log_holder_bound(d, sigma) - gs.log_holder_chain(d, sigma))
+    allowance = gs.chain_allowance(d, sigma)
+    assert diff <= allowance
+    assert allowance <= 1e-9 * max(1.0, abs(gs.log_holder_bound(d, sigma)))
+
+
+@pytest.mark.parametrize("d", [1, 10, 1000])
+def test_the_standard_gaussian_in_logs(d):
+    """σ = 1: every log finite; exp only where float64 holds it."""
+    log_exact = gs.log_integral_w_ghat(d, 1.0)
+    assert math.isfinite(log_exact) and math.isfinite(gs.log_holder_bound(d, 1.0))
+    assert (gs.as_number(log_exact) is None) == (d == 1000)
+    if d == 1:
+        assert gs.as_number(log_exact) == pytest.approx(1 / (2 * math.pi**2), rel=1e-14)

@@ -16,17 +16,26 @@ from approxlab.theory.core.expressions import ExpressionError
 from approxlab.theory.shallow.grid import (
     GridNetwork,
     axis_rule,
+    axis_rule_size,
     cells_per_axis,
     cells_per_axis_printed,
+    dense_deviation,
     gamma_star,
     grid_network,
     grid_relu_network,
+    l1_errors,
+    largest_k,
     leak_bound,
+    leak_curves,
     leak_exact,
     lower_corners,
+    node_counts,
     relu_nodes,
+    sup_h_error,
     sup_piecewise_error,
+    sup_with_k,
     tensor_rule,
+    theorem_2_3,
 )
 
 LIB = [(name, d) for name in targets_nd.NAMES for d in (1, 2, 3) if d >= targets_nd.MIN_D[name]]
@@ -262,3 +271,74 @@ def test_custom_multivariate_targets():
         targets_nd.custom("(x1 > 0.5)", 2)
     with pytest.raises(ExpressionError, match="not finite"):
         targets_nd.custom("sqrt(x1)", 2)
+
+
+# --- the scene's measurements, moved into theory ---------------------------------------
+
+
+@pytest.mark.parametrize("d", range(1, 9))
+def test_largest_k_is_the_largest_that_fits(d):
+    k = largest_k(d, 400_000, 1 << 18)
+    assert k**d <= 400_000
+    if d <= 2:
+        assert axis_rule_size(k) ** d <= 1 << 18
+        assert (k + 1) ** d > 400_000 or axis_rule_size(k + 1) ** d > 1 << 18
+    else:
+        assert (k + 1) ** d > 400_000
+
+
+@pytest.mark.parametrize(("name", "d"), [("ridge", 1), ("gaussian", 2), ("saddle", 2)])
+def test_theorem_2_3_and_its_integrals(name, d):
+    g = targets_nd.get(name, d)
+    c = theorem_2_3(g, g.lipschitz, 0.3, d, 0.5)
+    assert c.k == cells_per_axis(g.lipschitz, 0.3, d)
+    np.testing.assert_array_equal(c.net.a, g(lower_corners(c.k, d)))
+    assert c.total == pytest.approx(float(np.abs(c.net.a).sum()))
+    assert c.net.gamma == 0.5 * gamma_star(c.k, d, 0.3, c.total)
+    assert c.tau == 0.3 / c.total
+    ints = l1_errors(g, c.net, 1000, 1)
+    l1, leak = integrals(g, c.net, d)
+    assert ints.fg == (l1, 0.0) and ints.fh == (leak, 0.0)
+    assert ints.fh[0] <= c.leak_bound() <= 0.3 * (1 + 1e-12)
+    exact = sup_h_error(g, g.box_range, c.net, ints)
+    assert exact == sup_piecewise_error(g.box_range, c.net)[0]
+    # without the closed-form ranges, the estimate is a lower bound on the exact supremum
+    assert sup_h_error(g, None, c.net, ints) <= exact + 1e-15
+
+
+def test_monte_carlo_integrals_for_d_above_2():
+    g = targets_nd.get("ridge", 3)
+    c = theorem_2_3(g, g.lipschitz, 0.6, 3, 1.0)
+    ints = l1_errors(g, c.net, 4096, 7)
+    X = np.random.default_rng(7).random((4096, 3))
+    e = np.abs(c.net(X) - g(X))
+    assert ints.fg[0] == pytest.approx(e.mean()) and ints.fg[1] == pytest.approx(e.std(ddof=1) / 64)
+
+
+def test_node_counts_leak_curves_and_dense_deviation():
+    corrected, printed, omega = node_counts(np.array([1.0, 1.0]), 0.5, np.array([1, 2]))
+    assert corrected == [5 * 2, 9 * 3**2] and printed == [5 * 2, 9 * 2**2] and omega == [2, 4]
+    gs_ = np.array([1e-3, 1e-2])
+    bound, exact = leak_curves(3, 2, gs_)
+    assert bound == [leak_bound(3, 2, x) for x in gs_] and exact == [
+        leak_exact(3, 2, x) for x in gs_
+    ]
+    g = targets_nd.get("gaussian", 2)
+    c = theorem_2_3(g, g.lipschitz, 1.5, 2, 1.0)
+    X = np.random.default_rng(0).random((300, 2))
+    assert dense_deviation(c.net, X) < 1e-12
+    assert sup_with_k(g, g.box_range, c.k, 2) == sup_piecewise_error(g.box_range, c.net)[0]
+
+
+@pytest.mark.parametrize("k", [3, 5, 7, 10])
+def test_shared_faces_give_one_knot_not_two(k):
+    """Adjacent cubes share a face: the weight matrices put both ramps' kinks at the same
+    float, so the exported network has exactly the construction's knots."""
+    g = targets_nd.get("ridge", 1)
+    net = grid_network(g, k, 1, 0.25 / k)
+    (W1, b1), _, _ = grid_relu_network(net)
+    kinks = np.unique(-b1 / W1[:, 0])
+    e = np.arange(k + 1) / k  # cube j has kinks at u − γ, u, v, v + γ (u = j/k, v = u + 1/k)
+    exact = np.unique(np.round(np.concatenate([e[:-1] - 0.25 / k, e, e[1:] + 0.25 / k]), 12))
+    assert kinks.size == exact.size
+    np.testing.assert_allclose(kinks, exact, atol=1e-12)

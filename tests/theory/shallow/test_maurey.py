@@ -9,12 +9,19 @@ from approxlab.theory.core import targets
 from approxlab.theory.core.threshold_networks import evaluate, evaluate_dense
 from approxlab.theory.shallow.maurey import (
     Categorical,
+    bias_histogram,
     bias_measure,
+    chain_allowance,
+    custom_measure,
+    library_measure,
     maurey_errors,
     maurey_sample,
+    mean_allowance,
+    prefix_sizes,
     sq_errors,
     sq_errors_dense,
     sq_errors_from_biases,
+    summarize,
     unit_interval,
 )
 
@@ -221,3 +228,53 @@ def test_some_draw_is_at_least_as_good_as_the_mean(name):
         run = maurey_errors(m, 25, 50, seed)
         assert run.sq_errors.min() <= m.expected_sq_error(25)
         assert run.sq_errors.min() <= run.sq_errors.mean()
+
+
+# --- the scene's measurements, moved into theory ---------------------------------------
+
+
+def test_prefix_sizes():
+    ks = prefix_sizes(100, 12)
+    assert ks[0] == 1 and ks[-1] == 100 and np.all(np.diff(ks) > 0) and 8 <= ks.size <= 12
+    assert list(prefix_sizes(1, 12)) == [1]
+    assert list(prefix_sizes(3, 12)) == [1, 2, 3]
+
+
+@pytest.mark.parametrize("name", ["sin", "plateau"])
+def test_bias_histogram_and_summary(name):
+    measure = library_measure(name, 512)
+    assert custom_measure("x^2", 64).mass == pytest.approx(1.0, rel=1e-12)
+    run = maurey_errors(measure, 50, 40, 1, ks=prefix_sizes(50, 6), curve_trials=10, show=2)
+    centres, heights = bias_histogram(measure, run.piece_counts, 40 * 50)
+    # a density of |μ|: its integral over the bins is ‖μ‖₁
+    which = np.minimum(measure.cell // 4, (measure.n - 1) // 4)
+    starts = np.searchsorted(which, np.arange(centres.size), side="left")
+    ends = np.searchsorted(which, np.arange(centres.size), side="right") - 1
+    widths = measure.hi[ends] - measure.lo[starts]
+    assert float(np.sum(heights * widths)) == pytest.approx(measure.mass, rel=1e-12)
+    assert np.all(np.diff(centres) > 0)
+    s = summarize(measure, run)
+    assert s.mass == measure.mass and s.bound == pytest.approx(measure.mass**2 / 50)
+    assert s.expected_sq_error <= s.second_moment_bound <= s.bound
+    assert s.mean_sq_error == pytest.approx(float(np.mean(run.sq_errors)))
+    assert s.best_sq_error == float(np.min(run.sq_errors)) == run.sq_errors[s.best_trial]
+
+
+@pytest.mark.parametrize("corner", ["min(x, 0.0005)", "0.3*min(x, 0.0009)", "-min(x, 0.0001)"])
+@pytest.mark.parametrize("k", [1, 7, 100, 10_000])
+def test_the_chain_equality_case_holds_up_to_the_derived_rounding(corner, k):
+    """μ on (0, x₀]: every unit is on at every point of P, ‖1[· ≥ b]‖² = 1 = sup, so
+    E‖V‖²/k equals the bound ‖μ‖₁²/k exactly; the check must show ✓ (issue 12, point 1)."""
+    measure = custom_measure(corner, 512)
+    assert measure.sup_unit_sq_norm() == 1.0
+    second = measure.second_moment() / k
+    bound = float(measure.bound(k))
+    assert abs(second - bound) <= chain_allowance(measure, k)
+    assert second <= bound + chain_allowance(measure, k)
+
+
+@settings(max_examples=60, deadline=None)
+@given(values=st.lists(st.floats(0.0, 1e3), min_size=1, max_size=300))
+def test_min_is_at_most_the_mean_up_to_the_derived_rounding(values):
+    x = np.array(values)
+    assert float(np.min(x)) <= float(np.mean(x)) + mean_allowance(x)

@@ -9,8 +9,23 @@ from hypothesis import strategies as st
 
 from approxlab.theory.core import targets
 from approxlab.theory.core.errors import rounding_allowance, sup_error_step
-from approxlab.theory.core.threshold_networks import ThresholdNetwork, evaluate, evaluate_dense
-from approxlab.theory.shallow.threshold import threshold_network, threshold_width
+from approxlab.theory.core.threshold_networks import (
+    ThresholdNetwork,
+    as_layers,
+    evaluate,
+    evaluate_dense,
+    step_form,
+)
+from approxlab.theory.shallow.threshold import (
+    cell_sups,
+    proposition_2_1,
+    proposition_2_1_allowance,
+    step_sup,
+    telescoping_allowance,
+    threshold_network,
+    threshold_width,
+    threshold_widths,
+)
 
 
 @settings(max_examples=80, deadline=None)
@@ -92,3 +107,104 @@ def test_sup_error_step_sees_interior_extrema():
 
 def test_variation_of_sin_is_four():
     assert targets.variation("sin") == pytest.approx(4.0, abs=1e-12)
+
+
+@pytest.mark.parametrize("name", targets.TARGET_NAMES)
+def test_step_form_reads_the_network(name):
+    g = targets.get(name)
+    net = threshold_network(g, targets.lipschitz(name), 0.02)
+    knots, values = step_form(net)
+    assert knots[0] == 0.0 and knots[-1] == 1.0 and np.all(np.diff(knots) > 0)
+    mid = 0.5 * (knots[:-1] + knots[1:])
+    np.testing.assert_array_equal(net(mid), values)  # constant on every cell
+    np.testing.assert_allclose(evaluate_dense(net, knots[:-1]), values, atol=1e-12)
+
+
+def test_step_sup_is_the_exact_sup_and_the_widths_vectorize():
+    g = targets.get("nielsen")
+    c = proposition_2_1(g, 0.01)
+    assert c.rho == targets.lipschitz("nielsen") and c.net.width == math.ceil(c.rho / 0.01)
+    ref, where = sup_error_step(g, c.error.knots, c.error.values, targets.critical_points(g))
+    assert (c.error.sup, c.error.where) == (ref, where)
+    eps = np.geomspace(1e-3, 0.5, 50)
+    np.testing.assert_array_equal(
+        threshold_widths(c.rho, eps), [threshold_width(c.rho, e) for e in eps]
+    )
+
+
+@pytest.mark.parametrize("name", targets.TARGET_NAMES)
+def test_cell_sups_are_the_exact_suprema_of_every_cell(name):
+    g = targets.get(name)
+    c = proposition_2_1(g, 0.05)
+    cells = cell_sups(g, c.error)
+    assert cells.size == c.error.values.size and float(np.max(cells)) == c.error.sup
+    # a fine grid inside every cell never exceeds the cell's supremum and comes close to it
+    s = np.linspace(0.0, 1.0, 2001)[1:-1]
+    t = c.error.knots
+    x = t[:-1, None] + np.diff(t)[:, None] * s
+    grid = np.max(np.abs(g(x) - c.error.values[:, None]), axis=1)
+    assert np.all(grid <= cells + 1e-15)
+    assert np.max(cells - grid) <= c.rho * np.max(np.diff(t)) / 1000
+
+
+def test_step_sup_sees_units_that_point_left():
+    """A unit with w < 0 is on up to its switching point: f differs there from both sides."""
+    g = targets.get("square")
+    net = ThresholdNetwork(
+        w=np.array([-1.0, 1.0]), b=np.array([0.5, -0.25]), a=np.array([1.0, 0.5])
+    )
+    s = step_sup(g, net)
+    np.testing.assert_array_equal(s.knots, [0.0, 0.25, 0.5, 1.0])
+    np.testing.assert_array_equal(s.values, [1.0, 1.5, 0.5])  # on the open cells
+    np.testing.assert_array_equal(s.at_knots, [1.0, 1.5, 1.5, 0.5])  # f(½) = 1.5, not 0.5
+    x = np.linspace(0, 1, 100_001)
+    dense = float(np.max(np.abs(net(x) - g(x))))
+    assert dense <= s.sup + 1e-15 and s.sup - dense < 1e-4
+    assert s.sup == 1.5 - 0.25**2  # the limit x → ¼⁺ (and the value at ¼)
+    # reading the cells off f at their left ends would take f(½) = 1.5 for the cell (½, 1)
+    assert net(s.knots[2:3])[0] != s.values[2]
+    assert float(np.max(cell_sups(g, s))) == s.sup
+
+
+@pytest.mark.parametrize("expr", ["1", "0*x", "x-x", "-2.5"])
+def test_a_constant_needs_no_unit(expr):
+    """ρ = 0: ⌈0/ε⌉ = 0 units and the output bias g(0) (Proposition 2.1 with m = 0)."""
+    g = targets.custom(expr)
+    c = proposition_2_1(g, 0.05)
+    assert c.rho == 0.0 and c.net.width == 0 and c.net.c == float(g(0.0))
+    assert c.error.sup == 0.0 and c.telescoping_error == 0.0
+    np.testing.assert_array_equal(c.error.knots, [0.0, 1.0])
+    (W1, b1), (W2, b2) = as_layers(c.net)
+    x = np.linspace(0, 1, 11)
+    f = W2 @ (W1 @ x[None, :] + b1[:, None] >= 0).astype(float) + b2[:, None]
+    np.testing.assert_array_equal(f[0], g(x))
+
+
+# --- equality cases: a bound attained exactly never shows ✗ --------------------------------
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    eps=st.floats(1e-3, 0.5),
+    slope=st.sampled_from([1.0, -1.0, 2.0, 0.5, 3.0, -7.0, 1 / 3]),
+    shift=st.floats(-3, 3),
+)
+def test_proposition_2_1_equality_cases_hold_up_to_the_derived_rounding(eps, slope, shift):
+    """For a linear g every full cell has error exactly ε at its right end (ρ·ε/ρ): the check
+    must hold with the derived allowance, and the measurement must reach ε within it."""
+    g = targets.custom(f"{slope!r}*x + {shift!r}")
+    c = proposition_2_1(g, eps)
+    allowance = proposition_2_1_allowance(g, c, eps)
+    assert allowance < 1e-10
+    assert c.error.sup <= eps + allowance
+    if c.net.width >= 2:  # at least one full cell
+        assert c.error.sup >= eps - allowance
+    assert c.telescoping_error <= telescoping_allowance(c.net)
+
+
+@pytest.mark.parametrize("eps", np.geomspace(1e-3, 0.5, 41).tolist())
+def test_abs_attains_epsilon_and_shows_a_tick(eps):
+    g = targets.get("abs")
+    c = proposition_2_1(g, eps)
+    allowance = proposition_2_1_allowance(g, c, eps)
+    assert eps - allowance <= c.error.sup <= eps + allowance

@@ -14,15 +14,21 @@ from approxlab.theory.core import networks, targets
 from approxlab.theory.core.minimax import best_polynomial
 from approxlab.theory.shallow.universal import (
     ACTIVATIONS,
+    CHART_WIDTHS,
+    EVAL_POINTS,
     KNOT_GAUSS,
     MAX_WIDTH,
     QUAD_NODES,
     RCOND,
     _tridiagonal_solve,
+    best_polynomials,
     draw_units,
+    error_chart,
+    eval_grid,
     features,
     fit,
     legendre_rank,
+    measure_fit,
     polynomial_degree,
     relu_sorted_evaluate,
 )
@@ -214,3 +220,49 @@ def test_lemma_2_7_separating_function():
 
         assert f(xp) == pytest.approx(1.0, rel=1e-14)
         assert f(x) == pytest.approx(np.exp(np.sum((x - xp) ** 2)), rel=1e-14)
+
+
+# --- the scene's measurements, moved into theory ---------------------------------------
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh"])
+def test_measure_fit_sup_error(activation):
+    g = targets.get("nielsen")
+    m = measure_fit(g, activation, 40, 3, cached=False)
+    assert m.net.width == 40
+    if activation == "relu":  # every knot inside [0, 1] is an evaluation point
+        t = m.net.units.t
+        assert np.isin(t[(t > 0) & (t < 1)], m.x).all()
+    # measured on the evaluation points: what they show, attained where it says
+    err = np.abs(m.fx - g(m.x))
+    assert m.sup == float(np.max(err)) and m.where == m.x[np.argmax(err)]
+
+
+def test_error_chart_is_the_error_of_each_fitted_network():
+    g = targets.get("abs")
+    chart = error_chart(g, 0)
+    assert set(chart) == set(ACTIVATIONS)
+    for act in ("relu", "threshold", "sigmoid", "poly2"):
+        for i in (0, 5, len(CHART_WIDTHS) - 1):
+            ref = measure_fit(g, act, CHART_WIDTHS[i], 0, cached=True).sup
+            assert chart[act][i] == pytest.approx(ref, rel=1e-9, abs=1e-15)
+    polys = best_polynomials(g)
+    for k, m in zip((1, 2, 3), polys, strict=True):
+        assert m.lower <= m.upper and m(eval_grid()).shape == (EVAL_POINTS,)
+        assert m.upper <= best_polynomial(eval_grid(), g(eval_grid()), k).upper * (1 + 1e-12)
+
+
+@pytest.mark.parametrize("seed", [0, 3, 11])
+def test_threshold_sup_error_is_exact_with_units_that_point_left(seed):
+    """Random threshold units point both ways; f is read off on the open cells, so the
+    reported sup dominates a fine grid and is reached."""
+    g = targets.get("nielsen")
+    m = measure_fit(g, "threshold", 40, seed, cached=False)
+    assert np.any(m.net.units.w < 0)
+    fine = np.linspace(0, 1, 200_001)
+    dense = float(np.max(np.abs(m.net(fine) - g(fine))))
+    assert dense <= m.sup + 1e-15
+    # … and it is reached: at `where` or as a one-sided limit there (cells can be far
+    # narrower than any grid: two random thresholds close together make a thin spike)
+    x = m.where + np.array([-1e-13, 0.0, 1e-13])
+    assert float(np.max(np.abs(m.net(x) - g(x)))) == pytest.approx(m.sup, abs=1e-11)

@@ -59,3 +59,28 @@ def evaluate_dense(net: ThresholdNetwork, x: np.ndarray) -> np.ndarray:
     x = np.asarray(x, dtype=float)
     act = (np.multiply.outer(x, net.w) + net.b) >= 0
     return net.c + act.astype(float) @ net.a
+
+
+def step_form(net: ThresholdNetwork, domain: tuple[float, float] = (0.0, 1.0)):
+    """``f`` on ``domain`` as a step function: knots ``t₀ = lo < t₁ < … < t_K = hi`` (the
+    switching points strictly inside, deduplicated) and ``values[k] = f`` on the open cell
+    ``(t_k, t_{k+1})``, read off the network itself at the cell's midpoint.
+
+    A unit with ``w > 0`` is on from its switching point on, one with ``w < 0`` up to it, so
+    ``f`` equals ``values[k]`` at ``t_k`` too unless a left-pointing unit switches there
+    (evaluate ``net(knots)`` for the values at the knots).
+    """
+    lo, hi = domain
+    t = net.thresholds()  # sorted
+    t = t[np.concatenate([[True], np.diff(t) > 0])] if t.size else t
+    knots = np.concatenate([[lo], t[(t > lo) & (t < hi)], [hi]])
+    return knots, net(0.5 * (knots[:-1] + knots[1:]))
+
+
+def as_layers(net: ThresholdNetwork) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``[(W₁, b₁), (W₂, b₂)]`` with ``f(x) = W₂·1[W₁x + b₁ ≥ 0] + b₂`` (``W`` of shape
+    ``(out, in)``), the layer form of exported networks.  A network without units (a
+    constant) gets one dormant unit with outer weight 0: layers cannot be empty."""
+    if net.width == 0:
+        return [(np.ones((1, 1)), np.zeros(1)), (np.zeros((1, 1)), np.array([float(net.c)]))]
+    return [(net.w[:, None], net.b.copy()), (net.a[None, :], np.array([float(net.c)]))]

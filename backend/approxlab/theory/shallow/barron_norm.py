@@ -101,3 +101,60 @@ def log10_grid_nodes(d: int, sigma: float, eps_rel: float) -> float:
     """
     per_side = math.ceil(lipschitz_on_cube(d, sigma) * math.sqrt(d) / eps_rel)
     return math.log10(4 * d + 1) + d * math.log10(per_side)
+
+
+SIGMA_STAR = 1.0 / math.sqrt(2.0 * math.pi)
+"""The regime boundary 2πσ² = 1."""
+
+
+def dimension_grid(d_max: int = 1000, points: int = 60) -> np.ndarray:
+    """About ``points`` dimensions ``1 … d_max``, log-spaced integers."""
+    return np.unique(np.round(np.geomspace(1, d_max, points)).astype(int))
+
+
+def dimension_sweep(dims: np.ndarray, sigma: float, eps_rel: float) -> dict[str, np.ndarray]:
+    """Every quantity against d at this σ, as natural logarithms (``log_exact``,
+    ``log_bound``, ``log_exact_star`` at σ★ = 1/√(2π)), ``log10`` node counts, and the
+    σ-free ratio exact/bound."""
+    ds = [int(k) for k in dims]
+    return {
+        "log_exact": np.array([log_integral_w_ghat(k, sigma) for k in ds]),
+        "log_bound": np.array([log_holder_bound(k, sigma) for k in ds]),
+        "log_exact_star": np.array([log_integral_w_ghat(k, SIGMA_STAR) for k in ds]),
+        "log10_maurey": np.array([log10_maurey_width(k, sigma, eps_rel) for k in ds]),
+        "log10_grid": np.array([log10_grid_nodes(k, sigma, eps_rel) for k in ds]),
+        "ratio": np.array([ratio(k) for k in ds]),
+    }
+
+
+_U = float(np.finfo(float).eps) / 2
+
+
+def chain_allowance(d: int, sigma: float) -> float:
+    """Rounding allowance of ``log_holder_bound = log_holder_chain`` (an identity).
+
+    Both sides are sums of the logarithms ``log d``, ``log 2π``, ``log(2πσ²)`` and
+    ``log(2πσ)`` with coefficients up to ``(d + 1)/2``.  Each logarithm is off by at most
+    ``u·|log a| + 3u`` (one rounding of the result, and a relative ``3u`` in its argument,
+    which is a product of up to three rounded factors), times its coefficient; each side
+    adds at most 6 rounded sums of terms no larger than the largest partial sum.
+    """
+    logs = {
+        "d": (1.5, abs(math.log(d))),
+        "2pi": (0.5, LOG_2PI),
+        "2pi_sigma_sq": (0.5 * (d + 1) + 0.5 * d, abs(math.log(2 * math.pi * sigma**2))),
+        "2pi_sigma": (1.0, abs(math.log(2 * math.pi * sigma))),
+    }
+    terms = sum(c * (_U * a + 3 * _U) for c, a in logs.values())
+    largest = max(c * a for c, a in logs.values())
+    return terms + 12 * _U * largest
+
+
+#: |natural logarithm| below which a value is shown as a number (float64 ends at e^±709).
+LINEAR_LIMIT = 700.0
+
+
+def as_number(log_value: float) -> float | None:
+    """``exp(log_value)`` when float64 holds it as a normal number, else ``None`` (then only
+    the logarithm is shown)."""
+    return math.exp(log_value) if abs(log_value) < LINEAR_LIMIT else None

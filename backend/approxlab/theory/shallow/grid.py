@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from approxlab.theory.core.networks import ReLUNetwork, layer
+from approxlab.theory.core.networks import ReLUNetwork, evaluate, layer
 from approxlab.theory.core.targets_nd import FieldFn
 
 #: Cubes processed at a time when sweeping all k^d cubes (bounded memory).
@@ -90,11 +90,6 @@ def gamma_star(k: int, d: int, eps: float, total: float) -> float:
         return cap
     g = 0.5 / k * math.expm1(math.log1p(eps * k**d / total) / d)
     return min(g, cap)
-
-
-def cube_digits(j: np.ndarray, k: int, d: int) -> np.ndarray:
-    """Cell indices ``(c₁, …, c_d)`` of linear cube indices ``j = Σᵢ cᵢ·k^i`` (shape (n, d))."""
-    return (np.asarray(j)[:, None] // (k ** np.arange(d))) % k
 
 
 @lru_cache(maxsize=2)
@@ -180,12 +175,19 @@ class GridNetwork:
         return out
 
 
-def grid_network(g: FieldFn, k: int, d: int, gamma: float) -> GridNetwork:
-    """Theorem 2.3's network for ``g`` with ``k`` cells per axis and ramp width ``γ``."""
+def cube_values(g: FieldFn, k: int, d: int) -> np.ndarray:
+    """The outer weights ``aⱼ = g(uⱼ)`` at the lower corners of all ``k^d`` cubes."""
+    return np.concatenate([g(u) for _, u in cube_sweep(k, d)])
+
+
+def grid_network(
+    g: FieldFn, k: int, d: int, gamma: float, a: np.ndarray | None = None
+) -> GridNetwork:
+    """Theorem 2.3's network for ``g`` with ``k`` cells per axis and ramp width ``γ`` (``a``:
+    the cube values :func:`cube_values` if already computed)."""
     if not 0.0 < gamma <= 0.5 / k:
         raise ValueError("need 0 < γ ≤ 1/(2k)")
-    a = np.concatenate([g(u) for _, u in cube_sweep(k, d)])
-    return GridNetwork(k, d, float(gamma), a)
+    return GridNetwork(k, d, float(gamma), cube_values(g, k, d) if a is None else a)
 
 
 def grid_relu_network(net: GridNetwork) -> ReLUNetwork:
@@ -196,7 +198,9 @@ def grid_relu_network(net: GridNetwork) -> ReLUNetwork:
     if 4 * d * m * m > 5_000_000:
         raise ValueError("grid too large to build its dense weight matrices")
     u = lower_corners(k, d)  # (m, d)
-    v = u + 1.0 / k
+    # upper corners (c + 1)/k computed as the next cube's lower corner is, so that shared
+    # faces give bit-identical ramps (one knot, not two a rounding apart)
+    v = (np.rint(u * k) + 1.0) / k
     # first layer: per cube, per axis, the 4 ramps σ((z − t)/γ) at t = u − γ, u, v, v + γ
     t = np.stack([u - gam, u, v, v + gam], axis=2)  # (m, d, 4)
     W1 = np.zeros((m, d, 4, d))
@@ -285,3 +289,154 @@ def tensor_rule(k: int, d: int, gamma: float) -> tuple[np.ndarray, np.ndarray]:
         return x[:, None], w
     X = np.stack(np.meshgrid(x, x, indexing="ij"), axis=-1).reshape(-1, 2)
     return X, np.outer(w, w).ravel()
+
+
+# --------------------------------------------------------------------------------------
+# the scene's measurements
+
+
+def largest_k(d: int, max_cubes: int, max_points: int) -> int:
+    """Largest k with at most ``max_cubes`` cubes k^d and, for d ≤ 2, a quadrature grid
+    (:func:`tensor_rule`) of at most ``max_points`` points."""
+    k = math.floor(max_cubes ** (1.0 / d) + 1e-9)
+    while (k + 1) ** d <= max_cubes:
+        k += 1
+    while k**d > max_cubes:
+        k -= 1
+    if d <= 2:  # the quadrature grid grows with k too: largest k ≤ k that fits
+        ks = np.arange(1, k + 1)
+        k = int(ks[axis_rule_size(ks) ** d <= max_points].max())
+    return k
+
+
+@dataclass(frozen=True)
+class GridConstruction:
+    """Theorem 2.3's construction for one target, ε and d (γ = fraction·γ★)."""
+
+    eps: float
+    k: int
+    net: GridNetwork
+    total: float  # Σⱼ|aⱼ|
+    gamma_star: float
+
+    @property
+    def tau(self) -> float:
+        """τ = ε/Σⱼ|aⱼ| (∞ when every aⱼ is 0)."""
+        return self.eps / self.total if self.total > 0 else math.inf
+
+    def leak_bound(self) -> float:
+        """Σⱼ|aⱼ|·((1/k + 2γ)^d − k^{−d}), the proof's bound on ∫|f − h|."""
+        return self.total * leak_bound(self.k, self.net.d, self.net.gamma)
+
+
+def theorem_2_3(g: FieldFn, rho: float, eps: float, d: int, gamma_fraction: float):
+    """k = ⌈ρ√d/ε⌉, the cube values, γ★ and the network with γ = fraction·γ★."""
+    k = cells_per_axis(rho, eps, d)
+    a = cube_values(g, k, d)
+    total = float(np.abs(a).sum())
+    gstar = gamma_star(k, d, eps, total)
+    net = grid_network(g, k, d, gamma_fraction * gstar, a)
+    return GridConstruction(eps, k, net, total, gstar)
+
+
+@dataclass(frozen=True)
+class L1Errors:
+    """∫|f − g|, ∫|f − h|, ∫|h − g| over [0, 1]^d as ``(mean, standard error)`` (standard
+    error 0 for quadrature), with the points and the values of h and g there."""
+
+    fg: tuple[float, float]
+    fh: tuple[float, float]
+    hg: tuple[float, float]
+    X: np.ndarray
+    h: np.ndarray
+    g: np.ndarray
+
+
+def l1_errors(g: FieldFn, net: GridNetwork, mc_points: int, mc_seed: int) -> L1Errors:
+    """The three integrals by the breakpoint-aligned Gauss tensor rule (d ≤ 2) or as Monte
+    Carlo means over ``mc_points`` uniform points of seed ``mc_seed`` (d > 2)."""
+    d = net.d
+    if d <= 2:
+        X, w = tensor_rule(net.k, d, net.gamma)
+    else:
+        X = np.random.default_rng(mc_seed).random((mc_points, d))
+        w = np.full(mc_points, 1.0 / mc_points)
+    f, h, gx = net(X), net.h(X), g(X)
+    out = {}
+    for name, e in (("fg", np.abs(f - gx)), ("fh", np.abs(f - h)), ("hg", np.abs(h - gx))):
+        mean = float(np.sum(w * e))  # not a BLAS dot: tiny BLAS calls stall under load
+        se = 0.0 if d <= 2 else float(e.std(ddof=1) / math.sqrt(e.size))
+        out[name] = (mean, se)
+    return L1Errors(out["fg"], out["fh"], out["hg"], X, h, gx)
+
+
+def sup_h_error(g: FieldFn, box_range, net: GridNetwork, ints: L1Errors) -> float:
+    """``sup |h − g|``: exact from the cubes' ranges when ``box_range`` is known, else an
+    estimate from the integration points and every cube's far corner."""
+    if box_range is not None:
+        return sup_piecewise_error(box_range, net)[0]
+    best = float(np.max(np.abs(ints.h - ints.g)))
+    for start, u in cube_sweep(net.k, net.d):  # limits at the far corners v = u + 1/k
+        far = g(np.minimum(u + 1.0 / net.k, 1.0))
+        best = max(best, float(np.max(np.abs(far - net.a[start : start + u.shape[0]]))))
+    return best
+
+
+def sup_with_k(g: FieldFn, box_range, k: int, d: int) -> float:
+    """Exact ``sup |h − g|`` of the piecewise-constant h on k^d cubes (e.g. the printed k)."""
+    return sup_piecewise_error(box_range, GridNetwork(k, d, 0.5 / k, cube_values(g, k, d)))[0]
+
+
+def node_counts(
+    rhos: np.ndarray, eps: float, dims: np.ndarray
+) -> tuple[list[int], list[int], list[int]]:
+    """ReLU nodes against d: the corrected ``(4d + 1)·⌈ρ√d/ε⌉^d``, the same with the printed
+    ``k = ⌈ρ/(ε√d)⌉``, and the printed count ``⌈ρ/ε⌉^d`` (ρ per dimension)."""
+    pairs = list(zip(rhos, dims, strict=True))
+    corrected = [relu_nodes(cells_per_axis(r, eps, int(dd)), int(dd)) for r, dd in pairs]
+    printed = [relu_nodes(cells_per_axis_printed(r, eps, int(dd)), int(dd)) for r, dd in pairs]
+    omega = [max(1, math.ceil(r / eps)) ** int(dd) for r, dd in pairs]
+    return corrected, printed, omega
+
+
+def leak_curves(k: int, d: int, gammas: np.ndarray) -> tuple[list[float], list[float]]:
+    """The proof's leak bound and the exact leak of an interior bump at every γ."""
+    return [leak_bound(k, d, x) for x in gammas], [leak_exact(k, d, x) for x in gammas]
+
+
+def dense_deviation(net: GridNetwork, X: np.ndarray) -> float:
+    """``max |f − (f through the real weight matrices)|`` at the points ``X`` (small grids)."""
+    return float(np.max(np.abs(evaluate(grid_relu_network(net), X) - net(X))))
+
+
+# --------------------------------------------------------------------------------------
+# rounding allowances, derived from the computation
+
+_U = float(np.finfo(float).eps) / 2
+
+
+def sup_h_allowance(roundings: int, amax: float, eps: float, rho: float, d: int) -> float:
+    """Rounding allowance of the measured ``sup |h − g|`` against ε.
+
+    Exactly, ``sup_{R_j} |g − g(u_j)| ≤ ρ·diam(R_j) = ρ√d/k ≤ ε`` (equality for the ridge
+    when ``√d/ε`` is an integer).  The measurement ``max(max_R g − aⱼ, aⱼ − min_R g)`` adds:
+    ``g`` at the corner and the cube's exact extreme, ``G`` roundings each (``2G·u·max|aⱼ|``);
+    the subtraction (``u·ε``); the corners ``j/k`` and ``j/k + 1/k``, each coordinate rounded
+    by at most ``u`` (the diagonal by ``2u√d``, times ρ); and ρ itself, computed with ``G``
+    roundings (``G·u·ε``).
+    """
+    return 2 * roundings * _U * amax + (roundings + 1) * _U * eps + 2 * _U * rho * math.sqrt(d)
+
+
+def leak_budget_allowance(k: int, d: int, eps: float, total: float) -> float:
+    """Rounding allowance of ``Σⱼ|aⱼ|·((1/k + 2γ★)^d − k^{−d}) = ε`` (γ★ uncapped).
+
+    γ★ is ``expm1(L/d)/(2k)`` with ``L = log1p(ε·k^d/Σ|aⱼ|)`` and the bound is
+    ``k^{−d}·expm1(d·log1p(2γk))``: the round trip returns ``L`` with a relative error of a
+    few ``u`` (at most 8 roundings: the power, the quotient, log1p, the division by d,
+    expm1, the product 2γk, log1p, the product by d), and ``expm1`` amplifies a relative
+    error ``δ`` of its argument ``L`` by ``L·e^L/(e^L − 1) ≤ 1 + L``; the final products
+    add 4 roundings.  In all ``(4 + 8·(1 + L))·u·ε``.
+    """
+    L = math.log1p(eps * float(k) ** d / total) if total > 0 else 0.0
+    return (4 + 8 * (1 + L)) * _U * eps

@@ -30,14 +30,16 @@ as the reference).
 from __future__ import annotations
 
 import copy
+import math
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 
+from approxlab.theory.core import targets
 from approxlab.theory.core.threshold_networks import ThresholdNetwork
 
 Fn = Callable[[np.ndarray], np.ndarray]
@@ -216,7 +218,7 @@ class BiasMeasure:
             phi = s[act] * (self.f(bi) - glo[act]) - goal[act]
             ai = np.where(phi < 0, bi, a[act])
             ci = np.where(phi > 0, bi, c[act])
-            with np.errstate(divide="ignore", invalid="ignore"):
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 nb = bi - phi / np.abs(self.df(bi))
             nb = np.where((nb >= ai) & (nb <= ci), nb, 0.5 * (ai + ci))
             done = (phi == 0) | (np.abs(nb - bi) <= tol) | (ci - ai <= tol)
@@ -507,3 +509,89 @@ def maurey_errors(
         piece_counts=totals,
         shown=shown,
     )
+
+
+# --------------------------------------------------------------------------------------
+# the scene's measurements
+
+
+@cache
+def library_measure(name: str, n: int) -> BiasMeasure:
+    """:func:`bias_measure` of a library target with P uniform on ``n`` midpoints."""
+    t = targets.get(name)
+    return bias_measure(t.f, t.df, targets.critical_points(name), n)
+
+
+@lru_cache(maxsize=64)
+def custom_measure(expr: str, n: int) -> BiasMeasure:
+    """:func:`bias_measure` of a custom expression with P uniform on ``n`` midpoints."""
+    t = targets.custom(expr)
+    return bias_measure(t.f, t.df, targets.critical_points(t), n)
+
+
+def prefix_sizes(k: int, points: int) -> np.ndarray:
+    """About ``points`` widths ``1 … k``, log-spaced and rounded (duplicates removed)."""
+    return np.unique(np.round(np.geomspace(1, k, points)).astype(np.intp))
+
+
+def bias_histogram(
+    measure: BiasMeasure, piece_counts: np.ndarray, samples: int, group: int = 4
+) -> tuple[np.ndarray, np.ndarray]:
+    """Histogram of ``samples`` sampled biases over groups of ``group`` grid cells, scaled to
+    the density of |μ| (``‖μ‖₁·fraction/bin width``): bin centres and heights.
+
+    Pieces never straddle a grid cell, so the counts per bin are exact, and the bin widths
+    are the bins' exact lengths.
+    """
+    which = np.minimum(measure.cell // group, (measure.n - 1) // group)
+    counts = np.bincount(which, weights=piece_counts)
+    starts = np.searchsorted(which, np.arange(counts.size), side="left")
+    ends = np.searchsorted(which, np.arange(counts.size), side="right") - 1
+    left, right = measure.lo[starts], measure.hi[ends]
+    return 0.5 * (left + right), measure.mass * counts / samples / (right - left)
+
+
+@dataclass(frozen=True)
+class MaureySummary:
+    """The lemma's quantities at width ``k`` and their measured counterparts."""
+
+    mass: float  # ‖μ‖₁
+    bound: float  # ‖μ‖₁²·sup_b‖1[· ≥ b]‖²/k
+    second_moment_bound: float  # E‖V‖²/k
+    expected_sq_error: float  # exact E‖g − ĝ‖²
+    mean_sq_error: float  # over the trials
+    best_trial: int
+    best_sq_error: float
+
+
+def summarize(measure: BiasMeasure, run: MaureyRun) -> MaureySummary:
+    k = run.k
+    best = run.best_trial
+    return MaureySummary(
+        mass=measure.mass,
+        bound=float(measure.bound(k)),
+        second_moment_bound=measure.second_moment() / k,
+        expected_sq_error=float(measure.expected_sq_error(k)),
+        mean_sq_error=float(np.mean(run.sq_errors)),
+        best_trial=best,
+        best_sq_error=float(run.sq_errors[best]),
+    )
+
+
+_U = float(np.finfo(float).eps) / 2
+
+
+def chain_allowance(measure: BiasMeasure, k: int) -> float:
+    """Rounding allowance of ``E‖V‖²/k ≤ ‖μ‖₁²·sup_b‖1[· ≥ b]‖²/k`` (Lemma 2.17's second step),
+    attained with equality when every piece charged by μ has the largest norm (μ on
+    ``(0, x₀]``).  ``E‖V‖² = ‖μ‖₁·Σ|μ|(piece)·‖1[· ≥ b]‖²`` is a dot product of ``P`` terms
+    (at most ``P·u`` relative), ``‖μ‖₁`` a sum of the same ``P`` weights (``P·u``), and each
+    side has three more roundings: ``(2P + 6)·u`` times the bound."""
+    return (2 * measure.pieces + 6) * _U * float(measure.bound(k))
+
+
+def mean_allowance(sq_errors: np.ndarray) -> float:
+    """Rounding allowance of ``min ≤ mean`` over the trials (exact in real arithmetic):
+    ``numpy.mean`` sums pairwise, ``(⌈log₂ N⌉ + 2)·u`` relative."""
+    n = max(int(sq_errors.size), 1)
+    return (math.ceil(math.log2(n)) + 2) * _U * float(np.mean(np.abs(sq_errors)))

@@ -38,9 +38,12 @@ from functools import lru_cache
 
 import numpy as np
 
+from approxlab.theory.core import targets
+from approxlab.theory.core.minimax import Minimax, best_polynomial
 from approxlab.theory.core.networks import layer
 from approxlab.theory.core.threshold_networks import ThresholdNetwork
 from approxlab.theory.core.threshold_networks import evaluate as threshold_evaluate
+from approxlab.theory.shallow.threshold import step_sup
 
 Fn = Callable[[np.ndarray], np.ndarray]
 
@@ -71,7 +74,7 @@ SLOPES: dict[str, tuple[float, float]] = {
 }
 LABELS: dict[str, str] = {
     "relu": "ReLU max(z, 0)",
-    "sigmoid": "sigmoid 1/(1 + e^{−z})",
+    "sigmoid": "sigmoid 1/(1 + e⁻ᶻ)",
     "tanh": "tanh z",
     "exp": "exp z",
     "cos": "cos z",
@@ -407,3 +410,136 @@ def fit(activation: str, g: Fn, width: int, seed: int, *, cached: bool = False) 
     else:
         a = _fit_smooth(g, activation, seed, width, cached)
     return TwoLayerNetwork(activation, units, a)
+
+
+# --------------------------------------------------------------------------- measuring
+
+#: Sup errors are measured on this uniform grid (plus the knots of ReLU networks; threshold
+#: networks exactly, from their steps); the best polynomials are minimax on the same grid.
+EVAL_POINTS = 513
+#: Widths of the error-against-width chart (computed once per target and seed, then cached;
+#: the factorizations behind them once per activation and seed).
+CHART_WIDTHS = CACHED_WIDTHS
+
+
+def eval_grid() -> np.ndarray:
+    """The :data:`EVAL_POINTS` equally spaced points of [0, 1]."""
+    return np.linspace(0.0, 1.0, EVAL_POINTS)
+
+
+def eval_points(net: TwoLayerNetwork) -> np.ndarray:
+    """The evaluation grid, plus every knot inside [0, 1] of a ReLU network."""
+    x = eval_grid()
+    if net.activation == "relu":
+        t = net.units.t
+        x = np.union1d(x, t[(t > 0.0) & (t < 1.0)])
+    return x
+
+
+def sup_error(
+    net: TwoLayerNetwork, g: targets.Target, x: np.ndarray, fx: np.ndarray
+) -> tuple[float, float]:
+    """sup |f − g| and where, from the network's values ``fx`` at :func:`eval_points`;
+    exact for threshold networks (f is a step function: cell ends and critical points)."""
+    if net.activation == "threshold":
+        s = step_sup(g, net.threshold_network())
+        return s.sup, s.where
+    err = np.abs(fx - g(x))
+    i = int(np.argmax(err))
+    return float(err[i]), float(x[i])
+
+
+@lru_cache(maxsize=64)
+def best_polynomials(g: targets.Target) -> tuple[Minimax, ...]:
+    """Minimax polynomials of degrees 1, 2, 3 on the evaluation grid (discrete Remez)."""
+    x = eval_grid()
+    return tuple(best_polynomial(x, g(x), k) for k in (1, 2, 3))
+
+
+@lru_cache(maxsize=32)
+def error_chart(g: targets.Target, seed: int) -> dict[str, np.ndarray]:
+    """sup |f − g| against :data:`CHART_WIDTHS` for every activation (target, seed fixed).
+
+    Smooth units are evaluated once on the grid for the widest network and every narrower
+    network takes a prefix (units are nested): the same numbers as evaluating each network.
+    """
+    x = eval_grid()
+    gx = g(x)
+    out = {}
+    for act in ACTIVATIONS:
+        errs = []
+        if act in ("relu", "threshold"):
+            for n in CHART_WIDTHS:
+                net = fit(act, g, n, seed, cached=True)
+                xe = eval_points(net)
+                errs.append(sup_error(net, g, xe, net(xe))[0])
+        else:
+            E = features(act, draw_units(act, seed, max(CHART_WIDTHS)), x)
+            for n in CHART_WIDTHS:
+                errs.append(
+                    float(np.max(np.abs(E[:, :n] @ fit(act, g, n, seed, cached=True).a - gx)))
+                )
+        out[act] = np.array(errs)
+    return out
+
+
+@dataclass(frozen=True)
+class UniversalFit:
+    """One fitted network with its sup error, measured at :func:`eval_points`."""
+
+    net: TwoLayerNetwork
+    x: np.ndarray  # evaluation points
+    fx: np.ndarray  # f there
+    sup: float
+    where: float
+
+
+def measure_fit(g: targets.Target, activation: str, width: int, seed: int, *, cached: bool):
+    """Fit the network (:func:`fit`) and measure its sup error."""
+    net = fit(activation, g, width, seed, cached=cached)
+    xe = eval_points(net)
+    fx = net(xe)
+    err, where = sup_error(net, g, xe, fx)
+    return UniversalFit(net, xe, fx, err, where)
+
+
+def polynomial_check_allowance(g: targets.Target, m: UniversalFit, best: Minimax) -> float:
+    """Rounding allowance of ``max_X |f − g| ≥ min_ref |g − p|`` (Remark 2.6 on the grid X).
+
+    ``f = Σⱼ aⱼ(wⱼx + bⱼ)^k`` is evaluated as a dot product of ``n`` terms, each power with
+    ``k + 2`` roundings: at most ``(n + k + 2)·u·max_x Σⱼ|aⱼσⱼ(x)|`` (cancelling outer
+    weights make this the dominant term).  The Remez residuals ``g − p`` at the reference
+    are a Chebyshev sum of ``k + 1`` terms: ``(k + 2)·u·(max|g| + Σ|cᵢ|)``.  ``g`` is evaluated
+    with ``G`` roundings on both sides (``2G·u·max|g|``), and each side has one subtraction.
+    """
+    u = float(np.finfo(float).eps) / 2
+    k = polynomial_degree(m.net.activation) or 0
+    x = eval_grid()
+    terms = float(np.max(np.abs(features(m.net.activation, m.net.units, x)) @ np.abs(m.net.a)))
+    gmax = float(np.max(np.abs(g(x))))
+    G = targets.roundings(g)
+    return (
+        (m.net.width + k + 2) * u * terms
+        + (k + 2) * u * (gmax + float(np.sum(np.abs(best.coef))))
+        + 2 * G * u * gmax
+        + 2 * u * (m.sup + best.lower)
+    )
+
+
+#: Activation names of exported networks (:mod:`approxlab.theory.core.activations`).
+EXPORT_ACTIVATIONS: dict[str, str] = {
+    "relu": "relu",
+    "threshold": "threshold",
+    "sigmoid": "sigmoid",
+    "tanh": "tanh",
+    "exp": "exp",
+    "cos": "cos",
+    "poly1": "identity",
+    "poly2": "square",
+    "poly3": "cube",
+}
+
+
+def as_layers(net: TwoLayerNetwork) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``[(W₁, b₁), (W₂, b₂)]``: ``f(x) = W₂ σ(W₁x + b₁) + b₂`` with no output bias."""
+    return [(net.units.w[:, None], net.units.b.copy()), (net.a[None, :], np.zeros(1))]
