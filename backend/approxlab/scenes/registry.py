@@ -14,6 +14,7 @@ from approxlab.scenes.base import Scene
 SCENE_MODULES: tuple[str, ...] = (
     "threshold",
     "adaptive",
+    "rates",
     "grid",
     "universal",
     "maurey",
