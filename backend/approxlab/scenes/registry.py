@@ -24,6 +24,7 @@ SCENE_MODULES: tuple[str, ...] = (
     "linearization",
     "transport",
     "ntk",
+    "deep_kernels",
     "kernel_fit",
     "sawtooth",
     "squaring",
