@@ -34,6 +34,7 @@ SCENE_MODULES: tuple[str, ...] = (
     "pieces",
     "cpwl",
     "sobolev",
+    "attention",
 )
 
 
