@@ -31,6 +31,7 @@ SCENE_MODULES: tuple[str, ...] = (
     "product",
     "parity",
     "separation",
+    "radial",
     "pieces",
     "cpwl",
     "sobolev",
