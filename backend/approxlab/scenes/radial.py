@@ -62,7 +62,7 @@ def _build(p: Params):
     phi = rd.Ripples(p.w, p.d)
     i = rd.level_for(phi, p.eps)
     net3 = rd.three_layer_network(phi, i)
-    fit2 = rd.fit_two_layer(phi, p.seed, [p.k])
+    fit2 = rd.fit_at(p.w, p.d, p.seed, p.k)
     return phi, i, net3, fit2
 
 
@@ -208,7 +208,7 @@ def dimension_plot(p: Params, sweep3) -> Plot:
     errs, nodes, stds = [], [], []
     for d in rd.DIMS:
         phi = rd.Ripples(p.w, int(d))
-        errs.append(rd.fit_two_layer(phi, p.seed, [p.k]).errors[0].rms)
+        errs.append(rd.fit_at(p.w, int(d), p.seed, p.k).errors[0].rms)
         i = rd.level_for(phi, p.eps)
         nodes.append(rd.three_layer_nodes(int(d), i, phi.pieces))
         stds.append(float(np.std(phi.target(rd.sample(p.seed)[2][:, : int(d)]))))

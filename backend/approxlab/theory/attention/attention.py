@@ -327,6 +327,7 @@ def codes(n: int, m: int, seed: int) -> np.ndarray:
     return sign_codes(n, MAX_DIM, seed)[:, :m] / np.sqrt(m)
 
 
+@lru_cache(maxsize=32)
 def measure(n: int, q: int, m: int, d_value: int, seed: int) -> Measurement:
     """The construction at ``m``: errors over index sets (exact over the values), typical
     errors on a random instance, and the literal layer on that instance."""

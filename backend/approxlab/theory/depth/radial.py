@@ -265,6 +265,12 @@ def fit_two_layer(phi: Ripples, seed: int, widths) -> TwoLayerFit:
     return TwoLayerFit(widths, errors, nets)
 
 
+@lru_cache(maxsize=64)
+def fit_at(width: float, dim: int, seed: int, k: int) -> TwoLayerFit:
+    """:func:`fit_two_layer` for one width ``k`` (cached: the scene asks for every d)."""
+    return fit_two_layer(Ripples(width, dim), seed, [k])
+
+
 def evaluate(net: ReLUNetwork, x: np.ndarray) -> np.ndarray:
     z = x.T
     for li, (W, b) in enumerate(net):

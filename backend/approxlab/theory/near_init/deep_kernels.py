@@ -49,6 +49,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from approxlab.theory.core.fits import SlopeFit, log_log_fit
 from approxlab.theory.core.networks import ReLUNetwork
 
 #: Fan-in of the first layer (inputs on the unit circle of ℝ²).
@@ -195,31 +196,21 @@ def deviation_sweep(depth: int, width: int, seed: int) -> Deviations:
     return Deviations(a[:, 0].astype(np.int64), a[:, 1], a[:, 2])
 
 
-@dataclass(frozen=True)
-class SlopeFit:
-    """Least-squares fit of ``log deviation = a + b·log m``, with the slope's standard error
-    from the residuals (``n − 2`` degrees of freedom)."""
-
-    slope: float
-    intercept: float
-    stderr: float
-
-
 def fit_slope(width: np.ndarray, deviation: np.ndarray) -> SlopeFit:
-    x, y = np.log(np.asarray(width, dtype=float)), np.log(np.asarray(deviation, dtype=float))
-    xc = x - x.mean()
-    sxx = float(np.sum(xc * xc))
-    b = float(np.sum(xc * (y - y.mean())) / sxx)
-    a = float(y.mean() - b * x.mean())
-    resid = y - a - b * x
-    se = math.sqrt(float(np.sum(resid * resid)) / (x.size - 2) / sxx)
-    return SlopeFit(b, a, se)
+    """Log-log slope of the deviations against the width, with its standard error."""
+    return log_log_fit(width, deviation)
 
 
+@lru_cache(maxsize=1)
+def _gauss_legendre() -> tuple[np.ndarray, np.ndarray]:
+    return np.polynomial.legendre.leggauss(200)
+
+
+@lru_cache(maxsize=64)
 def student_t_quantile(p: float, dof: int) -> float:
     """The ``p``-quantile of Student's t with ``dof`` degrees of freedom: bisection on the CDF,
     itself a Gauss–Legendre integral of the density over ``[0, t]`` (p ≥ ½)."""
-    nodes, weights = np.polynomial.legendre.leggauss(200)
+    nodes, weights = _gauss_legendre()
     logc = math.lgamma((dof + 1) / 2) - math.lgamma(dof / 2) - 0.5 * math.log(dof * math.pi)
 
     def cdf(t: float) -> float:

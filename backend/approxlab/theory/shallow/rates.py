@@ -66,6 +66,7 @@ from functools import lru_cache
 import numpy as np
 
 from approxlab.theory.core.errors import UNIT_ROUNDOFF
+from approxlab.theory.core.fits import log_log_fit
 from approxlab.theory.core.networks import ReLUNetwork
 
 #: Newton steps for the power's universal mesh (quadratic convergence: ~5 reach the floor).
@@ -321,9 +322,7 @@ def sweep(g: Target, ns: np.ndarray) -> Sweep:
 
 def fitted_rate(n: np.ndarray, err: np.ndarray) -> float:
     """Least-squares slope of ``log err`` against ``log n``."""
-    x, y = np.log(np.asarray(n, dtype=float)), np.log(np.asarray(err, dtype=float))
-    xc = x - x.mean()
-    return float(np.sum(xc * (y - y.mean())) / np.sum(xc * xc))
+    return log_log_fit(n, err).slope
 
 
 def slope_sensitivity(n: np.ndarray) -> float:
