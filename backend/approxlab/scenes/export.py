@@ -237,5 +237,6 @@ def _attention_torch(name: str, n: NetworkExport) -> list[str]:
         f"    q, k, v = (lin(tokens) for lin in {name}_qkv)",
         "    return torch.softmax(q @ k.T, dim=1) @ v",
         "",
+        "",
     ]
     return out
