@@ -294,3 +294,21 @@ class Scene:
 
     def run(self, params: SceneParams) -> SceneResult:
         return replace(self.compute(params), scene=self.id, params=params.model_dump())
+
+
+def window_param(end: Literal["lo", "hi"], domain: tuple[float, float] = (0.0, 1.0)) -> Any:
+    """One end of a zoomable plot's visible x-window (docs/contract.md, "Exact zoom"): a
+    hidden float param bounded by the domain, defaulting to the domain's end.  A reversed
+    or empty window means the whole domain (:func:`approxlab.scenes.plotkit.zoom_window`)."""
+    lo, hi = domain
+    return param(
+        lo if end == "lo" else hi,
+        ge=lo,
+        le=hi,
+        hidden=True,
+        label="visible window, " + ("left end" if end == "lo" else "right end"),
+        description=(
+            f"{'Left' if end == 'lo' else 'Right'} end of the visible x-window of the zoomable "
+            "plots (set by zooming; the whole domain when empty or reversed)."
+        ),
+    )
