@@ -122,6 +122,9 @@ def numpy_snippet(networks: Sequence[NetworkExport], source: str) -> str:
     out = [*_header(networks, source), "import numpy as np", ""]
     for i, n in enumerate(networks):
         name = _identifier(i)
+        if n["activation"] == ATTENTION:
+            out += _attention_numpy(name, n)
+            continue
         out.append(f"{name}_layers = [")
         for lay in n["layers"]:
             out.append(f"    (np.array({_array(lay['weight'])}), np.array({_array(lay['bias'])})),")
@@ -166,6 +169,9 @@ def torch_snippet(networks: Sequence[NetworkExport], source: str) -> str:
     ]
     for i, n in enumerate(networks):
         name = _identifier(i)
+        if n["activation"] == ATTENTION:
+            out += _attention_torch(name, n)
+            continue
         mods = []
         for j, lay in enumerate(n["layers"]):
             W = np.asarray(lay["weight"])
@@ -181,3 +187,56 @@ def torch_snippet(networks: Sequence[NetworkExport], source: str) -> str:
             out.append(f"    {name}[{k}].bias.copy_(torch.tensor({b}, dtype=torch.float64))")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+# ---------------------------------------------------------------------------------------
+# Softmax attention (scene ``attention``): not a layer stack, so its own snippet.
+
+#: ``activation`` of a one-layer softmax attention: ``layers`` are the query, key and value
+#: maps ``(W, b)`` applied to every token (rows of the input), and token ``i``'s output is
+#: ``Σ_k softmax_k(⟨q_i, k_k⟩)·v_k``.
+ATTENTION = "softmax-attention"
+
+
+def _attention_numpy(name: str, n: NetworkExport) -> list[str]:
+    (q, k, v) = n["layers"]
+    maps = ", ".join(
+        f"(np.array({_array(lay['weight'])}), np.array({_array(lay['bias'])}))" for lay in (q, k, v)
+    )
+    return [
+        f"{name}_qkv = [{maps}]",
+        "",
+        "",
+        f"def {name}(tokens):",
+        f'    """{n["name"]}: tokens of shape (N, {n["input_dim"]}), one row per token."""',
+        "    t = np.asarray(tokens, dtype=float)",
+        f"    (Wq, bq), (Wk, bk), (Wv, bv) = {name}_qkv",
+        "    s = (t @ Wq.T + bq) @ (t @ Wk.T + bk).T",
+        "    w = np.exp(s - s.max(axis=1, keepdims=True))",
+        "    return (w / w.sum(axis=1, keepdims=True)) @ (t @ Wv.T + bv)",
+        "",
+        "",
+    ]
+
+
+def _attention_torch(name: str, n: NetworkExport) -> list[str]:
+    out = [f"{name}_qkv = nn.ModuleList(["]
+    for lay in n["layers"]:
+        W = np.asarray(lay["weight"])
+        out.append(f"    nn.Linear({W.shape[1]}, {W.shape[0]}),")
+    out += ["]).double()", "with torch.no_grad():"]
+    for j, lay in enumerate(n["layers"]):
+        w, b = _array(lay["weight"]), _array(lay["bias"])
+        out.append(f"    {name}_qkv[{j}].weight.copy_(torch.tensor({w}, dtype=torch.float64))")
+        out.append(f"    {name}_qkv[{j}].bias.copy_(torch.tensor({b}, dtype=torch.float64))")
+    out += [
+        "",
+        "",
+        f"def {name}(tokens):",
+        f'    """{n["name"]}: tokens of shape (N, {n["input_dim"]})."""',
+        f"    q, k, v = (lin(tokens) for lin in {name}_qkv)",
+        "    return torch.softmax(q @ k.T, dim=1) @ v",
+        "",
+        "",
+    ]
+    return out

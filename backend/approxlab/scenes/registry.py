@@ -14,6 +14,7 @@ from approxlab.scenes.base import Scene
 SCENE_MODULES: tuple[str, ...] = (
     "threshold",
     "adaptive",
+    "rates",
     "grid",
     "universal",
     "maurey",
@@ -23,6 +24,7 @@ SCENE_MODULES: tuple[str, ...] = (
     "linearization",
     "transport",
     "ntk",
+    "deep_kernels",
     "kernel_fit",
     "lazy",
     "spectral_bias",
@@ -31,10 +33,12 @@ SCENE_MODULES: tuple[str, ...] = (
     "product",
     "parity",
     "separation",
+    "radial",
     "learnability",
     "pieces",
     "cpwl",
     "sobolev",
+    "attention",
 )
 
 

@@ -1,0 +1,1 @@
+"""Chapter 5: attention (seed 000; Sanford, Hsu and Telgarsky 2023)."""
