@@ -39,6 +39,7 @@ from functools import lru_cache
 import numpy as np
 
 from approxlab.theory.near_init import circle
+from approxlab.theory.near_init.linearization import flip_bound, prop_3_7_bound
 from approxlab.theory.near_init.two_layer import initialization
 from approxlab.theory.training import engine
 
@@ -131,25 +132,6 @@ def union_radius(B, n: int, delta: float = DELTA) -> tuple[np.ndarray, np.ndarra
         k = np.where(B > 0, np.ceil(np.log2(np.where(B > 0, B, 1.0))), 0.0)
     Bbar = np.where(B > 0, np.exp2(k), 0.0)
     return Bbar, delta / (n * RADIUS_UNION * (np.abs(k) + 1.0) ** 2)
-
-
-def prop_3_7_bound(m, B, delta, a_inf):
-    """Proposition 3.7: ``‖a‖∞ m^{1/3} (4B^{4/3} + 2B ln(1/δ)^{1/4})``."""
-    B = np.asarray(B, dtype=float)
-    m = np.asarray(m, dtype=float)
-    return a_inf * np.cbrt(m) * (4.0 * B ** (4.0 / 3.0) + 2.0 * B * np.log(1.0 / delta) ** 0.25)
-
-
-def flip_bound(m, B, delta):
-    """Units that can flip at one input when ``‖V − V₀‖_F ≤ B`` (eq. 3.9 with ``W = V₀``):
-    ``|S₁ ∪ S₃| ≤ mτ + √((m/2) ln(1/δ)) + B²/τ²`` with the proof's ``τ = B^{2/3}/m^{1/3}``
-    (Lemma 3.8 with the Hoeffding term of its proof)."""
-    m = np.asarray(m, dtype=float)
-    B = np.asarray(B, dtype=float)
-    tau = np.cbrt(B**2 / m)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        s3 = np.where(tau > 0, B**2 / np.where(tau > 0, tau, 1.0) ** 2, 0.0)
-    return m * tau + np.sqrt(0.5 * m * np.log(1.0 / delta)) + s3
 
 
 def prop_3_7_at_inputs(m: int, n: int, B):
