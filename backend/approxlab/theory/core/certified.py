@@ -1,0 +1,1105 @@
+r"""Certified knot propagation for univariate ReLU networks: float64 with rigorous error
+bounds, and exact integer arithmetic wherever a decision lies within rounding.
+
+A univariate ReLU network ``[(W_1, b_1), …, (W_L, b_L)]`` with float64 entries is a
+function with *exact* rational knots: every weight, bias and domain end is a dyadic
+rational, so every unit's pre-activation is affine between consecutive knots with dyadic
+coefficients, and every switch point is a rational.  The counts this module produces —
+knots after each hidden layer (activation regions), breakpoints of every node, breakpoints
+of the output (maximal affine pieces) — are the counts of that exact function.  They are
+*decided*, never estimated: each combinatorial decision is taken in float64 only when a
+rigorous bound on the rounding error of the numbers it rests on shows that exact
+arithmetic would take the same decision; any decision within that bound is retaken in
+exact integer arithmetic (:func:`exact_layers`), for the part of the domain it affects.
+
+Decisions
+---------
+1. *Does unit j change sign strictly inside the segment (τ_k, τ_{k+1})?*  Yes iff its exact
+   values at the two ends are nonzero with opposite signs (the unit is affine there).
+2. *In which order do the crossings of several units inside one segment come, and do two
+   coincide?*  (Coinciding crossings make one knot.)
+3. *Is a knot a breakpoint of a function y (the output, or a node σ(pre_j))?*  With
+   ``D_k = (y_k − y_{k−1})(τ_{k+1} − τ_k) − (y_{k+1} − y_k)(τ_k − τ_{k−1})``, iff D_k ≠ 0.
+
+Error bounds (float64 pass)
+---------------------------
+Notation: ``u = 2⁻⁵³`` (unit roundoff), ``γ_n = nu/(1 − nu)``; the model of every float
+operation is ``fl(a ∘ b) = (a ∘ b)(1 + δ) + ε`` with ``|δ| ≤ u`` and ``|ε| ≤ 2⁻¹⁰⁷⁵``
+(underflow; ε = 0 for ±).  Every knot ``t̃_k`` carries ``e_k ≥ |t̃_k − τ_k|`` and every
+value ``p̃`` carries ``f ≥ |p̃ − p(τ_k)|``, where τ_k is the exact knot and p the exact
+function:
+
+* **Layer map** ``p̃ = fl(W z̃ + b)`` (matrix products as sums of products in any order,
+  with or without FMA — Higham, *Accuracy and Stability*, §3.1):
+  ``|p̃ − p(τ)| ≤ γ_{n+1}(|W| |z̃| + |b|) + |W| e_z`` for fan-in n.  ReLU is 1-Lipschitz,
+  so ``e_z = f``, and ``e_z = 0`` where ``p̃ ≤ −f`` (the exact value is then ≤ 0, and
+  σ of it is exactly 0).
+* **A crossing** of unit i in a segment with certified ``p̃_0 > f_0``, ``−p̃_1 > f_1`` (or
+  the mirror): the exact fraction is ``λ = |p_0| / (|p_0| + |p_1|)``, the computed
+  ``λ̃ = fl(p̃_0 / fl(p̃_0 − p̃_1))``, and
+  ``|λ̃ − λ| ≤ Λ := (f_0 + f_1)/(|p̃_0| − f_0 + |p̃_1| − f_1) + 4uλ̃``.
+  The knot ``t̃ = fl(t̃_0 + fl(λ̃·fl(t̃_1 − t̃_0)))``, clamped to ``[t̃_0, t̃_1]``, has
+  ``e ≤ max(e_0, e_1) + Λ(h + e_0 + e_1) + 4u(λ̃h + |t̃|)`` with ``h = t̃_1 − t̃_0``
+  (from ``τ = (1 − λ)τ_0 + λτ_1``).  Every unit j of the layer is affine on the segment,
+  so its value there ``fl(p̃_{0j} + fl(λ̃·fl(p̃_{1j} − p̃_{0j})))`` has
+  ``f ≤ max(f_{0j}, f_{1j}) + Λ(|Δ̃_j| + f_{0j} + f_{1j}) + 4u(λ̃|Δ̃_j| + |p̃_j|)``;
+  unit i itself is exactly 0 there (f = 0).
+* **Order of two crossings** in one segment: certified when
+  ``|λ̃_a − λ̃_b| > Λ_a + Λ_b``; units with identical rows ``(W_i, b_i)`` are one
+  function and cross together (certified equal).
+* **Breakpoint test**: with ``E_y = f_k + f_{k−1} + 2u|Δ̃y|`` and ``E_t = e_k + e_{k+1} +
+  2u|Δ̃t|`` for the differences, ``|D̃ − D| ≤ Σ (E_y|Δ̃t| + |Δ̃y|E_t + E_yE_t) +
+  4u(|L̃| + |R̃|)`` over the two products L, R.  ``|D̃|`` above the bound certifies a
+  breakpoint; a function that is exactly constant on both sides (equal values, zero
+  bounds — e.g. a node switched off) certifies "no breakpoint".
+
+Every bound is evaluated in float64 from nonnegative terms in at most ~200 operations, so
+its own rounding is below ``γ_200 < 10⁻¹³`` relative plus ~200 underflow quanta; each is
+therefore enlarged by the factor ``1 + 2⁻⁴⁰`` and the term ``2⁻¹⁰⁶⁰`` (which also absorb the
+underflow terms ``nε`` of the formulas above).  Comparisons of a value with its bound are
+exact (``p̃ > f``, ``p̃ < −f``).
+
+The exact lane
+--------------
+Exact zeros are common in constructions (Δ's valleys and peaks sit exactly at knots) and
+a bound can never certify a zero.  So the pass first tries to prove that its float64
+arithmetic is *exact*: if all weights are multiples of ``2^{q_W}``, biases of ``2^{q_b}``
+and the layer's inputs of ``2^{q_z}``, every product and partial sum of ``W z + b`` is a
+multiple of ``2^q``, ``q = min(q_W + q_z, q_b)``, and is bounded by
+``max_i(‖W_i‖₁ max|z| + |b_i|)``; below ``2^{53+q}`` (and with ``q ≥ −1074``) all of them are
+representable, so every float operation is exact.  Crossings are exact when ``λ̃·(p̃_0 −
+p̃_1) = p̃_0`` holds exactly (checked in float under the same representability condition,
+with ``q_λ`` the finest binary digit of the λ̃'s) and the interpolations fit likewise.  While
+this *lane* holds all bounds are zero and every decision is exact; Δ^L stays in it to
+L = 20 and beyond.  When it fails the pass continues with the bounds above.
+
+Fallback
+--------
+Segments whose decisions could not be certified are marked (and so are the segments they
+split into).  :func:`count` then cuts the domain at float points lying certifiably inside
+unmarked final segments (no unit of any layer switches there), recounts the marked parts
+exactly (:func:`exact_layers`) and the rest in float64 again, and adds the counts: knots,
+node and output breakpoints are local, so counts over ``[a, s]`` and ``[s, b]`` add when
+``s`` is no knot.  The exact arithmetic is integer arithmetic on Python ints: at a knot
+``τ = P/Q`` every value is ``N/(Q·S)`` with ``N`` an integer and ``S`` a power of two per
+layer, a crossing is ``τ = (N_{i0}P_1 − N_{i1}P_0)/(N_{i0}Q_1 − N_{i1}Q_0)`` and the values
+there are ``(N_{i0}N_{j1} − N_{i1}N_{j0})/g`` — no division but one gcd per knot.  Its cost
+is bounded by ``exact_budget`` multiply-adds (:class:`ExactBudgetError` beyond it).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+Layer = tuple[np.ndarray, np.ndarray]
+
+U = 2.0**-53
+_GROW = 1.0 + 2.0**-40
+_ABS = 2.0**-1060
+_NO_Q = 1 << 20  # "quantum" of an all-zero array: no binary digit at all
+
+#: Multiply-adds of big integers the exact fallback may spend (≈ 0.4 s) before refusing.
+EXACT_BUDGET = 2_000_000
+
+
+class KnotLimitError(ValueError):
+    """Raised when a layer would create more knots than ``max_knots``."""
+
+    def __init__(self, layer_index: int, knots: int, limit: int):
+        super().__init__(
+            f"layer {layer_index}: the network has {knots:,} knots on the domain after this "
+            f"layer, more than the limit of {limit:,}"
+        )
+        self.layer_index, self.knots, self.limit = layer_index, knots, limit
+
+
+class WorkLimitError(ValueError):
+    """Raised when propagation would exceed ``max_work`` (unit, knot) evaluations."""
+
+
+class FloatRangeError(ValueError):
+    """Raised when the network's values leave the float64 range on the domain."""
+
+
+class ExactBudgetError(ValueError):
+    """Raised when decisions lie within float64 rounding and the exact recount of the
+    affected part would exceed its budget."""
+
+
+def _up(x):
+    """A freshly evaluated bound, enlarged to cover the rounding of its own evaluation."""
+    return x * _GROW + _ABS
+
+
+def gamma(n: int) -> float:
+    return n * U / (1.0 - n * U)
+
+
+def _pow2(k: int) -> float:
+    if k > 1023:
+        return math.inf
+    if k < -1074:
+        return 0.0
+    return math.ldexp(1.0, k)
+
+
+def quantum(a: np.ndarray) -> int:
+    """Largest ``q`` such that every entry of ``a`` is an integer multiple of ``2^q``
+    (:data:`_NO_Q` when all entries are 0).  Entries must be finite."""
+    a = np.abs(np.asarray(a, dtype=float).ravel())
+    a = a[a != 0]
+    if a.size == 0:
+        return _NO_Q
+    m, e = np.frexp(a)  # a = m·2^e, m ∈ [½, 1)
+    M = np.ldexp(m, 53).astype(np.int64)  # the 53-bit significand, an integer
+    low = (M & -M).astype(np.float64)  # its lowest set bit
+    _, el = np.frexp(low)  # low = 2^(el − 1)
+    return int(np.min(e.astype(np.int64) - 54 + el))
+
+
+# --------------------------------------------------------------------------------------
+# per-layer constants
+
+
+class _LayerData:
+    """One layer of S networks (possibly the same network S times); the constants of the
+    exact lane and the groups of proportional rows are computed when first needed."""
+
+    def __init__(self, nets: Sequence[Sequence[Layer]], li: int, same: bool):
+        pool = [nets[0]] if same else nets
+        self.Ws = [np.asarray(net[li][0], dtype=float) for net in pool]
+        self.bs = [np.asarray(net[li][1], dtype=float) for net in pool]
+        self.same = same
+        self.m, self.n = self.Ws[0].shape
+        self.gamma = gamma(self.n + 1)
+        self._lane: tuple[int, int, float, float] | None = None
+        self._groups: dict[int, np.ndarray] = {}
+
+    def lane(self) -> tuple[int, int, float, float]:
+        """``(q_W, q_b, max_i ‖W_i‖₁, max |b|)`` over the networks."""
+        if self._lane is None:
+            self._lane = (
+                min(quantum(W) for W in self.Ws),
+                min(quantum(b) for b in self.bs),
+                max(float(np.max(np.sum(np.abs(W), axis=1))) for W in self.Ws),
+                max(float(np.max(np.abs(b))) for b in self.bs),
+            )
+        return self._lane
+
+    def groups(self, k: int) -> np.ndarray:
+        """Network k's units → the first unit whose row is an exact multiple of theirs."""
+        if k not in self._groups:
+            W, b = self.Ws[k], self.bs[k]
+            self._groups[k] = _proportional(np.hstack([W, b[:, None]]))
+        return self._groups[k]
+
+
+def _proportional(rows: np.ndarray) -> np.ndarray:
+    """For each row ``(W_i, b_i)``, the first row that is an exact (nonzero, possibly
+    negative) multiple of it: such units switch at exactly the same points."""
+    m = rows.shape[0]
+    rep = np.arange(m)
+    if m < 2:
+        return rep
+    nz = rows != 0
+    live = nz.any(axis=1)
+    first = np.argmax(nz, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        norm = rows / rows[np.arange(m), first][:, None]
+    key = np.round(norm, 9) + 0.0  # no negative zeros
+    buckets: dict[bytes, list[int]] = {}
+    for i in np.flatnonzero(live):
+        k = key[i].tobytes() + nz[i].tobytes()
+        buckets.setdefault(k, []).append(int(i))
+    for members in buckets.values():
+        while len(members) > 1:
+            a = members[0]
+            fa = Fraction(float(rows[a, first[a]]))
+            ra = [Fraction(float(v)) / fa for v in rows[a]]
+            rest = []
+            for i in members[1:]:
+                fi = Fraction(float(rows[i, first[i]]))
+                if all(Fraction(float(v)) / fi == r for v, r in zip(rows[i], ra, strict=True)):
+                    rep[i] = a
+                else:
+                    rest.append(i)
+            members = rest
+    return rep
+
+
+# --------------------------------------------------------------------------------------
+# the float64 pass
+
+
+@dataclass
+class FloatLayer:
+    """One layer of the certified float pass over S blocks (networks or sub-domains).
+
+    ``t`` holds the blocks' knots, each block followed by a ``NaN`` separator; ``pre`` the
+    layer's pre-activations there (0 at separators); ``et``/``ep`` their error bounds
+    (``None``: exact).  ``taint[k]`` marks segment k (between knots k and k+1) when a decision
+    in its history lies within rounding.  For hidden layers with ``nodes``, ``node_breaks``
+    (S, m) counts the interior breakpoints of every node σ(pre_j) in every block; for the
+    output layer with ``output``, ``out_breaks`` marks the interior knots (k = 1..K−2) where
+    the output's slope changes.
+    """
+
+    index: int
+    last: bool
+    t: np.ndarray
+    et: np.ndarray | None
+    pre: np.ndarray
+    ep: np.ndarray | None
+    taint: np.ndarray | None
+    exact: bool
+    node_breaks: np.ndarray | None = None
+    out_breaks: np.ndarray | None = None
+
+
+def _blocks(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    seps = np.flatnonzero(np.isnan(t))
+    starts = np.concatenate([[0], seps[:-1] + 1])
+    return starts, seps
+
+
+def _owner(t: np.ndarray) -> np.ndarray:
+    nan = np.isnan(t)
+    return np.cumsum(nan) - nan
+
+
+def float_layers(
+    nets: Sequence[Sequence[Layer]],
+    domains: Sequence[tuple[float, float]],
+    max_knots: int | None = None,
+    max_work: int | None = None,
+    nodes: bool = False,
+    output: bool = False,
+) -> Iterator[FloatLayer]:
+    """The certified float64 pass (module docstring) over S networks and domains at once.
+
+    All networks have one architecture; the same network object repeated S times with S
+    domains shares each layer's matrix product.  ``max_knots`` bounds the total knots of a
+    layer (:class:`KnotLimitError`), ``max_work`` the running Σ knots × width of the next
+    layer (:class:`WorkLimitError`); non-finite values raise :class:`FloatRangeError`.
+
+    Besides the bounds, the pass knows which functions are exactly *flat* (constant) on
+    which segments: a node that is off on a segment, and every unit whose nonzero weights
+    all read flat inputs.  Flatness certifies "no crossing" and "slope 0" although
+    rounding may make the float values at the two ends differ.
+    """
+    S = len(nets)
+    same = all(n is nets[0] for n in nets)
+    L = len(nets[0])
+    t = np.empty(3 * S)
+    t[0::3] = [float(a) for a, _ in domains]
+    t[1::3] = [float(b) for _, b in domains]
+    t[2::3] = np.nan
+    z = np.nan_to_num(t)[None, :]
+    ez: np.ndarray | None = None
+    et: np.ndarray | None = None
+    taint: np.ndarray | None = None
+    flat_z: np.ndarray | None = None  # (inputs, segments): exactly constant there
+    exact = True
+    tmax = max(max(abs(float(a)), abs(float(b))) for a, b in domains)
+    qt = quantum(np.nan_to_num(t))
+    qz, zmax = qt, tmax
+    work = 0
+    for li in range(L):
+        ld = _LayerData(nets, li, same)
+        last = li == L - 1
+        starts, seps = _blocks(t) if S > 1 else (np.array([0]), np.array([t.size - 1]))
+        pre = _affine(ld, z, starts, seps)
+        pmax = max(float(pre.max()), -float(pre.min()))
+        if not math.isfinite(pmax):
+            raise FloatRangeError(f"layers[{li}]: values overflow float64 on the domain")
+        ep: np.ndarray | None = None
+        flat: np.ndarray | None = None  # (units, segments) for this layer's pre-activations
+        qp = 0
+        if exact:
+            q_w, q_b, w1, bmax = ld.lane()
+            qp = min(q_w + qz, q_b)
+            fits = _up(w1 * zmax + bmax) < _pow2(53 + qp)
+            exact = bool(fits and qp >= -1074 and 2 * pmax < _pow2(53 + qp))
+            if not exact:  # leave the lane: knots and inputs so far are exact
+                et = np.zeros_like(t)
+                flat_z = _equal_ends(z) if li > 0 else None
+        if not exact:
+            ep = _affine_bound(ld, z, ez, starts, seps, li == 0)
+            flat = _flat_pre(ld, flat_z, t.size, starts, seps)
+        if not exact:
+            pre, ep = _structural_zeros(ld, pre, ep, z, ez, starts, seps)
+
+        if last:
+            out_breaks = None
+            if output:
+                ok = _valid_interior(t)
+                if exact and _products_exact(pmax, qp, tmax, qt):
+                    brk, unc = _exact_breaks(pre[:1], t), None
+                else:
+                    eo = None if ep is None else ep[:1]
+                    fo = None if flat is None else flat[:1]
+                    brk, unc = _bounded_breaks(pre[:1], eo, t, et, fo)
+                out_breaks = brk[0] & ok
+                if unc is not None and (unc := unc[0] & ok).any():
+                    taint = _taint_knots(taint, unc, t.size)
+            yield FloatLayer(li, True, t, et, pre, ep, taint, exact, None, out_breaks)
+            return
+
+        # --- crossings -------------------------------------------------------------
+        if exact:
+            if qp >= -500 and pmax < 2.0**500:
+                cross = (pre[:, :-1] * pre[:, 1:]) < 0
+            else:
+                pos, neg = pre > 0, pre < 0
+                cross = (pos[:, :-1] & neg[:, 1:]) | (neg[:, :-1] & pos[:, 1:])
+        else:
+            assert ep is not None
+            pos, neg = pre > ep, pre < -ep
+            cross = (pos[:, :-1] & neg[:, 1:]) | (neg[:, :-1] & pos[:, 1:])
+            if flat is not None:
+                cross &= ~flat
+            certain = pos | neg
+            if not certain.all():
+                zero = (pre == 0) & (ep == 0)
+                unc = ~(certain | zero)
+                useg = (unc[:, :-1] & ~zero[:, 1:]) | (unc[:, 1:] & ~zero[:, :-1])
+                if flat is not None:
+                    useg &= ~flat
+                useg = useg.any(axis=0)
+                if useg.any():
+                    taint = useg if taint is None else (taint | useg)
+
+        was_exact = exact
+        res = _insert(ld, t, et, pre, ep, cross, exact, qp, pmax, qt, tmax, taint, li, max_knots, S)
+        t_old = t
+        t, et, pre, ep, taint, exact, qnew, qt, new_pos, crossings, counts = res
+        if was_exact and not exact:  # the crossings left the lane
+            flat_z = _equal_ends(z) if li > 0 else None
+            flat = _flat_pre(ld, flat_z, t_old.size, *_blocks(t_old))
+        if flat is not None and counts is not None:
+            flat = np.repeat(flat, counts + 1, axis=1)
+        if qnew is not None:
+            qp = qnew
+        if max_work is not None:
+            work += (t.size - S) * nets[0][li + 1][0].shape[0]
+            if work > max_work:
+                raise WorkLimitError(
+                    f"layers[{li + 1}]: propagating {t.size - S:,} knots through the remaining "
+                    f"layers exceeds the limit of {max_work:,} (unit, knot) evaluations"
+                )
+
+        # --- the next layer's input -------------------------------------------------
+        z = np.maximum(pre, 0.0)
+        if exact:
+            ez = flat_z = None
+        else:
+            assert ep is not None
+            off = pre <= -ep
+            ez = np.where(off, 0.0, ep)
+            flat_z = off[:, :-1] & off[:, 1:]
+            if flat is not None:
+                flat_z |= flat
+        zmax, qz = max(pmax, 0.0), qp
+
+        node_breaks = None
+        if nodes:
+            nb, unc = _node_breaks(z, ez, t, et, exact, pmax, qz, tmax, qt, new_pos, S, flat_z)
+            if crossings is not None:
+                cseg, cunit = crossings
+                owner = np.zeros(cseg.size, dtype=np.intp) if S == 1 else _owner(t_old)[cseg]
+                np.add.at(nb, (owner, cunit), 1)
+            if unc is not None and unc.any():
+                taint = _taint_knots(taint, unc, t.size)
+            node_breaks = nb
+        yield FloatLayer(li, False, t, et, pre, ep, taint, exact, node_breaks, None)
+
+
+def _equal_ends(z: np.ndarray) -> np.ndarray:
+    """Where exact inputs (affine on every segment) are flat: equal at both ends."""
+    return z[:, :-1] == z[:, 1:]
+
+
+def _flat_pre(
+    ld: _LayerData, flat_z: np.ndarray | None, K: int, starts: np.ndarray, seps: np.ndarray
+) -> np.ndarray | None:
+    """(units, segments): pre-activations whose every nonzero weight reads a flat input."""
+    if flat_z is None or not flat_z.any():
+        zero_rows = [~np.any(W != 0, axis=1) for W in ld.Ws]
+        if not any(r.any() for r in zero_rows):
+            return None
+        if ld.same:
+            return np.repeat(zero_rows[0][:, None], K - 1, axis=1)
+        out = np.zeros((ld.m, K - 1), dtype=bool)
+        for r, lo, hi in zip(zero_rows, starts, seps, strict=True):
+            out[:, lo : max(hi - 1, lo)] = r[:, None]
+        return out
+    moving = (~flat_z).astype(float)
+    if ld.same:
+        return (np.abs(ld.Ws[0]) > 0).astype(float) @ moving == 0
+    out = np.zeros((ld.m, K - 1), dtype=bool)
+    for W, lo, hi in zip(ld.Ws, starts, seps, strict=True):
+        out[:, lo : hi - 1] = (np.abs(W) > 0).astype(float) @ moving[:, lo : hi - 1] == 0
+    return out
+
+
+def _affine(ld: _LayerData, z: np.ndarray, starts: np.ndarray, seps: np.ndarray) -> np.ndarray:
+    if ld.same:
+        pre = ld.Ws[0] @ z
+        pre += ld.bs[0][:, None]
+    else:
+        pre = np.empty((ld.m, z.shape[1]))
+        for W, b, lo, hi in zip(ld.Ws, ld.bs, starts, seps, strict=True):
+            np.matmul(W, z[:, lo:hi], out=pre[:, lo:hi])
+            pre[:, lo:hi] += b[:, None]
+    pre[:, seps] = 0.0
+    return pre
+
+
+def _affine_bound(
+    ld: _LayerData,
+    z: np.ndarray,
+    ez: np.ndarray | None,
+    starts: np.ndarray,
+    seps: np.ndarray,
+    signed: bool,
+) -> np.ndarray:
+    """``γ_{n+1}(|W||z| + |b|) + |W| e_z``, enlarged (module docstring)."""
+    g = ld.gamma
+    X = g * (np.abs(z) if signed else z)
+    if ez is not None:
+        X += ez
+    if ld.same:
+        ep = np.abs(ld.Ws[0]) @ X
+        ep += (g * np.abs(ld.bs[0]))[:, None]
+    else:
+        ep = np.empty((ld.m, z.shape[1]))
+        for W, b, lo, hi in zip(ld.Ws, ld.bs, starts, seps, strict=True):
+            np.matmul(np.abs(W), X[:, lo:hi], out=ep[:, lo:hi])
+            ep[:, lo:hi] += (g * np.abs(b))[:, None]
+    ep = _up(ep)
+    ep[:, seps] = 0.0
+    return ep
+
+
+def _structural_zeros(ld, pre, ep, z, ez, starts, seps):
+    """Where every product ``W_ij z_j`` is exactly 0 (zero weights or zero inputs), the
+    computed value is exactly ``b_i``: set its bound to 0.  Only checked where the bound
+    would leave the sign undecided."""
+    cand = ~((pre > ep) | (pre < -ep))
+    cand[:, seps] = False
+    if not cand.any():
+        return pre, ep
+    cols = np.flatnonzero(cand.any(axis=0))
+    nz_in = z[:, cols] != 0
+    if ez is not None:
+        nz_in |= ez[:, cols] > 0
+    owner = _owner_from_seps(seps, starts, cols)
+    for k in np.unique(owner) if not ld.same else [0]:
+        sel = slice(None) if ld.same else owner == k
+        W, b = ld.Ws[k], ld.bs[k]
+        touched = (W != 0).astype(np.int64) @ nz_in[:, sel].astype(np.int64)
+        cc = cols[sel]
+        exact0 = (touched == 0) & cand[:, cc]
+        if exact0.any():
+            r, c = np.nonzero(exact0)
+            pre[r, cc[c]] = b[r]
+            ep[r, cc[c]] = 0.0
+    return pre, ep
+
+
+def _owner_from_seps(seps: np.ndarray, starts: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    return np.searchsorted(seps, cols)
+
+
+def _valid_interior(t: np.ndarray) -> np.ndarray:
+    """Interior knots (1..K−2) whose both neighbours lie in the same block."""
+    ok = ~np.isnan(t)
+    return ok[:-2] & ok[1:-1] & ok[2:]
+
+
+def _products_exact(vmax: float, qv: int, tmax: float, qt: int) -> bool:
+    """The breakpoint determinant is computed exactly from exact values and knots."""
+    q = qv + qt
+    return q >= -1074 and 8.0 * vmax * tmax < _pow2(53 + q) and 2 * vmax < _pow2(53 + qv)
+
+
+def _exact_breaks(y: np.ndarray, t: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        dy = np.diff(y, axis=1)
+        dt = np.diff(t)
+        return (dy[:, :-1] * dt[1:]) != (dy[:, 1:] * dt[:-1])
+
+
+def _bounded_breaks(
+    y: np.ndarray,
+    ey: np.ndarray | None,
+    t: np.ndarray,
+    et: np.ndarray | None,
+    flat: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(certified breakpoint, undecided) at the interior knots, from the determinant D;
+    where ``flat`` (rows, segments) a row is exactly constant."""
+    with np.errstate(invalid="ignore"):
+        dy = np.diff(y, axis=1)
+        dt = np.diff(t)
+        Ey = 2 * U * np.abs(dy)
+        if ey is not None:
+            Ey += ey[:, :-1] + ey[:, 1:]
+        if flat is not None:
+            dy[flat] = 0.0
+            Ey[flat] = 0.0
+        ady, adt = np.abs(dy), np.abs(dt)
+        Et = 2 * U * adt
+        if et is not None:
+            Et += et[:-1] + et[1:]
+        Lp = dy[:, :-1] * dt[1:]
+        Rp = dy[:, 1:] * dt[:-1]
+        D = Lp - Rp
+        bound = (
+            Ey[:, :-1] * adt[1:]
+            + ady[:, :-1] * Et[1:]
+            + Ey[:, :-1] * Et[1:]
+            + Ey[:, 1:] * adt[:-1]
+            + ady[:, 1:] * Et[:-1]
+            + Ey[:, 1:] * Et[:-1]
+            + 4 * U * (np.abs(Lp) + np.abs(Rp))
+        )
+        brk = np.abs(D) > _up(bound)
+        flat = (dy[:, :-1] == 0) & (dy[:, 1:] == 0) & (Ey[:, :-1] == 0) & (Ey[:, 1:] == 0)
+        return brk, ~(brk | flat)
+
+
+def _taint_knots(taint: np.ndarray | None, unc: np.ndarray, K: int) -> np.ndarray:
+    """Mark both segments next to every undecided interior knot (unc over knots 1..K−2)."""
+    if taint is None:
+        taint = np.zeros(K - 1, dtype=bool)
+    taint[:-1] |= unc
+    taint[1:] |= unc
+    return taint
+
+
+def _node_breaks(z, ez, t, et, exact, zmax, qz, tmax, qt, new_pos, S, flat):
+    """Interior breakpoints of every node σ(pre_j) at the knots that existed before this
+    layer (at the layer's own crossings the count is structural: added by the caller).
+    Returns ((S, m) counts, undecided mask over interior knots or None)."""
+    ok = _valid_interior(t)
+    if new_pos is not None:
+        ok[new_pos - 1] = False
+    if exact and _products_exact(zmax, qz, tmax, qt):
+        brk, unc = _exact_breaks(z, t), None
+    else:
+        brk, unc = _bounded_breaks(z, ez, t, et, flat)
+        unc = (unc & ok[None, :]).any(axis=0)
+    brk &= ok[None, :]
+    m = z.shape[0]
+    if S == 1:
+        counts = brk.sum(axis=1)[None, :].astype(np.int64)
+    else:
+        owner = _owner(t)[1:-1]
+        idx = (owner[None, :] + S * np.arange(m)[:, None]).ravel()
+        counts = np.bincount(idx, brk.ravel(), minlength=S * m).reshape(m, S).T
+        counts = counts.astype(np.int64)
+    return counts, unc
+
+
+def _insert(ld, t, et, pre, ep, cross, exact, qp, pmax, qt, tmax, taint, li, max_knots, S):
+    """Insert every certified crossing; returns the refined state (see float_layers):
+    ``(t, et, pre, ep, taint, exact, q_pre, q_t, new_pos, crossings, counts)`` where
+    ``crossings = (segment, unit)`` of every crossing (``None`` and ``counts = None`` when
+    nothing crosses)."""
+    K = t.size
+    any_seg = cross.any(axis=0)
+    seg = np.flatnonzero(any_seg)
+    if seg.size == 0:
+        return t, et, pre, ep, taint, exact, None, qt, None, None, None
+    sub = np.take(cross, seg, axis=1)
+    multi = bool(sub.sum(axis=0).max() > 1)
+    if multi:
+        su, ss = np.nonzero(sub.T)
+        seg, unit = seg[su], ss
+    else:
+        unit = np.argmax(sub, axis=0)
+    flat = pre.ravel()
+    idx = unit * K + seg
+    v0 = flat[idx]
+    v1 = flat[idx + 1]
+    d = v0 - v1
+    lam = v0 / d
+    qnew = None
+    if exact:
+        ql = _quantum_fast(lam)
+        q1, q2 = qp + ql, qt + ql
+        exact = (
+            q1 >= -1074
+            and q2 >= -1074
+            and 2 * pmax < _pow2(53 + q1)
+            and 2 * tmax < _pow2(53 + q2)
+            and bool(np.array_equal(lam * d, v0))
+        )
+        if exact:
+            qnew, qt = q1, q2
+        else:
+            et = np.zeros(K)
+            ep = np.zeros_like(pre)
+    Lam = None
+    if not exact:
+        epf = ep.ravel()
+        f0, f1 = epf[idx], epf[idx + 1]
+        Lam = _up((f0 + f1) / ((np.abs(v0) - f0) + (np.abs(v1) - f1)) + 4 * U * lam)
+
+    if multi:
+        order = np.lexsort((lam, seg))
+        seg, unit, lam = seg[order], unit[order], lam[order]
+        if Lam is not None:
+            Lam = Lam[order]
+        same_seg = seg[1:] == seg[:-1]
+        equal = lam[1:] == lam[:-1]
+        if exact:
+            merge = same_seg & equal
+        else:
+            grp = _groups_of(ld, t, seg, unit)
+            merge = same_seg & (grp[1:] == grp[:-1])
+            apart = (lam[1:] - lam[:-1]) > _up(Lam[1:] + Lam[:-1])
+            undecided = same_seg & ~merge & ~apart
+            if undecided.any():
+                useg = np.zeros(K - 1, dtype=bool)
+                useg[seg[1:][undecided]] = True
+                taint = useg if taint is None else (taint | useg)
+            merge |= undecided & equal  # a float decision, inside a marked segment
+        first = np.concatenate([[True], ~merge])
+        knot_of = np.cumsum(first) - 1  # crossing → its knot
+        kseg, klam = seg[first], lam[first]
+        kLam = None if Lam is None else Lam[first]
+        counts = np.bincount(kseg, minlength=K - 1)
+    else:
+        knot_of = None
+        kseg, klam, kLam = seg, lam, Lam
+        counts = any_seg.astype(np.intp)
+    N = kseg.size
+    if max_knots is not None and max_knots < K - S + N:
+        raise KnotLimitError(li, int(K - S + N), max_knots)
+
+    t0, t1 = t[kseg], t[kseg + 1]
+    h = t1 - t0
+    tn = klam * h
+    tn += t0
+    p0 = np.take(pre, kseg, axis=1)
+    dp = np.take(pre, kseg + 1, axis=1)
+    dp -= p0
+    pn = klam * dp
+    pn += p0
+    zero_at = unit * N + (np.arange(N) if knot_of is None else knot_of)
+    pn.ravel()[zero_at] = 0.0
+    if not exact:
+        np.clip(tn, t0, t1, out=tn)
+        e0, e1 = et[kseg], et[kseg + 1]
+        etn = _up(np.maximum(e0, e1) + kLam * (h + e0 + e1) + 4 * U * (klam * h + np.abs(tn)))
+        f0, f1 = np.take(ep, kseg, axis=1), np.take(ep, kseg + 1, axis=1)
+        adp = np.abs(dp)
+        epn = _up(np.maximum(f0, f1) + kLam * (adp + f0 + f1) + 4 * U * (klam * adp + np.abs(pn)))
+        epn[(f0 == 0) & (f1 == 0) & (dp == 0)] = 0.0  # equal exact ends: exact
+        epn.ravel()[zero_at] = 0.0
+
+    old_pos = np.arange(K)
+    old_pos[1:] += np.cumsum(counts)
+    new_pos = kseg + np.arange(1, N + 1)
+    out_t = _interleave(t, tn, old_pos, new_pos)
+    out_pre = _interleave(pre, pn, old_pos, new_pos)
+    out_et = out_ep = None
+    if not exact:
+        out_et = _interleave(et, etn, old_pos, new_pos)
+        out_ep = _interleave(ep, epn, old_pos, new_pos)
+    if taint is not None:
+        taint = np.repeat(taint, counts + 1)
+    return out_t, out_et, out_pre, out_ep, taint, exact, qnew, qt, new_pos, (seg, unit), counts
+
+
+def _interleave(old: np.ndarray, new: np.ndarray, old_pos, new_pos) -> np.ndarray:
+    out = np.empty((*old.shape[:-1], old.shape[-1] + new.shape[-1]))
+    out[..., old_pos] = old
+    out[..., new_pos] = new
+    return out
+
+
+def _quantum_fast(x: np.ndarray) -> int:
+    """:func:`quantum` of a nonempty array, trying the first entry's digit first."""
+    q0 = quantum(x[:1])
+    if q0 >= -1000:
+        y = x * _pow2(-q0)
+        if np.array_equal(y, np.floor(y)):
+            return q0
+    return quantum(x)
+
+
+def _groups_of(ld: _LayerData, t: np.ndarray, seg: np.ndarray, unit: np.ndarray) -> np.ndarray:
+    if ld.same or len(ld.Ws) == 1:
+        return ld.groups(0)[unit]
+    owner = _owner(t)[seg]
+    out = np.empty(unit.size, dtype=np.intp)
+    for k in np.unique(owner):
+        sel = owner == k
+        out[sel] = ld.groups(int(k))[unit[sel]] + k * ld.m
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# the exact pass: integers
+
+
+class Budget:
+    """Multiply-adds of big integers the exact pass may still spend."""
+
+    def __init__(self, limit: int = EXACT_BUDGET):
+        self.limit, self.spent = limit, 0
+
+    def spend(self, ops: int, where: tuple[float, float]) -> None:
+        self.spent += ops
+        if self.spent > self.limit:
+            raise ExactBudgetError(
+                "the network is too ill-conditioned to count in float64: some of its "
+                "decisions (a sign at a knot, the order of two switch points, whether the "
+                f"slope changes) lie within rounding on [{where[0]:.17g}, {where[1]:.17g}], "
+                f"and counting that part in exact rational arithmetic needs more than "
+                f"{self.limit:,} multiply-adds of big integers"
+            )
+
+
+def _int_matrix(a: np.ndarray) -> tuple[np.ndarray, int]:
+    """``a = A / s`` with ``A`` integers (object array) and ``s`` a power of two."""
+    ratios = [float(v).as_integer_ratio() for v in np.ravel(a)]
+    s = max((d for _, d in ratios), default=1)
+    A = np.empty(len(ratios), dtype=object)
+    A[:] = [n * (s // d) for n, d in ratios]
+    return A.reshape(np.shape(a)), s
+
+
+@dataclass
+class ExactLayer:
+    """One layer of the exact pass: knots ``P/Q`` (Q > 0, lowest terms), pre-activations
+    ``N/(Q·S)``; ``node_breaks`` (m,) / ``out_breaks`` (interior knots) as in FloatLayer."""
+
+    index: int
+    last: bool
+    P: np.ndarray
+    Q: np.ndarray
+    N: np.ndarray
+    S: int
+    node_breaks: np.ndarray | None = None
+    out_breaks: np.ndarray | None = None
+
+    def knots(self) -> np.ndarray:
+        return _to_float(self.P, self.Q, 1, self.index)
+
+    def values(self) -> np.ndarray:
+        return np.stack([_to_float(row, self.Q, self.S, self.index) for row in self.N])
+
+
+def _to_float(num: np.ndarray, den: np.ndarray, scale: int, li: int) -> np.ndarray:
+    try:
+        return np.array([n / (d * scale) for n, d in zip(num, den, strict=True)], dtype=float)
+    except OverflowError:
+        raise FloatRangeError(f"layers[{li}]: values overflow float64 on the domain") from None
+
+
+def _exact_breaks_int(Y: np.ndarray, P: np.ndarray, Q: np.ndarray) -> np.ndarray:
+    """Breakpoints at the interior knots of the rows of ``Y/(Q·S)`` (exact)."""
+    dY = Y[:, 1:] * Q[:-1] - Y[:, :-1] * Q[1:]
+    dT = P[1:] * Q[:-1] - P[:-1] * Q[1:]
+    return (dY[:, :-1] * dT[1:]) != (dY[:, 1:] * dT[:-1])
+
+
+def exact_layers(
+    net: Sequence[Layer],
+    domain: tuple[float, float],
+    max_knots: int | None = None,
+    budget: Budget | None = None,
+    nodes: bool = False,
+    output: bool = False,
+) -> Iterator[ExactLayer]:
+    """Knot propagation in exact integer arithmetic (module docstring, *Fallback*)."""
+    budget = budget or Budget()
+    where = (float(domain[0]), float(domain[1]))
+    (pa, qa), (pb, qb) = (float(v).as_integer_ratio() for v in domain)
+    P = np.empty(2, dtype=object)
+    Q = np.empty(2, dtype=object)
+    P[:], Q[:] = [pa, pb], [qa, qb]
+    Nz = P[None, :].copy()  # the input x = P/Q: numerators over Q·1
+    Sz = 1
+    L = len(net)
+    for li, (W, b) in enumerate(net):
+        Wi, sW = _int_matrix(W)
+        bi, sb = _int_matrix(b)
+        m, n = Wi.shape
+        K = P.size
+        budget.spend(m * n * K + 2 * m * K, where)
+        S = max(sW * Sz, sb)
+        N = Wi.dot(Nz) * (S // (sW * Sz)) + (bi * (S // sb))[:, None] * Q[None, :]
+        if li == L - 1:
+            out = None
+            if output:
+                budget.spend(4 * K, where)
+                out = _exact_breaks_int(N[:1], P, Q)[0]
+            yield ExactLayer(li, True, P, Q, N, S, None, out)
+            return
+        pos, neg = N > 0, N < 0
+        cross = (pos[:, :-1] & neg[:, 1:]) | (neg[:, :-1] & pos[:, 1:])
+        seg, unit = np.nonzero(cross.T)
+        if seg.size:
+            budget.spend(seg.size * (2 * m + 8), where)
+            # segment → [numerator, denominator, values, crossing units] of its new knots
+            found: dict[int, list[list]] = {}
+            for k, i in zip(seg.tolist(), unit.tolist(), strict=True):
+                a0, a1 = N[i, k], N[i, k + 1]
+                num = a0 * P[k + 1] - a1 * P[k]
+                den = a0 * Q[k + 1] - a1 * Q[k]
+                sgn = 1 if den > 0 else -1
+                g = math.gcd(num, den)
+                pk, qk = sgn * num // g, sgn * den // g
+                entries = found.setdefault(k, [])
+                for e in entries:
+                    if e[0] == pk and e[1] == qk:
+                        e[3].append(i)
+                        break
+                else:
+                    vals = (N[:, k + 1] * a0 - N[:, k] * a1) * sgn
+                    vals = np.array([v // g for v in vals], dtype=object)
+                    entries.append([pk, qk, vals, [i]])
+            segs = sorted(found)
+            for k in segs:
+                if len(found[k]) > 1:
+                    found[k].sort(key=lambda e: Fraction(e[0], e[1]))
+            new_entries = [(k, e) for k in segs for e in found[k]]
+            Nn = len(new_entries)
+            if max_knots is not None and max_knots < K + Nn:
+                raise KnotLimitError(li, K + Nn, max_knots)
+            counts = np.zeros(K - 1, dtype=np.int64)
+            for k in segs:
+                counts[k] = len(found[k])
+            old_pos = np.arange(K)
+            old_pos[1:] += np.cumsum(counts)
+            kseg = np.array([k for k, _ in new_entries], dtype=np.int64)
+            new_pos = kseg + 1 + np.arange(Nn)
+            P2 = np.empty(K + Nn, dtype=object)
+            Q2 = np.empty(K + Nn, dtype=object)
+            N2 = np.empty((m, K + Nn), dtype=object)
+            P2[old_pos], Q2[old_pos], N2[:, old_pos] = P, Q, N
+            P2[new_pos] = [e[0] for _, e in new_entries]
+            Q2[new_pos] = [e[1] for _, e in new_entries]
+            cols = np.empty((m, Nn), dtype=object)
+            for c, (_, e) in enumerate(new_entries):
+                col = e[2]
+                col[e[3]] = 0
+                cols[:, c] = col
+            N2[:, new_pos] = cols
+            P, Q, N = P2, Q2, N2
+        Z = np.where(N > 0, N, 0)
+        node_breaks = None
+        if nodes:
+            budget.spend(4 * m * P.size, where)
+            node_breaks = _exact_breaks_int(Z, P, Q).sum(axis=1).astype(np.int64)
+        yield ExactLayer(li, False, P, Q, N, S, node_breaks, None)
+        Nz, Sz = Z, S
+
+
+# --------------------------------------------------------------------------------------
+# counting
+
+
+@dataclass
+class Count:
+    """Exact counts of one network on one interval.
+
+    ``interior[ℓ]`` — knots strictly inside the interval after hidden layer ℓ + 1 (the
+    activation regions are ``interior + 1``); ``node_breaks[ℓ]`` (m,) — interior breakpoints of
+    each node σ(pre_j) of hidden layer ℓ + 1 (empty without ``nodes``); ``breaks`` — which
+    interior ``knots`` are breakpoints of the output; ``knots``/``values`` — the output's
+    knots (floats: the exact knots to within ``knot_err``, the values to within
+    ``value_err``; two exact knots may round to one float).  ``recounted`` — sub-intervals
+    counted again exactly because a float64 decision there lay within rounding.
+    """
+
+    interior: list[int]
+    node_breaks: list[np.ndarray]
+    knots: np.ndarray
+    values: np.ndarray
+    breaks: np.ndarray
+    knot_err: np.ndarray
+    value_err: np.ndarray
+    recounted: list[tuple[float, float]] = field(default_factory=list)
+
+    @property
+    def pieces(self) -> int:
+        return 1 + int(np.count_nonzero(self.breaks))
+
+
+@dataclass
+class _Raw:
+    count: Count
+    taint: np.ndarray | None  # per segment between consecutive knots
+
+
+def count(
+    nets: Sequence[Sequence[Layer]],
+    domains: Sequence[tuple[float, float]],
+    max_knots: int | None = None,
+    max_work: int | None = None,
+    nodes: bool = False,
+    budget: Budget | None = None,
+) -> list[Count]:
+    """Exact :class:`Count` of every (network, domain) pair: one certified float64 pass over
+    all of them, then an exact recount of the parts where a decision lay within rounding."""
+    budget = budget or Budget()
+    raws = _float_count(nets, domains, max_knots, max_work, nodes)
+    out = []
+    for net, dom, raw in zip(nets, domains, raws, strict=True):
+        if raw.taint is None or not raw.taint.any():
+            out.append(raw.count)
+        else:
+            out.append(_recount(net, dom, raw, max_knots, max_work, nodes, budget))
+    return out
+
+
+def _float_count(nets, domains, max_knots, max_work, nodes) -> list[_Raw]:
+    S = len(nets)
+    interior: list[np.ndarray] = []
+    node_breaks: list[np.ndarray] = []
+    last = None
+    for lay in float_layers(nets, domains, max_knots, max_work, nodes=nodes, output=True):
+        if lay.last:
+            last = lay
+            break
+        starts, seps = _blocks(lay.t)
+        interior.append(seps - starts - 2)
+        if nodes:
+            node_breaks.append(lay.node_breaks)
+    assert last is not None
+    starts, seps = _blocks(last.t)
+    raws = []
+    ob = np.zeros(last.t.size, dtype=bool)
+    ob[1:-1] = last.out_breaks
+    for s in range(S):
+        lo, hi = starts[s], seps[s]
+        t = last.t[lo:hi]
+        y = last.pre[0, lo:hi]
+        c = Count(
+            interior=[int(a[s]) for a in interior],
+            node_breaks=[nb[s] for nb in node_breaks],
+            knots=t,
+            values=y,
+            breaks=ob[lo + 1 : hi - 1],
+            knot_err=np.zeros(t.size) if last.et is None else last.et[lo:hi],
+            value_err=np.zeros(t.size) if last.ep is None else last.ep[0, lo:hi],
+        )
+        taint = None if last.taint is None else last.taint[lo : hi - 1]
+        raws.append(_Raw(c, taint))
+    return raws
+
+
+def _exact_count(net, domain, max_knots, nodes, budget) -> Count:
+    interior, node_breaks = [], []
+    for lay in exact_layers(net, domain, max_knots, budget, nodes=nodes, output=True):
+        if not lay.last:
+            interior.append(lay.P.size - 2)
+            if nodes:
+                node_breaks.append(lay.node_breaks)
+            continue
+        t = lay.knots()
+        y = _to_float(lay.N[0], lay.Q, lay.S, lay.index)
+        return Count(
+            interior=interior,
+            node_breaks=node_breaks,
+            knots=t,
+            values=y,
+            breaks=lay.out_breaks,
+            knot_err=U * np.abs(t),
+            value_err=U * np.abs(y),
+            recounted=[(float(domain[0]), float(domain[1]))],
+        )
+    raise AssertionError("exact_layers yields the output layer last")
+
+
+def _cuts(t: np.ndarray, et: np.ndarray, taint: np.ndarray) -> tuple[list, np.ndarray]:
+    """Cut points ``(segment, x)``: x certifiably inside an unmarked segment next to a
+    marked one, so that no unit of any layer switches at x.  Unmarked segments that cannot
+    host a cut (a lone one between marked ones, or too short to separate x from the knots'
+    error bounds) are marked too; returns the cuts and the final marks."""
+    taint = taint.copy()
+    while True:
+        cuts, changed = [], False
+        K1 = taint.size
+        for k in np.flatnonzero(~taint):
+            left = k > 0 and taint[k - 1]
+            right = k < K1 - 1 and taint[k + 1]
+            if not (left or right):
+                continue
+            a, b = t[k], t[k + 1]
+            x = a + (b - a) * 0.5
+            shrink = 1 - 2.0**-40
+            ok = (x - a) * shrink > _up(et[k]) and (b - x) * shrink > _up(et[k + 1])
+            if (left and right) or not ok:
+                taint[k] = True
+                changed = True
+                continue
+            cuts.append((int(k), float(x)))
+        if not changed:
+            return cuts, taint
+
+
+def _recount(net, domain, raw: _Raw, max_knots, max_work, nodes, budget) -> Count:
+    """Cut the domain next to the marked segments; count the marked parts exactly and the
+    others in float64 again (exactly, too, should a decision there lie within rounding)."""
+    c = raw.count
+    assert raw.taint is not None
+    cuts, taint = _cuts(c.knots, c.knot_err, raw.taint)
+    a, b = float(domain[0]), float(domain[1])
+    bounds = [a, *(x for _, x in cuts), b]
+    segs = [0, *(k for k, _ in cuts), taint.size - 1]
+    parts = [
+        (bounds[i], bounds[i + 1], bool(taint[segs[i] : segs[i + 1] + 1].any()))
+        for i in range(len(bounds) - 1)
+    ]
+    floats = [(lo, hi) for lo, hi, marked in parts if not marked]
+    again: dict[tuple[float, float], Count] = {}
+    if floats:
+        raws = _float_count([net] * len(floats), floats, max_knots, max_work, nodes)
+        for dom, r in zip(floats, raws, strict=True):
+            if r.taint is None or not r.taint.any():
+                again[dom] = r.count
+    results = [
+        again.get((lo, hi)) or _exact_count(net, (lo, hi), max_knots, nodes, budget)
+        for lo, hi, _ in parts
+    ]
+    return _combine(results)
+
+
+def _combine(parts: list[Count]) -> Count:
+    """Counts on consecutive intervals that meet at points which are no knots, as one
+    count: interior knots and breakpoints add up, the shared ends disappear."""
+    if len(parts) == 1:
+        return parts[0]
+    n = len(parts)
+
+    def cat(get) -> np.ndarray:
+        return np.concatenate(
+            [
+                get(p)[(0 if i == 0 else 1) : (None if i == n - 1 else -1)]
+                for i, p in enumerate(parts)
+            ]
+        )
+
+    first = parts[0]
+    return Count(
+        interior=[sum(p.interior[i] for p in parts) for i in range(len(first.interior))],
+        node_breaks=[sum(p.node_breaks[i] for p in parts) for i in range(len(first.node_breaks))],
+        knots=cat(lambda p: p.knots),
+        values=cat(lambda p: p.values),
+        breaks=np.concatenate([p.breaks for p in parts]),
+        knot_err=cat(lambda p: p.knot_err),
+        value_err=cat(lambda p: p.value_err),
+        recounted=[r for p in parts for r in p.recounted],
+    )
