@@ -148,18 +148,29 @@ def _pow2(k: int) -> float:
     return math.ldexp(1.0, k)
 
 
-def quantum(a: np.ndarray) -> int:
-    """Largest ``q`` such that every entry of ``a`` is an integer multiple of ``2^q``
-    (:data:`_NO_Q` when all entries are 0).  Entries must be finite."""
-    a = np.abs(np.asarray(a, dtype=float).ravel())
-    a = a[a != 0]
-    if a.size == 0:
-        return _NO_Q
+def quanta(a: np.ndarray) -> np.ndarray:
+    """Entrywise: the largest ``q`` with the entry an integer multiple of ``2^q`` (its
+    lowest binary digit; :data:`_NO_Q` for 0).  Entries must be finite."""
+    a = np.abs(np.asarray(a, dtype=float))
     m, e = np.frexp(a)  # a = m·2^e, m ∈ [½, 1)
     M = np.ldexp(m, 53).astype(np.int64)  # the 53-bit significand, an integer
     low = (M & -M).astype(np.float64)  # its lowest set bit
     _, el = np.frexp(low)  # low = 2^(el − 1)
-    return int(np.min(e.astype(np.int64) - 54 + el))
+    return np.where(a == 0, _NO_Q, e.astype(np.int64) - 54 + el)
+
+
+def quantum(a: np.ndarray) -> int:
+    """Largest ``q`` such that every entry of ``a`` is an integer multiple of ``2^q``
+    (:data:`_NO_Q` when all entries are 0).  Entries must be finite."""
+    a = np.asarray(a, dtype=float).ravel()
+    a = a[a != 0]
+    return int(np.min(quanta(a))) if a.size else _NO_Q
+
+
+def _pow2v(k: np.ndarray) -> np.ndarray:
+    """``2^k`` entrywise (``inf`` above the float64 range, 0 below)."""
+    with np.errstate(over="ignore"):
+        return np.ldexp(1.0, np.clip(k, -1100, 1100).astype(np.int64))
 
 
 # --------------------------------------------------------------------------------------
@@ -177,17 +188,18 @@ class _LayerData:
         self.same = same
         self.m, self.n = self.Ws[0].shape
         self.gamma = gamma(self.n + 1)
-        self._lane: tuple[int, int, float, float] | None = None
+        self._lane: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
         self._groups: dict[int, np.ndarray] = {}
 
-    def lane(self) -> tuple[int, int, float, float]:
-        """``(q_W, q_b, max_i ‖W_i‖₁, max |b|)`` over the networks."""
+    def lane(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Entrywise quanta of W and b and the entrywise largest |W|, |b| over the
+        networks: ``(q_W (m, n), q_b (m,), |W| (m, n), |b| (m,))``."""
         if self._lane is None:
             self._lane = (
-                min(quantum(W) for W in self.Ws),
-                min(quantum(b) for b in self.bs),
-                max(float(np.max(np.sum(np.abs(W), axis=1))) for W in self.Ws),
-                max(float(np.max(np.abs(b))) for b in self.bs),
+                np.min([quanta(W) for W in self.Ws], axis=0),
+                np.min([quanta(b) for b in self.bs], axis=0),
+                np.max([np.abs(W) for W in self.Ws], axis=0),
+                np.max([np.abs(b) for b in self.bs], axis=0),
             )
         return self._lane
 
@@ -212,6 +224,11 @@ def _proportional(rows: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         norm = rows / rows[np.arange(m), first][:, None]
     key = np.round(norm, 9) + 0.0  # no negative zeros
+    key[~live] = np.nan
+    h = np.where(nz, key, 0.0) @ np.linspace(1.0, 2.0, rows.shape[1]) + first * 3.0
+    h = h[live]
+    if np.unique(h).size == h.size:  # no two live rows alike: no candidates
+        return rep
     buckets: dict[bytes, list[int]] = {}
     for i in np.flatnonzero(live):
         k = key[i].tobytes() + nz[i].tobytes()
@@ -307,24 +324,28 @@ def float_layers(
     exact = True
     tmax = max(max(abs(float(a)), abs(float(b))) for a, b in domains)
     qt = quantum(np.nan_to_num(t))
-    qz, zmax = qt, tmax
+    qz, zmax = np.array([qt]), np.array([tmax])  # per input row: quantum, largest |value|
     work = 0
     for li in range(L):
         ld = _LayerData(nets, li, same)
         last = li == L - 1
         starts, seps = _blocks(t) if S > 1 else (np.array([0]), np.array([t.size - 1]))
         pre = _affine(ld, z, starts, seps)
-        pmax = max(float(pre.max()), -float(pre.min()))
-        if not math.isfinite(pmax):
+        pmax = np.maximum(pre.max(axis=1), -pre.min(axis=1))  # per unit
+        if not np.all(np.isfinite(pmax)):
             raise FloatRangeError(f"layers[{li}]: values overflow float64 on the domain")
         ep: np.ndarray | None = None
         flat: np.ndarray | None = None  # (units, segments) for this layer's pre-activations
-        qp = 0
+        qp = np.zeros(ld.m, dtype=np.int64)
         if exact:
-            q_w, q_b, w1, bmax = ld.lane()
-            qp = min(q_w + qz, q_b)
-            fits = _up(w1 * zmax + bmax) < _pow2(53 + qp)
-            exact = bool(fits and qp >= -1074 and 2 * pmax < _pow2(53 + qp))
+            # every product W_ij z_j is a multiple of 2^(q(W_ij) + q(z_j)): so is unit i's
+            # sum, and it is bounded by Σ_j |W_ij| max|z_j| + |b_i|
+            q_w, q_b, aW, ab = ld.lane()
+            qp = np.minimum(np.min(q_w + qz[None, :], axis=1), q_b)
+            fits = _up(aW @ zmax + ab) < _pow2v(53 + qp)
+            exact = bool(
+                np.all(fits) and np.all(qp >= -1074) and np.all(2 * pmax < _pow2v(53 + qp))
+            )
             if not exact:  # leave the lane: knots and inputs so far are exact
                 et = np.zeros_like(t)
                 flat_z = _equal_ends(z) if li > 0 else None
@@ -338,12 +359,12 @@ def float_layers(
             out_breaks = None
             if output:
                 ok = _valid_interior(t)
-                if exact and _products_exact(pmax, qp, tmax, qt):
+                if exact and _products_exact(pmax[:1], qp[:1], tmax, qt):
                     brk, unc = _exact_breaks(pre[:1], t), None
                 else:
                     eo = None if ep is None else ep[:1]
                     fo = None if flat is None else flat[:1]
-                    brk, unc = _bounded_breaks(pre[:1], eo, t, et, fo)
+                    brk, unc = _bounded_breaks(pre[:1], eo, t, et, fo, ok)
                 out_breaks = brk[0] & ok
                 if unc is not None and (unc := unc[0] & ok).any():
                     taint = _taint_knots(taint, unc, t.size)
@@ -352,7 +373,7 @@ def float_layers(
 
         # --- crossings -------------------------------------------------------------
         if exact:
-            if qp >= -500 and pmax < 2.0**500:
+            if np.all(qp >= -500) and np.all(pmax < 2.0**500):
                 cross = (pre[:, :-1] * pre[:, 1:]) < 0
             else:
                 pos, neg = pre > 0, pre < 0
@@ -404,7 +425,7 @@ def float_layers(
             flat_z = off[:, :-1] & off[:, 1:]
             if flat is not None:
                 flat_z |= flat
-        zmax, qz = max(pmax, 0.0), qp
+        zmax, qz = pmax, qp
 
         node_breaks = None
         if nodes:
@@ -449,13 +470,15 @@ def _flat_pre(
 
 def _affine(ld: _LayerData, z: np.ndarray, starts: np.ndarray, seps: np.ndarray) -> np.ndarray:
     if ld.same:
-        pre = ld.Ws[0] @ z
-        pre += ld.bs[0][:, None]
+        with np.errstate(over="ignore", invalid="ignore"):
+            pre = ld.Ws[0] @ z
+            pre += ld.bs[0][:, None]
     else:
         pre = np.empty((ld.m, z.shape[1]))
-        for W, b, lo, hi in zip(ld.Ws, ld.bs, starts, seps, strict=True):
-            np.matmul(W, z[:, lo:hi], out=pre[:, lo:hi])
-            pre[:, lo:hi] += b[:, None]
+        with np.errstate(over="ignore", invalid="ignore"):
+            for W, b, lo, hi in zip(ld.Ws, ld.bs, starts, seps, strict=True):
+                np.matmul(W, z[:, lo:hi], out=pre[:, lo:hi])
+                pre[:, lo:hi] += b[:, None]
     pre[:, seps] = 0.0
     return pre
 
@@ -522,10 +545,16 @@ def _valid_interior(t: np.ndarray) -> np.ndarray:
     return ok[:-2] & ok[1:-1] & ok[2:]
 
 
-def _products_exact(vmax: float, qv: int, tmax: float, qt: int) -> bool:
-    """The breakpoint determinant is computed exactly from exact values and knots."""
+def _products_exact(vmax: np.ndarray, qv: np.ndarray, tmax: float, qt: int) -> bool:
+    """The breakpoint determinant of every row is computed exactly from exact values (row
+    quanta ``qv``, largest magnitudes ``vmax``) and exact knots."""
     q = qv + qt
-    return q >= -1074 and 8.0 * vmax * tmax < _pow2(53 + q) and 2 * vmax < _pow2(53 + qv)
+    return bool(
+        np.all(q >= -1074)
+        and np.all(8.0 * vmax * tmax < _pow2v(53 + q))
+        and np.all(2 * vmax < _pow2v(53 + qv))
+        and 2 * tmax < _pow2(53 + qt)
+    )
 
 
 def _exact_breaks(y: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -541,37 +570,60 @@ def _bounded_breaks(
     t: np.ndarray,
     et: np.ndarray | None,
     flat: np.ndarray | None = None,
+    ok: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(certified breakpoint, undecided) at the interior knots, from the determinant D;
-    where ``flat`` (rows, segments) a row is exactly constant."""
+    """(certified breakpoint, undecided), both (rows, interior knots), from the determinant
+    D of the module docstring; where ``flat`` (rows, segments) a row is exactly constant.
+    Only the interior knots in ``ok`` (default: all) are tested."""
+    r, K = y.shape
+    brk = np.zeros((r, K - 2), dtype=bool)
+    unc = np.zeros((r, K - 2), dtype=bool)
+    if K < 3:
+        return brk, unc
     with np.errstate(invalid="ignore"):
         dy = np.diff(y, axis=1)
-        dt = np.diff(t)
-        Ey = 2 * U * np.abs(dy)
+        still = dy == 0  # exactly no change on the segment (if the values are exact)
         if ey is not None:
-            Ey += ey[:, :-1] + ey[:, 1:]
+            still &= (ey[:, :-1] == 0) & (ey[:, 1:] == 0)
         if flat is not None:
-            dy[flat] = 0.0
-            Ey[flat] = 0.0
-        ady, adt = np.abs(dy), np.abs(dt)
-        Et = 2 * U * adt
+            still |= flat
+        cand = ~(still[:, :-1] & still[:, 1:])
+        if ok is not None:
+            cand &= ok[None, :]
+        ri, ki = np.nonzero(cand)
+        if ri.size == 0:
+            return brk, unc
+        dt = np.diff(t)
+        Et = 2 * U * np.abs(dt)
         if et is not None:
             Et += et[:-1] + et[1:]
-        Lp = dy[:, :-1] * dt[1:]
-        Rp = dy[:, 1:] * dt[:-1]
-        D = Lp - Rp
+        dtL, dtR = dt[ki], dt[ki + 1]
+        EtL, EtR = Et[ki], Et[ki + 1]
+        fl = ri * (K - 1) + ki
+        dyf, stf = dy.ravel(), still.ravel()
+        dyL, dyR = dyf[fl], dyf[fl + 1]
+        EyL, EyR = 2 * U * np.abs(dyL), 2 * U * np.abs(dyR)
+        if ey is not None:
+            e = ey.ravel()
+            at = ri * K + ki  # knot k − 1 of each candidate
+            EyL += e[at] + e[at + 1]
+            EyR += e[at + 1] + e[at + 2]
+        sL, sR = stf[fl], stf[fl + 1]
+        dyL[sL] = EyL[sL] = 0.0
+        dyR[sR] = EyR[sR] = 0.0
+        A = dyL * dtR
+        B = dyR * dtL
         bound = (
-            Ey[:, :-1] * adt[1:]
-            + ady[:, :-1] * Et[1:]
-            + Ey[:, :-1] * Et[1:]
-            + Ey[:, 1:] * adt[:-1]
-            + ady[:, 1:] * Et[:-1]
-            + Ey[:, 1:] * Et[:-1]
-            + 4 * U * (np.abs(Lp) + np.abs(Rp))
+            EyL * (np.abs(dtR) + EtR)
+            + np.abs(dyL) * EtR
+            + EyR * (np.abs(dtL) + EtL)
+            + np.abs(dyR) * EtL
+            + 4 * U * (np.abs(A) + np.abs(B))
         )
-        brk = np.abs(D) > _up(bound)
-        flat = (dy[:, :-1] == 0) & (dy[:, 1:] == 0) & (Ey[:, :-1] == 0) & (Ey[:, 1:] == 0)
-        return brk, ~(brk | flat)
+        b = np.abs(A - B) > _up(bound)
+    brk[ri, ki] = b
+    unc[ri, ki] = ~b
+    return brk, unc
 
 
 def _taint_knots(taint: np.ndarray | None, unc: np.ndarray, K: int) -> np.ndarray:
@@ -592,10 +644,10 @@ def _node_breaks(z, ez, t, et, exact, zmax, qz, tmax, qt, new_pos, S, flat):
         ok[new_pos - 1] = False
     if exact and _products_exact(zmax, qz, tmax, qt):
         brk, unc = _exact_breaks(z, t), None
+        brk &= ok[None, :]
     else:
-        brk, unc = _bounded_breaks(z, ez, t, et, flat)
-        unc = (unc & ok[None, :]).any(axis=0)
-    brk &= ok[None, :]
+        brk, unc = _bounded_breaks(z, ez, t, et, flat, ok)
+        unc = unc.any(axis=0)
     m = z.shape[0]
     if S == 1:
         counts = brk.sum(axis=1)[None, :].astype(np.int64)
@@ -634,12 +686,12 @@ def _insert(ld, t, et, pre, ep, cross, exact, qp, pmax, qt, tmax, taint, li, max
     if exact:
         ql = _quantum_fast(lam)
         q1, q2 = qp + ql, qt + ql
-        exact = (
-            q1 >= -1074
+        exact = bool(
+            np.all(q1 >= -1074)
             and q2 >= -1074
-            and 2 * pmax < _pow2(53 + q1)
+            and np.all(2 * pmax < _pow2v(53 + q1))
             and 2 * tmax < _pow2(53 + q2)
-            and bool(np.array_equal(lam * d, v0))
+            and np.array_equal(lam * d, v0)
         )
         if exact:
             qnew, qt = q1, q2
@@ -662,15 +714,17 @@ def _insert(ld, t, et, pre, ep, cross, exact, qp, pmax, qt, tmax, taint, li, max
         if exact:
             merge = same_seg & equal
         else:
-            grp = _groups_of(ld, t, seg, unit)
-            merge = same_seg & (grp[1:] == grp[:-1])
-            apart = (lam[1:] - lam[:-1]) > _up(Lam[1:] + Lam[:-1])
-            undecided = same_seg & ~merge & ~apart
-            if undecided.any():
-                useg = np.zeros(K - 1, dtype=bool)
-                useg[seg[1:][undecided]] = True
-                taint = useg if taint is None else (taint | useg)
-            merge |= undecided & equal  # a float decision, inside a marked segment
+            close = same_seg & ~((lam[1:] - lam[:-1]) > _up(Lam[1:] + Lam[:-1]))
+            merge = np.zeros_like(close)
+            if close.any():  # equal only if proportional rows; else undecided
+                grp = _groups_of(ld, t, seg, unit)
+                merge = close & (grp[1:] == grp[:-1])
+                undecided = close & ~merge
+                if undecided.any():
+                    useg = np.zeros(K - 1, dtype=bool)
+                    useg[seg[1:][undecided]] = True
+                    taint = useg if taint is None else (taint | useg)
+                    merge |= undecided & equal  # a float decision, in a marked segment
         first = np.concatenate([[True], ~merge])
         knot_of = np.cumsum(first) - 1  # crossing → its knot
         kseg, klam = seg[first], lam[first]
