@@ -142,3 +142,70 @@ def test_limits_are_documented(client):
 def test_domain_is_respected(client, domain):
     out = client.post(URL, json=body_of(sawtooth.triangle(), domain)).json()
     assert out["knots"]["x"][0] == domain[0] and out["knots"]["x"][-1] == domain[1]
+
+
+def test_the_response_keeps_its_fields(client):
+    out = client.post(URL, json=body_of(sawtooth.triangle())).json()
+    assert set(out) == {
+        "pieces", "breakpoints", "bound", "bound_formula", "lemma_4_9_bound", "knots",
+        "regions", "hidden_widths", "layers", "nodes", "checks",
+    }  # fmt: skip
+    assert [c["name"] for c in out["checks"]] == [
+        "pieces ≤ ∏_j (m_j + 1)",
+        "∏_j (m_j + 1) ≤ 2^(L−1) ∏_j m_j (Lemma 4.9)",
+    ]
+    assert all(c["holds"] and c["relation"] == "<=" for c in out["checks"])
+
+
+def test_ill_conditioned_networks_are_counted_exactly(client):
+    """The three cases float64 with a slope tolerance got wrong."""
+    cancelling = [
+        (np.array([[1e8], [1e8], [1.0], [1.0]]), np.array([1e8 / 3, 1e8 / 3 + 0.1, -0.3, -0.6])),
+        (np.array([[1.0, -1.0, 0.0, 0.0]]), np.array([0.0])),
+    ]
+    out = client.post(URL, json=body_of(cancelling)).json()
+    assert out["pieces"] == 1 and out["breakpoints"] == [] and out["regions"] == [3]
+    assert out["knots"]["x"] == [0.0, 1.0]
+    tiny_kink = [
+        (np.array([[1.0], [1.0]]), np.array([0.0, -0.5])),
+        (np.array([[1.0, 1e-10]]), np.zeros(1)),
+    ]
+    out = client.post(URL, json=body_of(tiny_kink)).json()
+    assert out["pieces"] == 2 and out["breakpoints"] == [0.5]
+    chain = [
+        (np.eye(1), np.zeros(1)),
+        *[(np.array([[1e-200]]), np.zeros(1))] * 3,
+        (np.eye(1), np.zeros(1)),
+    ]
+    out = client.post(URL, json=body_of(chain, (-1.0, 1.0))).json()
+    assert out["pieces"] == 2 and out["breakpoints"] == [0.0]
+
+
+def with_a_hidden_zero(net):
+    """``net`` read through σ(x/3) twice, with the unit 3σ(x/3) − 3σ(x/3) beside it: that
+    unit is exactly 0, but no float64 bound proves it (x/3 is not dyadic), so every sign
+    decision about it lies within rounding, on the whole domain."""
+    (W1, b1), (W2, b2), *rest = net
+    first = (np.full((2, 1), 1 / 3), np.zeros(2))
+    second = (
+        np.vstack([[3.0, -3.0], np.hstack([3 * W1, np.zeros((W1.shape[0], 1))])]),
+        np.r_[0.0, b1],
+    )
+    third = (np.hstack([np.zeros((W2.shape[0], 1)), W2]), b2)
+    return [first, second, third, *rest]
+
+
+def test_too_ill_conditioned_for_exact_counting_is_a_422(client):
+    """Behind the hidden zero, Δ^14 (16,384 knots) and a layer of width 60: recounting it
+    in exact rational arithmetic is over the budget — 422, saying why."""
+    net = sawtooth.sawtooth(14)
+    W, _ = net[-1]
+    w = 60
+    wide = [*net[:-1], (np.vstack([W] * w), np.ones(w)), (np.ones((1, w)), np.zeros(1))]
+    r = client.post(URL, json=body_of(with_a_hidden_zero(wide)))
+    assert r.status_code == 422, r.text[:300]
+    m = r.json()["message"]
+    assert "too ill-conditioned" in m and "exact rational arithmetic" in m
+    # in front of Δ³ the same zero is recounted, exactly
+    out = client.post(URL, json=body_of(with_a_hidden_zero(sawtooth.sawtooth(3)))).json()
+    assert out["pieces"] == 8

@@ -47,7 +47,7 @@ def endpoint_networks() -> dict[str, networks.ReLUNetwork]:
     zig = ap.zigzag_network(31, 3, (0.0, 1.0))  # 31^3 = 29,791 pieces
     w = 64
     # wide tails: every unit a random combination of the zigzag's value (few new crossings)
-    W_last, b_last = zig[-1]
+    W_last, _ = zig[-1]
     tail = [
         (np.vstack([W_last] * w) * rng.uniform(0.5, 1.5, size=(w, 1)), rng.uniform(2, 3, w)),
         (np.abs(rng.normal(size=(w, w))) / w, rng.uniform(0.1, 0.2, w)),
@@ -90,7 +90,7 @@ def main() -> None:
         best, med, prs = timed(lambda nets=nets: ap.profiles(nets, scene.DOMAIN), r)
         total = sum(x.pieces for x in prs)
         rows.append((f"pieces scene profiles ({samples} nets)", best, med, f"{total} pieces"))
-        best, med, prs1 = timed(
+        best, med, _ = timed(
             lambda nets=nets: [ap.profile(n, scene.DOMAIN) for n in nets], max(1, r // 2)
         )
         rows.append((f"  one by one ({samples} nets)", best, med, ""))

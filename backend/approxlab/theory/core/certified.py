@@ -704,6 +704,7 @@ def _insert(ld, t, et, pre, ep, cross, exact, qp, pmax, qt, tmax, taint, li, max
         f0, f1 = epf[idx], epf[idx + 1]
         Lam = _up((f0 + f1) / ((np.abs(v0) - f0) + (np.abs(v1) - f1)) + 4 * U * lam)
 
+    undecided = None
     if multi:
         order = np.lexsort((lam, seg))
         seg, unit, lam = seg[order], unit[order], lam[order]
@@ -720,11 +721,7 @@ def _insert(ld, t, et, pre, ep, cross, exact, qp, pmax, qt, tmax, taint, li, max
                 grp = _groups_of(ld, t, seg, unit)
                 merge = close & (grp[1:] == grp[:-1])
                 undecided = close & ~merge
-                if undecided.any():
-                    useg = np.zeros(K - 1, dtype=bool)
-                    useg[seg[1:][undecided]] = True
-                    taint = useg if taint is None else (taint | useg)
-                    merge |= undecided & equal  # a float decision, in a marked segment
+                merge |= undecided & equal  # a float decision, marked below
         first = np.concatenate([[True], ~merge])
         knot_of = np.cumsum(first) - 1  # crossing → its knot
         kseg, klam = seg[first], lam[first]
@@ -770,6 +767,15 @@ def _insert(ld, t, et, pre, ep, cross, exact, qp, pmax, qt, tmax, taint, li, max
         out_ep = _interleave(ep, epn, old_pos, new_pos)
     if taint is not None:
         taint = np.repeat(taint, counts + 1)
+    if undecided is not None and undecided.any():
+        # the two knots whose order (or equality) is undecided, and the three segments
+        # around them; every other segment is bounded by certified knots
+        if taint is None:
+            taint = np.zeros(K + N - 1, dtype=bool)
+        r = np.flatnonzero(undecided)
+        p1, p2 = new_pos[knot_of[r]], new_pos[knot_of[r + 1]]
+        for lo, hi in zip(p1 - 1, p2 + 1, strict=True):
+            taint[lo:hi] = True
     return out_t, out_et, out_pre, out_ep, taint, exact, qnew, qt, new_pos, (seg, unit), counts
 
 
@@ -808,8 +814,8 @@ def _groups_of(ld: _LayerData, t: np.ndarray, seg: np.ndarray, unit: np.ndarray)
 class Budget:
     """Multiply-adds of big integers the exact pass may still spend."""
 
-    def __init__(self, limit: int = EXACT_BUDGET):
-        self.limit, self.spent = limit, 0
+    def __init__(self, limit: int | None = None):
+        self.limit, self.spent = (EXACT_BUDGET if limit is None else limit), 0
 
     def spend(self, ops: int, where: tuple[float, float]) -> None:
         self.spent += ops
@@ -995,6 +1001,7 @@ class Count:
 class _Raw:
     count: Count
     taint: np.ndarray | None  # per segment between consecutive knots
+    exact_work: int = 0  # a lower bound on the exact recount's multiply-adds
 
 
 def count(
@@ -1013,8 +1020,11 @@ def count(
     for net, dom, raw in zip(nets, domains, raws, strict=True):
         if raw.taint is None or not raw.taint.any():
             out.append(raw.count)
-        else:
-            out.append(_recount(net, dom, raw, max_knots, max_work, nodes, budget))
+            continue
+        # the marked segments alone need this much exact work: refuse at once if too much
+        if budget.spent + raw.exact_work > budget.limit:
+            budget.spend(raw.exact_work, (float(dom[0]), float(dom[1])))
+        out.append(_recount(net, dom, raw, max_knots, max_work, nodes, budget))
     return out
 
 
@@ -1022,6 +1032,7 @@ def _float_count(nets, domains, max_knots, max_work, nodes) -> list[_Raw]:
     S = len(nets)
     interior: list[np.ndarray] = []
     node_breaks: list[np.ndarray] = []
+    exact_work = np.zeros(S, dtype=np.int64)
     last = None
     for lay in float_layers(nets, domains, max_knots, max_work, nodes=nodes, output=True):
         if lay.last:
@@ -1031,6 +1042,10 @@ def _float_count(nets, domains, max_knots, max_work, nodes) -> list[_Raw]:
         interior.append(seps - starts - 2)
         if nodes:
             node_breaks.append(lay.node_breaks)
+        if lay.taint is not None:  # the next layer's product at every marked knot
+            m, n = np.shape(nets[0][lay.index + 1][0])
+            marked = np.add.reduceat(lay.taint, starts) if S > 1 else [lay.taint.sum()]
+            exact_work += np.asarray(marked, dtype=np.int64) * m * n
     assert last is not None
     starts, seps = _blocks(last.t)
     raws = []
@@ -1050,7 +1065,7 @@ def _float_count(nets, domains, max_knots, max_work, nodes) -> list[_Raw]:
             value_err=np.zeros(t.size) if last.ep is None else last.ep[0, lo:hi],
         )
         taint = None if last.taint is None else last.taint[lo : hi - 1]
-        raws.append(_Raw(c, taint))
+        raws.append(_Raw(c, taint, int(exact_work[s])))
     return raws
 
 
@@ -1070,8 +1085,8 @@ def _exact_count(net, domain, max_knots, nodes, budget) -> Count:
             knots=t,
             values=y,
             breaks=lay.out_breaks,
-            knot_err=U * np.abs(t),
-            value_err=U * np.abs(y),
+            knot_err=np.spacing(np.abs(t)),  # correctly rounded: within an ulp
+            value_err=np.spacing(np.abs(y)),
             recounted=[(float(domain[0]), float(domain[1]))],
         )
     raise AssertionError("exact_layers yields the output layer last")
