@@ -182,30 +182,36 @@ def test_ill_conditioned_networks_are_counted_exactly(client):
 
 
 def with_a_hidden_zero(net):
-    """``net`` read through σ(x/3) twice, with the unit 3σ(x/3) − 3σ(x/3) beside it: that
-    unit is exactly 0, but no float64 bound proves it (x/3 is not dyadic), so every sign
-    decision about it lies within rounding, on the whole domain."""
-    (W1, b1), (W2, b2), *rest = net
-    first = (np.full((2, 1), 1 / 3), np.zeros(2))
-    second = (
-        np.vstack([[3.0, -3.0], np.hstack([3 * W1, np.zeros((W1.shape[0], 1))])]),
-        np.r_[0.0, b1],
+    """``net`` with two more layers: σ(y/3) twice, then 3σ(y/3) − 3σ(y/3) beside 3σ(y/3),
+    summed.  The difference is exactly 0, but no float64 bound proves it (y/3 is not
+    dyadic), so every sign decision about it lies within rounding — at every knot."""
+    *front, (W, b) = net
+    k = W.shape[1]
+    third = 1 / 3
+    return (
+        [
+            *front,
+            (np.vstack([W * third, W * third]), np.r_[b, b] * third),
+            (np.array([[3.0, -3.0], [3.0, 0.0]]), np.zeros(2)),
+            (np.array([[1.0, 1.0]]), np.zeros(1)),
+        ]
+        if k
+        else net
     )
-    third = (np.hstack([np.zeros((W2.shape[0], 1)), W2]), b2)
-    return [first, second, third, *rest]
 
 
 def test_too_ill_conditioned_for_exact_counting_is_a_422(client):
-    """Behind the hidden zero, Δ^14 (16,384 knots) and a layer of width 60: recounting it
-    in exact rational arithmetic is over the budget — 422, saying why."""
+    """Behind Δ^14 (16,384 knots) and a layer of width 60, a zero no bound can prove: the
+    decisions of the last layers lie within rounding everywhere, and recounting it all in
+    exact rational arithmetic is over the budget — 422, saying why."""
     net = sawtooth.sawtooth(14)
     W, _ = net[-1]
     w = 60
-    wide = [*net[:-1], (np.vstack([W] * w), np.ones(w)), (np.ones((1, w)), np.zeros(1))]
+    wide = [*net[:-1], (np.vstack([W] * w), np.ones(w)), (np.ones((1, w)) / w, np.zeros(1))]
     r = client.post(URL, json=body_of(with_a_hidden_zero(wide)))
     assert r.status_code == 422, r.text[:300]
     m = r.json()["message"]
     assert "too ill-conditioned" in m and "exact rational arithmetic" in m
-    # in front of Δ³ the same zero is recounted, exactly
+    # behind Δ³ the same zero is recounted, exactly
     out = client.post(URL, json=body_of(with_a_hidden_zero(sawtooth.sawtooth(3)))).json()
     assert out["pieces"] == 8

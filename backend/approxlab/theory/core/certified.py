@@ -103,8 +103,8 @@ _GROW = 1.0 + 2.0**-40
 _ABS = 2.0**-1060
 _NO_Q = 1 << 20  # "quantum" of an all-zero array: no binary digit at all
 
-#: Multiply-adds of big integers the exact fallback may spend (≈ 0.4 s) before refusing.
-EXACT_BUDGET = 2_000_000
+#: Multiply-adds of big integers the exact fallback may spend (≈ 0.3 s) before refusing.
+EXACT_BUDGET = 1_500_000
 
 
 class KnotLimitError(ValueError):
@@ -233,15 +233,26 @@ def _proportional(rows: np.ndarray) -> np.ndarray:
     for i in np.flatnonzero(live):
         k = key[i].tobytes() + nz[i].tobytes()
         buckets.setdefault(k, []).append(int(i))
+    ratios = {}
+
+    def ratio(i: int) -> list[tuple[int, int]]:
+        if i not in ratios:
+            ratios[i] = [float(v).as_integer_ratio() for v in rows[i]]
+        return ratios[i]
+
     for members in buckets.values():
         while len(members) > 1:
             a = members[0]
-            fa = Fraction(float(rows[a, first[a]]))
-            ra = [Fraction(float(v)) / fa for v in rows[a]]
+            ra, fa = ratio(a), int(first[a])
             rest = []
             for i in members[1:]:
-                fi = Fraction(float(rows[i, first[i]]))
-                if all(Fraction(float(v)) / fi == r for v, r in zip(rows[i], ra, strict=True)):
+                ri, fi = ratio(i), int(first[i])
+                (na, da), (ni, di) = ra[fa], ri[fi]
+                # r_i = c·r_a  ⟺  r_i[k]·r_a[f] = r_a[k]·r_i[f] for every k (same zeros)
+                if all(
+                    nik * na * dak * di == nak * ni * dik * da
+                    for (nik, dik), (nak, dak) in zip(ri, ra, strict=True)
+                ):
                     rep[i] = a
                 else:
                     rest.append(i)
@@ -278,6 +289,21 @@ class FloatLayer:
     out_breaks: np.ndarray | None = None
 
 
+@dataclass
+class Resume:
+    """Where :func:`float_layers` picks up after exact layers: the next layer's index, the
+    knots (with a trailing ``NaN`` separator) and their bounds, the next layer's inputs (the
+    previous layer's ReLU outputs) with their bounds, and which inputs are exactly flat on
+    which segment."""
+
+    index: int
+    t: np.ndarray
+    et: np.ndarray
+    z: np.ndarray
+    ez: np.ndarray
+    flat_z: np.ndarray
+
+
 def _blocks(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     seps = np.flatnonzero(np.isnan(t))
     starts = np.concatenate([[0], seps[:-1] + 1])
@@ -296,6 +322,7 @@ def float_layers(
     max_work: int | None = None,
     nodes: bool = False,
     output: bool = False,
+    resume: Resume | None = None,
 ) -> Iterator[FloatLayer]:
     """The certified float64 pass (module docstring) over S networks and domains at once.
 
@@ -308,6 +335,9 @@ def float_layers(
     which segments: a node that is off on a segment, and every unit whose nonzero weights
     all read flat inputs.  Flatness certifies "no crossing" and "slope 0" although
     rounding may make the float values at the two ends differ.
+
+    ``resume`` starts the pass (one network, one domain) after a layer computed exactly
+    (:func:`exact_layers`), from its values rounded to float64 with their rounding bounds.
     """
     S = len(nets)
     same = all(n is nets[0] for n in nets)
@@ -326,7 +356,18 @@ def float_layers(
     qt = quantum(np.nan_to_num(t))
     qz, zmax = np.array([qt]), np.array([tmax])  # per input row: quantum, largest |value|
     work = 0
-    for li in range(L):
+    first = 0
+    if resume is not None:
+        first, t, et, z, ez, flat_z = (
+            resume.index,
+            resume.t,
+            resume.et,
+            resume.z,
+            resume.ez,
+            resume.flat_z,
+        )
+        exact = False
+    for li in range(first, L):
         ld = _LayerData(nets, li, same)
         last = li == L - 1
         starts, seps = _blocks(t) if S > 1 else (np.array([0]), np.array([t.size - 1]))
@@ -574,55 +615,43 @@ def _bounded_breaks(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(certified breakpoint, undecided), both (rows, interior knots), from the determinant
     D of the module docstring; where ``flat`` (rows, segments) a row is exactly constant.
-    Only the interior knots in ``ok`` (default: all) are tested."""
+    Only the interior knots in ``ok`` (default: all) count.
+
+    With ``F = E_y + 4u|Δ̃y|`` and ``G = |Δ̃t| + E_t`` the bound of the docstring is at most
+    ``F_L G_R + |Δ̃y_L| E_{t,R} + F_R G_L + |Δ̃y_R| E_{t,L}`` (as ``|L̃| ≤ |Δ̃y_L||Δ̃t_R|``)."""
     r, K = y.shape
-    brk = np.zeros((r, K - 2), dtype=bool)
-    unc = np.zeros((r, K - 2), dtype=bool)
     if K < 3:
-        return brk, unc
-    with np.errstate(invalid="ignore"):
+        return np.zeros((r, 0), dtype=bool), np.zeros((r, 0), dtype=bool)
+    with np.errstate(invalid="ignore", over="ignore"):
         dy = np.diff(y, axis=1)
-        still = dy == 0  # exactly no change on the segment (if the values are exact)
+        ady = np.abs(dy)
+        F = ady * (6 * U)
         if ey is not None:
-            still &= (ey[:, :-1] == 0) & (ey[:, 1:] == 0)
+            F += ey[:, :-1]
+            F += ey[:, 1:]
+        still = F == 0  # no change at all, and exact (or structurally flat)
         if flat is not None:
             still |= flat
-        cand = ~(still[:, :-1] & still[:, 1:])
-        if ok is not None:
-            cand &= ok[None, :]
-        ri, ki = np.nonzero(cand)
-        if ri.size == 0:
-            return brk, unc
+            if flat.any():
+                dy[flat] = ady[flat] = F[flat] = 0.0
         dt = np.diff(t)
-        Et = 2 * U * np.abs(dt)
+        adt = np.abs(dt)
+        Et = adt * (2 * U)
         if et is not None:
             Et += et[:-1] + et[1:]
-        dtL, dtR = dt[ki], dt[ki + 1]
-        EtL, EtR = Et[ki], Et[ki + 1]
-        fl = ri * (K - 1) + ki
-        dyf, stf = dy.ravel(), still.ravel()
-        dyL, dyR = dyf[fl], dyf[fl + 1]
-        EyL, EyR = 2 * U * np.abs(dyL), 2 * U * np.abs(dyR)
-        if ey is not None:
-            e = ey.ravel()
-            at = ri * K + ki  # knot k − 1 of each candidate
-            EyL += e[at] + e[at + 1]
-            EyR += e[at + 1] + e[at + 2]
-        sL, sR = stf[fl], stf[fl + 1]
-        dyL[sL] = EyL[sL] = 0.0
-        dyR[sR] = EyR[sR] = 0.0
-        A = dyL * dtR
-        B = dyR * dtL
-        bound = (
-            EyL * (np.abs(dtR) + EtR)
-            + np.abs(dyL) * EtR
-            + EyR * (np.abs(dtL) + EtL)
-            + np.abs(dyR) * EtL
-            + 4 * U * (np.abs(A) + np.abs(B))
-        )
-        b = np.abs(A - B) > _up(bound)
-    brk[ri, ki] = b
-    unc[ri, ki] = ~b
+        G = adt + Et
+        bound = F[:, :-1] * G[1:]
+        bound += ady[:, :-1] * Et[1:]
+        bound += F[:, 1:] * G[:-1]
+        bound += ady[:, 1:] * Et[:-1]
+        det = dy[:, :-1] * dt[1:]
+        det -= dy[:, 1:] * dt[:-1]
+        np.abs(det, out=det)
+        brk = det > _up(bound)
+    unc = ~(brk | (still[:, :-1] & still[:, 1:]))
+    if ok is not None:
+        brk &= ok
+        unc &= ok
     return brk, unc
 
 
@@ -859,6 +888,24 @@ class ExactLayer:
         return np.stack([_to_float(row, self.Q, self.S, self.index) for row in self.N])
 
 
+def _resume_from(ex: ExactLayer) -> Resume:
+    """The float64 state after an exact hidden layer (correctly rounded: within an ulp)."""
+    t = ex.knots()
+    Z = np.where(ex.N > 0, ex.N, 0)
+    z = np.stack([_to_float(row, ex.Q, ex.S, ex.index) for row in Z])
+    ez = np.where(ex.N > 0, np.spacing(np.abs(z)), 0.0)
+    flat = (Z[:, 1:] * ex.Q[:-1]) == (Z[:, :-1] * ex.Q[1:])  # exactly equal ends
+    sep = np.zeros((z.shape[0], 1))
+    return Resume(
+        index=ex.index + 1,
+        t=np.append(t, np.nan),
+        et=np.append(np.spacing(np.abs(t)), 0.0),
+        z=np.hstack([z, sep]),
+        ez=np.hstack([ez, sep]),
+        flat_z=np.hstack([flat.astype(bool), np.zeros((z.shape[0], 1), dtype=bool)]),
+    )
+
+
 def _to_float(num: np.ndarray, den: np.ndarray, scale: int, li: int) -> np.ndarray:
     try:
         return np.array([n / (d * scale) for n, d in zip(num, den, strict=True)], dtype=float)
@@ -1001,7 +1048,7 @@ class Count:
 class _Raw:
     count: Count
     taint: np.ndarray | None  # per segment between consecutive knots
-    exact_work: int = 0  # a lower bound on the exact recount's multiply-adds
+    first_taint: int = 0  # the first layer with a decision within rounding
 
 
 def count(
@@ -1021,9 +1068,6 @@ def count(
         if raw.taint is None or not raw.taint.any():
             out.append(raw.count)
             continue
-        # the marked segments alone need this much exact work: refuse at once if too much
-        if budget.spent + raw.exact_work > budget.limit:
-            budget.spend(raw.exact_work, (float(dom[0]), float(dom[1])))
         out.append(_recount(net, dom, raw, max_knots, max_work, nodes, budget))
     return out
 
@@ -1032,7 +1076,7 @@ def _float_count(nets, domains, max_knots, max_work, nodes) -> list[_Raw]:
     S = len(nets)
     interior: list[np.ndarray] = []
     node_breaks: list[np.ndarray] = []
-    exact_work = np.zeros(S, dtype=np.int64)
+    first_taint = np.full(S, -1)
     last = None
     for lay in float_layers(nets, domains, max_knots, max_work, nodes=nodes, output=True):
         if lay.last:
@@ -1042,10 +1086,9 @@ def _float_count(nets, domains, max_knots, max_work, nodes) -> list[_Raw]:
         interior.append(seps - starts - 2)
         if nodes:
             node_breaks.append(lay.node_breaks)
-        if lay.taint is not None:  # the next layer's product at every marked knot
-            m, n = np.shape(nets[0][lay.index + 1][0])
+        if lay.taint is not None:
             marked = np.add.reduceat(lay.taint, starts) if S > 1 else [lay.taint.sum()]
-            exact_work += np.asarray(marked, dtype=np.int64) * m * n
+            first_taint[(first_taint < 0) & (np.asarray(marked) > 0)] = lay.index
     assert last is not None
     starts, seps = _blocks(last.t)
     raws = []
@@ -1065,7 +1108,8 @@ def _float_count(nets, domains, max_knots, max_work, nodes) -> list[_Raw]:
             value_err=np.zeros(t.size) if last.ep is None else last.ep[0, lo:hi],
         )
         taint = None if last.taint is None else last.taint[lo : hi - 1]
-        raws.append(_Raw(c, taint, int(exact_work[s])))
+        ft = int(first_taint[s]) if first_taint[s] >= 0 else len(nets[0]) - 1
+        raws.append(_Raw(c, taint, ft))
     return raws
 
 
@@ -1090,6 +1134,66 @@ def _exact_count(net, domain, max_knots, nodes, budget) -> Count:
             recounted=[(float(domain[0]), float(domain[1]))],
         )
     raise AssertionError("exact_layers yields the output layer last")
+
+
+def _hybrid_count(net, domain, stop: int, max_knots, nodes, budget) -> Count:
+    """Exact arithmetic through layer ``stop`` (where float64 first met a decision within
+    rounding), then float64 again from the exact values — whose bounds start afresh at
+    an ulp — and exact arithmetic again up to any later layer whose decisions lie within
+    rounding.  Deep networks, whose float64 bounds grow with depth, need exact arithmetic
+    only for the layers where the bounds actually fail."""
+    L = len(net)
+    interior: list[int] = []
+    node_breaks: list[np.ndarray] = []
+    ex_layers = exact_layers(net, domain, max_knots, budget, nodes=nodes, output=True)
+    while True:
+        ex = None
+        for ex in ex_layers:
+            if ex.last:
+                t = ex.knots()
+                y = _to_float(ex.N[0], ex.Q, ex.S, ex.index)
+                return Count(
+                    interior=interior,
+                    node_breaks=node_breaks,
+                    knots=t,
+                    values=y,
+                    breaks=ex.out_breaks,
+                    knot_err=np.spacing(np.abs(t)),  # correctly rounded: within an ulp
+                    value_err=np.spacing(np.abs(y)),
+                    recounted=[(float(domain[0]), float(domain[1]))],
+                )
+            interior.append(ex.P.size - 2)
+            if nodes:
+                node_breaks.append(ex.node_breaks)
+            if ex.index >= stop:
+                break
+        assert ex is not None
+        resume = _resume_from(ex)
+        f_interior: list[int] = []
+        f_nodes: list[np.ndarray] = []
+        undecided_at = None
+        for lay in float_layers([net], [domain], max_knots, None, nodes, True, resume):
+            if lay.taint is not None and lay.taint.any():
+                undecided_at = lay.index
+                break
+            if lay.last:
+                return Count(
+                    interior=interior + f_interior,
+                    node_breaks=node_breaks + f_nodes,
+                    knots=lay.t[:-1],
+                    values=lay.pre[0, :-1],
+                    breaks=lay.out_breaks[: lay.t.size - 3],
+                    knot_err=lay.et[:-1],
+                    value_err=lay.ep[0, :-1],
+                    recounted=[(float(domain[0]), float(domain[1]))],
+                )
+            f_interior.append(lay.t.size - 3)
+            if nodes:
+                f_nodes.append(lay.node_breaks[0])
+        assert undecided_at is not None
+        stop = undecided_at
+        if undecided_at == L - 1:
+            stop = L  # the output's decisions: exact to the end
 
 
 def _cuts(t: np.ndarray, et: np.ndarray, taint: np.ndarray) -> tuple[list, np.ndarray]:
@@ -1140,7 +1244,8 @@ def _recount(net, domain, raw: _Raw, max_knots, max_work, nodes, budget) -> Coun
             if r.taint is None or not r.taint.any():
                 again[dom] = r.count
     results = [
-        again.get((lo, hi)) or _exact_count(net, (lo, hi), max_knots, nodes, budget)
+        again.get((lo, hi))
+        or _hybrid_count(net, (lo, hi), raw.first_taint, max_knots, nodes, budget)
         for lo, hi, _ in parts
     ]
     return _combine(results)
