@@ -89,6 +89,7 @@ is bounded by ``exact_budget`` multiply-adds (:class:`ExactBudgetError` beyond i
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -167,10 +168,24 @@ def quantum(a: np.ndarray) -> int:
     return int(np.min(quanta(a))) if a.size else _NO_Q
 
 
-def _pow2v(k: np.ndarray) -> np.ndarray:
-    """``2^k`` entrywise (``inf`` above the float64 range, 0 below)."""
-    with np.errstate(over="ignore"):
-        return np.ldexp(1.0, np.clip(k, -1100, 1100).astype(np.int64))
+def _below(x: np.ndarray | float, k: np.ndarray | int) -> bool:
+    """``x < 2^k`` for every entry of ``x ≥ 0`` (exact: compares binary exponents)."""
+    m, e = np.frexp(x)  # x = m·2^e, m ∈ [½, 1): x < 2^k ⟺ e ≤ k (frexp(inf) = (inf, 0))
+    return bool(((e <= k) | (m == 0)).all() and np.isfinite(m).all())
+
+
+def _quantum1(x: float) -> int:
+    """:func:`quantum` of one nonzero float."""
+    m, e = math.frexp(abs(x))
+    M = int(m * 2.0**53)
+    return e - 54 + (M & -M).bit_length()
+
+
+@functools.lru_cache(maxsize=256)
+def _lane_consts(wb: bytes, shape: tuple[int, int], bb: bytes):
+    W = np.frombuffer(wb).reshape(shape)
+    b = np.frombuffer(bb)
+    return quanta(W), quanta(b), np.abs(W), np.abs(b)
 
 
 # --------------------------------------------------------------------------------------
@@ -195,12 +210,19 @@ class _LayerData:
         """Entrywise quanta of W and b and the entrywise largest |W|, |b| over the
         networks: ``(q_W (m, n), q_b (m,), |W| (m, n), |b| (m,))``."""
         if self._lane is None:
-            self._lane = (
-                np.min([quanta(W) for W in self.Ws], axis=0),
-                np.min([quanta(b) for b in self.bs], axis=0),
-                np.max([np.abs(W) for W in self.Ws], axis=0),
-                np.max([np.abs(b) for b in self.bs], axis=0),
-            )
+            parts = [
+                _lane_consts(np.ascontiguousarray(W).tobytes(), W.shape, b.tobytes())
+                for W, b in zip(self.Ws, self.bs, strict=True)
+            ]
+            if len(parts) == 1:
+                self._lane = parts[0]
+            else:
+                self._lane = (
+                    np.min([p[0] for p in parts], axis=0),
+                    np.min([p[1] for p in parts], axis=0),
+                    np.max([p[2] for p in parts], axis=0),
+                    np.max([p[3] for p in parts], axis=0),
+                )
         return self._lane
 
     def groups(self, k: int) -> np.ndarray:
@@ -373,7 +395,7 @@ def float_layers(
         starts, seps = _blocks(t) if S > 1 else (np.array([0]), np.array([t.size - 1]))
         pre = _affine(ld, z, starts, seps)
         pmax = np.maximum(pre.max(axis=1), -pre.min(axis=1))  # per unit
-        if not np.all(np.isfinite(pmax)):
+        if not np.isfinite(pmax).all():
             raise FloatRangeError(f"layers[{li}]: values overflow float64 on the domain")
         ep: np.ndarray | None = None
         flat: np.ndarray | None = None  # (units, segments) for this layer's pre-activations
@@ -383,9 +405,10 @@ def float_layers(
             # sum, and it is bounded by Σ_j |W_ij| max|z_j| + |b_i|
             q_w, q_b, aW, ab = ld.lane()
             qp = np.minimum(np.min(q_w + qz[None, :], axis=1), q_b)
-            fits = _up(aW @ zmax + ab) < _pow2v(53 + qp)
-            exact = bool(
-                np.all(fits) and np.all(qp >= -1074) and np.all(2 * pmax < _pow2v(53 + qp))
+            exact = (
+                bool((qp >= -1074).all())
+                and _below(_up(aW @ zmax + ab), 53 + qp)
+                and _below(2 * pmax, 53 + qp)
             )
             if not exact:  # leave the lane: knots and inputs so far are exact
                 et = np.zeros_like(t)
@@ -414,7 +437,7 @@ def float_layers(
 
         # --- crossings -------------------------------------------------------------
         if exact:
-            if np.all(qp >= -500) and np.all(pmax < 2.0**500):
+            if (qp >= -500).all() and (pmax < 2.0**500).all():
                 cross = (pre[:, :-1] * pre[:, 1:]) < 0
             else:
                 pos, neg = pre > 0, pre < 0
@@ -591,10 +614,10 @@ def _products_exact(vmax: np.ndarray, qv: np.ndarray, tmax: float, qt: int) -> b
     quanta ``qv``, largest magnitudes ``vmax``) and exact knots."""
     q = qv + qt
     return bool(
-        np.all(q >= -1074)
-        and np.all(8.0 * vmax * tmax < _pow2v(53 + q))
-        and np.all(2 * vmax < _pow2v(53 + qv))
-        and 2 * tmax < _pow2(53 + qt)
+        (q >= -1074).all()
+        and _below(8.0 * vmax * tmax, 53 + q)
+        and _below(2 * vmax, 53 + qv)
+        and _below(2 * tmax, 53 + qt)
     )
 
 
@@ -716,10 +739,10 @@ def _insert(ld, t, et, pre, ep, cross, exact, qp, pmax, qt, tmax, taint, li, max
         ql = _quantum_fast(lam)
         q1, q2 = qp + ql, qt + ql
         exact = bool(
-            np.all(q1 >= -1074)
+            (q1 >= -1074).all()
             and q2 >= -1074
-            and np.all(2 * pmax < _pow2v(53 + q1))
-            and 2 * tmax < _pow2(53 + q2)
+            and _below(2 * pmax, 53 + q1)
+            and _below(2 * tmax, 53 + q2)
             and np.array_equal(lam * d, v0)
         )
         if exact:
@@ -817,7 +840,7 @@ def _interleave(old: np.ndarray, new: np.ndarray, old_pos, new_pos) -> np.ndarra
 
 def _quantum_fast(x: np.ndarray) -> int:
     """:func:`quantum` of a nonempty array, trying the first entry's digit first."""
-    q0 = quantum(x[:1])
+    q0 = _quantum1(float(x[0]))
     if q0 >= -1000:
         y = x * _pow2(-q0)
         if np.array_equal(y, np.floor(y)):
@@ -1082,7 +1105,7 @@ def _float_count(nets, domains, max_knots, max_work, nodes) -> list[_Raw]:
         if lay.last:
             last = lay
             break
-        starts, seps = _blocks(lay.t)
+        starts, seps = _blocks(lay.t) if S > 1 else (np.array([0]), np.array([lay.t.size - 1]))
         interior.append(seps - starts - 2)
         if nodes:
             node_breaks.append(lay.node_breaks)
@@ -1090,7 +1113,7 @@ def _float_count(nets, domains, max_knots, max_work, nodes) -> list[_Raw]:
             marked = np.add.reduceat(lay.taint, starts) if S > 1 else [lay.taint.sum()]
             first_taint[(first_taint < 0) & (np.asarray(marked) > 0)] = lay.index
     assert last is not None
-    starts, seps = _blocks(last.t)
+    starts, seps = _blocks(last.t) if S > 1 else (np.array([0]), np.array([last.t.size - 1]))
     raws = []
     ob = np.zeros(last.t.size, dtype=bool)
     ob[1:-1] = last.out_breaks
