@@ -45,13 +45,20 @@ function:
   ``f ≤ max(f_{0j}, f_{1j}) + Λ(|Δ̃_j| + f_{0j} + f_{1j}) + 4u(λ̃|Δ̃_j| + |p̃_j|)``;
   unit i itself is exactly 0 there (f = 0).
 * **Order of two crossings** in one segment: certified when
-  ``|λ̃_a − λ̃_b| > Λ_a + Λ_b``; units with identical rows ``(W_i, b_i)`` are one
-  function and cross together (certified equal).
-* **Breakpoint test**: with ``E_y = f_k + f_{k−1} + 2u|Δ̃y|`` and ``E_t = e_k + e_{k+1} +
-  2u|Δ̃t|`` for the differences, ``|D̃ − D| ≤ Σ (E_y|Δ̃t| + |Δ̃y|E_t + E_yE_t) +
-  4u(|L̃| + |R̃|)`` over the two products L, R.  ``|D̃|`` above the bound certifies a
-  breakpoint; a function that is exactly constant on both sides (equal values, zero
-  bounds — e.g. a node switched off) certifies "no breakpoint".
+  ``|λ̃_a − λ̃_b| > Λ_a + Λ_b``; units whose rows ``(W_i, b_i)`` are exact multiples of
+  each other (checked in integers) cross together (certified equal).  An undecided pair
+  marks only the three segments around its two knots.
+* **Breakpoint test**, ``D = L − R`` with ``L = Δy_L Δt_R``, ``R = Δy_R Δt_L``: with
+  ``E_y = f_k + f_{k−1} + 2u|Δ̃y|`` and ``E_t = e_k + e_{k+1} + 2u|Δ̃t|`` bounding the
+  differences, ``|D̃ − D| ≤ Σ_{L,R} (E_y|Δ̃t| + |Δ̃y|E_t + E_yE_t) + 4u(|L̃| + |R̃|)``, which
+  is at most ``F_L G_R + |Δ̃y_L|E_{t,R} + F_R G_L + |Δ̃y_R|E_{t,L}`` with ``F = E_y +
+  4u|Δ̃y|``, ``G = |Δ̃t| + E_t``.  ``|D̃|`` above it certifies a breakpoint.
+* **Structure** certifies what no bound can: the crossing unit is exactly 0 at its own
+  knot; σ of a value certified ≤ 0 is exactly 0; a value all of whose products
+  ``W_ij z_j`` have an exact zero factor is exactly ``b_i``; and a function is exactly
+  *flat* on a segment when it is a node switched off there, or when every input its
+  nonzero weights read is flat there.  Flat means no crossing and slope 0 — so a knot
+  with flat functions on both sides is certified no breakpoint of them.
 
 Every bound is evaluated in float64 from nonnegative terms in at most ~200 operations, so
 its own rounding is below ``γ_200 < 10⁻¹³`` relative plus ~200 underflow quanta; each is
@@ -63,28 +70,37 @@ The exact lane
 --------------
 Exact zeros are common in constructions (Δ's valleys and peaks sit exactly at knots) and
 a bound can never certify a zero.  So the pass first tries to prove that its float64
-arithmetic is *exact*: if all weights are multiples of ``2^{q_W}``, biases of ``2^{q_b}``
-and the layer's inputs of ``2^{q_z}``, every product and partial sum of ``W z + b`` is a
-multiple of ``2^q``, ``q = min(q_W + q_z, q_b)``, and is bounded by
-``max_i(‖W_i‖₁ max|z| + |b_i|)``; below ``2^{53+q}`` (and with ``q ≥ −1074``) all of them are
-representable, so every float operation is exact.  Crossings are exact when ``λ̃·(p̃_0 −
-p̃_1) = p̃_0`` holds exactly (checked in float under the same representability condition,
-with ``q_λ`` the finest binary digit of the λ̃'s) and the interpolations fit likewise.  While
-this *lane* holds all bounds are zero and every decision is exact; Δ^L stays in it to
-L = 20 and beyond.  When it fails the pass continues with the bounds above.
+arithmetic is *exact*: with ``q(v)`` the lowest binary digit of v (v a multiple of
+``2^{q(v)}``) and every input z_j of the layer a multiple of ``2^{q_j}``, every product
+and partial sum of unit i's ``Σ_j W_ij z_j + b_i`` is a multiple of ``2^{q_i}``,
+``q_i = min(min_j q(W_ij) + q_j, q(b_i))``, and at most ``Σ_j |W_ij| max|z_j| + |b_i|`` in
+size; below ``2^{53+q_i}`` (and with ``q_i ≥ −1074``) all of them are representable, so
+every float operation is exact, in any order, with or without FMA.  Crossings are exact
+when ``λ̃·(p̃_0 − p̃_1) = p̃_0`` holds exactly (checked in float under the same
+representability condition, with ``q_λ`` the finest binary digit of the λ̃'s), and so are
+the new knots and values when ``2 max|t| < 2^{53 + q_t + q_λ}`` and
+``2 max|p_i| < 2^{53 + q_i + q_λ}``.  While this *lane* holds all bounds are zero and every
+decision is exact; Δ^L and Theorem 4.2's squaring networks stay in it.  When it fails the
+pass continues with the bounds above, from zero.
 
 Fallback
 --------
 Segments whose decisions could not be certified are marked (and so are the segments they
 split into).  :func:`count` then cuts the domain at float points lying certifiably inside
 unmarked final segments (no unit of any layer switches there), recounts the marked parts
-exactly (:func:`exact_layers`) and the rest in float64 again, and adds the counts: knots,
-node and output breakpoints are local, so counts over ``[a, s]`` and ``[s, b]`` add when
-``s`` is no knot.  The exact arithmetic is integer arithmetic on Python ints: at a knot
-``τ = P/Q`` every value is ``N/(Q·S)`` with ``N`` an integer and ``S`` a power of two per
-layer, a crossing is ``τ = (N_{i0}P_1 − N_{i1}P_0)/(N_{i0}Q_1 − N_{i1}Q_0)`` and the values
-there are ``(N_{i0}N_{j1} − N_{i1}N_{j0})/g`` — no division but one gcd per knot.  Its cost
-is bounded by ``exact_budget`` multiply-adds (:class:`ExactBudgetError` beyond it).
+exactly and the rest in float64 again, and adds the counts: knots, node and output
+breakpoints are local, so counts over ``[a, s]`` and ``[s, b]`` add when ``s`` is no knot.
+A marked part is recounted in exact arithmetic (:func:`exact_layers`) through the first
+layer whose float64 decisions were undecided, then in float64 again from the exact values
+(whose bounds restart at an ulp: float64 bounds grow with depth, roughly by ‖|W|‖ per
+layer), and exactly again up to any later undecided layer.  The exact arithmetic is
+integer arithmetic on Python ints: at a knot ``τ = P/Q`` every value is ``N/(Q·S)`` with
+``N`` an integer and ``S`` a power of two per layer, a crossing is ``τ = (N_{i0}P_1 −
+N_{i1}P_0)/(N_{i0}Q_1 − N_{i1}Q_0)`` and the values there are ``(N_{i0}N_{j1} −
+N_{i1}N_{j0})/g`` — no division but one gcd per knot.  Its cost is bounded by
+:data:`EXACT_BUDGET` multiply-adds of big integers (:class:`ExactBudgetError` beyond it:
+the caller refuses the network as too ill-conditioned for float64 and too large for exact
+arithmetic).
 """
 
 from __future__ import annotations
