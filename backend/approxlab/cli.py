@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -14,10 +15,20 @@ if TYPE_CHECKING:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="approxlab", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="serve the app (API + frontend)")
+    serve = sub.add_parser(
+        "serve",
+        help="serve the app (API + frontend)",
+        description="Serve the app. Bounds and limits come from APPROXLAB_* environment "
+        "variables (see approxlab/settings.py and docs/serving.md).",
+    )
     serve.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="worker processes (default: APPROXLAB_WORKERS, else 1)",
+    )
     serve.add_argument("--log-level", default="info")
     scenes = sub.add_parser("scenes", help="list the scenes")
     scenes.add_argument(
@@ -28,13 +39,23 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         import uvicorn
 
-        print(f"approxlab: http://{args.host}:{args.port}/", file=sys.stderr)
+        from approxlab.settings import Settings
+
+        settings = Settings()
+        workers = args.workers or settings.workers
+        os.environ["APPROXLAB_HEADER_TIMEOUT"] = str(settings.header_timeout)
+        print(f"approxlab: http://{args.host}:{args.port}/ ({workers} worker(s))", file=sys.stderr)
         uvicorn.run(
             "approxlab.app:app",
             host=args.host,
             port=args.port,
-            workers=args.workers,
+            workers=workers,
             log_level=args.log_level,
+            http="approxlab.api.protocol:DeadlineH11Protocol",
+            limit_concurrency=settings.limit_concurrency,
+            timeout_keep_alive=int(settings.timeout_keep_alive),
+            h11_max_incomplete_event_size=16 * 1024,
+            timeout_graceful_shutdown=10,
         )
         return 0
     from approxlab.scenes.registry import SCENES

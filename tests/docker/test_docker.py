@@ -61,6 +61,21 @@ def test_compose_file():
     assert "8000:8000" in svc["ports"]
     assert svc["restart"] in {"unless-stopped", "always"}
     assert "/api/v1/health" in " ".join(svc["healthcheck"]["test"])
+    # hardened: read-only, no privileges, limits, rotated logs
+    assert svc["read_only"] is True and svc["cap_drop"] == ["ALL"]
+    assert "no-new-privileges:true" in svc["security_opt"]
+    assert svc["mem_limit"] and svc["cpus"] and svc["pids_limit"]
+    assert svc["logging"]["options"]["max-size"]
+    assert "APPROXLAB_WORKERS" in svc["environment"]
+    # the course profile: nginx with the repository's config in front of replicas
+    nginx, replica = spec["services"]["nginx"], spec["services"]["replica"]
+    assert nginx["profiles"] == replica["profiles"] == ["course"]
+    assert any("deploy/nginx/nginx.conf" in v for v in nginx["volumes"])
+    assert replica["deploy"]["replicas"] >= 2
+
+
+def test_dockerfile_sets_the_worker_count():
+    assert "APPROXLAB_WORKERS=" in dict(instructions())["ENV"]
 
 
 def _free_port() -> int:

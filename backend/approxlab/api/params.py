@@ -61,7 +61,7 @@ def parse(scene: Scene, query: QueryParams) -> SceneParams:
     except ValidationError as e:
         for err in e.errors(include_url=False):
             name = str(err["loc"][0]) if err["loc"] else "?"
-            msg = err["msg"]
+            msg = str(err["msg"]).removeprefix("Value error, ")
             ctx = err.get("ctx") or {}
             lims = [f"{_LIMIT_WORDS[k]} {ctx[k]}" for k in ("ge", "gt", "le", "lt") if k in ctx]
             limit = _limits(scene, name)

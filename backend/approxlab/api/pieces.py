@@ -7,17 +7,18 @@ checks) mapped to the response body.  No math here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+import hashlib
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter
-from fastapi.exceptions import RequestValidationError
-from fastapi.routing import APIRoute
-from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
-from starlette.exceptions import HTTPException
+from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, model_validator
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from approxlab.api.cache import Representations
+from approxlab.api.compute import BusyError, ComputePool
 from approxlab.api.responses import dumps, error_json
 from approxlab.api.schema import CheckOut, ErrorResponse
 from approxlab.theory.core.certified import EXACT_BUDGET
@@ -167,37 +168,60 @@ def _where(loc: Any) -> str:
     return out or "body"
 
 
-class _NamedErrors(APIRoute):
+def named_errors(errors: list[Any]) -> Response:
     """422 messages of the form ``layers[2].weight[0]: <problem>`` (the scene routes'
-    ``param: problem`` style) instead of FastAPI's bare messages."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def named(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except HTTPException as exc:  # an unreadable body (FastAPI answers 400)
-                if exc.status_code != 400:
-                    raise
-                return error_json(400, f"body: {exc.detail}", str(exc.detail))
-            except RequestValidationError as exc:
-                items = []
-                for e in exc.errors():
-                    msg = str(e["msg"]).removeprefix("Value error, ")
-                    where = _where(e["loc"])
-                    if e["type"] == "json_invalid":
-                        reason = (e.get("ctx") or {}).get("error", "")
-                        msg = f"body: invalid JSON at character {e['loc'][-1]} ({reason})"
-                    elif not (msg.startswith(("layers", "domain")) and where == "body"):
-                        msg = f"{where}: {msg}"
-                    items.append({"loc": list(e["loc"]), "msg": msg, "type": e["type"]})
-                return error_json(422, "; ".join(i["msg"] for i in items), items)
-
-        return named
+    ``param: problem`` style) instead of pydantic's bare messages."""
+    items = []
+    for e in errors:
+        msg = str(e["msg"]).removeprefix("Value error, ")
+        where = _where(e["loc"])
+        if not (msg.startswith(("layers", "domain")) and where == "body"):
+            msg = f"{where}: {msg}"
+        items.append({"loc": ["body", *e["loc"]], "msg": msg, "type": e["type"]})
+    return error_json(422, "; ".join(i["msg"] for i in items), items)
 
 
-router = APIRouter(prefix="/api/v1", route_class=_NamedErrors)
+def parse_request(body: bytes) -> PiecesRequest | Response:
+    """JSON → validated request, or the 422 naming the problem (runs in a worker thread:
+    a body of up to the size limit is parsed and validated off the event loop)."""
+    if not body.strip():
+        return error_json(
+            422,
+            "body: a JSON object is required",
+            [{"loc": ["body"], "msg": "body: a JSON object is required", "type": "missing"}],
+        )
+    try:
+        data = json.loads(body)  # the stdlib parser: NaN is read, then refused by name
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as e:
+        pos = getattr(e, "pos", 0)
+        reason = getattr(e, "msg", type(e).__name__)
+        msg = f"body: invalid JSON at character {pos} ({reason})"
+        return error_json(422, msg, [{"loc": ["body", pos], "msg": msg, "type": "json_invalid"}])
+    try:
+        return PiecesRequest.model_validate(data)
+    except ValidationError as exc:
+        return named_errors(exc.errors(include_url=False))
+
+
+def _pieces_body(req: PiecesRequest) -> Representations | Response:
+    try:
+        body = count_pieces(req)
+    except (KnotLimitError, affine_pieces.WorkLimitError) as e:
+        return error_json(
+            422, str(e), [{"loc": ["body", "layers"], "msg": str(e), "type": "limit"}]
+        )
+    return Representations.of(dumps(body))
+
+
+router = APIRouter(prefix="/api/v1")
+
+#: The request body's schema for the OpenAPI document (the route reads the body itself, so
+#: FastAPI does not see the model); app.py adds these to ``components.schemas``.
+REQUEST_SCHEMAS = PiecesRequest.model_json_schema(ref_template="#/components/schemas/{model}")
+REQUEST_SCHEMAS = {
+    **REQUEST_SCHEMAS.pop("$defs", {}),
+    "PiecesRequest": REQUEST_SCHEMAS,
+}
 
 
 @router.post(
@@ -216,18 +240,37 @@ router = APIRouter(prefix="/api/v1", route_class=_NamedErrors)
     ),
     response_model=PiecesResponse,
     responses={
-        400: {"model": ErrorResponse, "description": "The body is not readable JSON"},
+        413: {"model": ErrorResponse, "description": "The body is over the size limit"},
         422: {"model": ErrorResponse, "description": "Invalid network or over a limit"},
+        503: {"model": ErrorResponse, "description": "BusyError: retry after Retry-After seconds"},
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/PiecesRequest"}}
+            },
+        }
     },
 )
-def pieces(req: PiecesRequest) -> Response:
+async def pieces(request: Request) -> Response:
+    raw = await request.body()  # already read, within the size limit (api.guard.BodyLimit)
+    parsed = await run_in_threadpool(parse_request, raw)
+    if isinstance(parsed, Response):
+        return parsed
+    pool: ComputePool = request.app.state.compute_pool
+    key = "pieces:" + hashlib.blake2b(raw, digest_size=16).hexdigest()
     try:
-        body = count_pieces(req)
-    except (KnotLimitError, affine_pieces.WorkLimitError) as e:
-        return error_json(
-            422, str(e), [{"loc": ["body", "layers"], "msg": str(e), "type": "limit"}]
-        )
-    return Response(dumps(body), media_type="application/json")
+        flight = await pool.run(key, 16.0, lambda: _pieces_body(parsed), heavy=False)
+    except BusyError as e:
+        return error_json(503, e.message, "busy", headers={"Retry-After": str(e.retry_after)})
+    if isinstance(flight.value, Response):
+        return flight.value
+    body, _, encoding = flight.value.select(request.headers.get("accept-encoding", ""))
+    headers = {"Vary": "Accept-Encoding"} if flight.value.compressible else {}
+    if encoding:
+        headers["Content-Encoding"] = encoding
+    return Response(body, media_type="application/json", headers=headers)
 
 
 @router.api_route(

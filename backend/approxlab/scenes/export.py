@@ -66,3 +66,118 @@ def checked(networks: list[NetworkExport]) -> list[NetworkExport]:
             f"{MAX_EXPORT_PARAMETERS:,} that can be sent; choose smaller parameters"
         )
     return networks
+
+
+# ---------------------------------------------------------------------------------------
+# Snippets a user pastes into a notebook: the networks as NumPy and as PyTorch code.
+
+_TORCH_ACTIVATIONS = {
+    "relu": "nn.ReLU()",
+    "sigmoid": "nn.Sigmoid()",
+    "tanh": "nn.Tanh()",
+    "softplus": "nn.Softplus()",
+    "identity": "nn.Identity()",
+    "threshold": "Elementwise(lambda z: (z >= 0).to(z.dtype))",
+    "exp": "Elementwise(torch.exp)",
+    "cos": "Elementwise(torch.cos)",
+    "square": "Elementwise(lambda z: z * z)",
+    "cube": "Elementwise(lambda z: z * z * z)",
+}
+_NUMPY_ACTIVATIONS = {
+    "relu": "np.maximum(z, 0.0)",
+    "threshold": "(z >= 0).astype(float)",
+    "sigmoid": "0.5 * (1.0 + np.tanh(0.5 * z))",
+    "tanh": "np.tanh(z)",
+    "softplus": "np.logaddexp(0.0, z)",
+    "exp": "np.exp(z)",
+    "cos": "np.cos(z)",
+    "identity": "z",
+    "square": "z * z",
+    "cube": "z * z * z",
+}
+
+
+def _array(a: Any) -> str:
+    """An exact literal: floats by ``repr`` (shortest round-tripping decimal)."""
+    arr = np.asarray(a, dtype=float)
+    if arr.ndim == 1:
+        return "[" + ", ".join(repr(float(v)) for v in arr) + "]"
+    return "[" + ", ".join(_array(row) for row in arr) + "]"
+
+
+def _identifier(i: int) -> str:
+    return f"net_{i + 1}"
+
+
+def _header(networks: Sequence[NetworkExport], source: str) -> list[str]:
+    lines = [f"# {source}", "# Exported by approxlab: activation after every layer but the last."]
+    for i, n in enumerate(networks):
+        seed = f", seed {n['seed']}" if "seed" in n else ""
+        lines.append(f"# {_identifier(i)}: {n['name']} ({n['activation']}{seed})")
+    return lines
+
+
+def numpy_snippet(networks: Sequence[NetworkExport], source: str) -> str:
+    """Python source defining one function per network, ``net_1(x)`` …, in plain NumPy."""
+    out = [*_header(networks, source), "import numpy as np", ""]
+    for i, n in enumerate(networks):
+        name = _identifier(i)
+        out.append(f"{name}_layers = [")
+        for lay in n["layers"]:
+            out.append(f"    (np.array({_array(lay['weight'])}), np.array({_array(lay['bias'])})),")
+        out += [
+            "]",
+            "",
+            "",
+            f"def {name}(x):",
+            f'    """{n["name"]}: inputs of shape (n,) or (n, {n["input_dim"]})."""',
+            "    x = np.asarray(x, dtype=float)",
+            "    z = x[None, :] if x.ndim == 1 else x.T",
+            f"    for i, (W, b) in enumerate({name}_layers):",
+            "        z = W @ z + b[:, None]",
+            f"        if i < len({name}_layers) - 1:",
+            f"            z = {_NUMPY_ACTIVATIONS[n['activation']]}",
+            "    return z[0] if z.shape[0] == 1 else z.T",
+            "",
+            "",
+        ]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def torch_snippet(networks: Sequence[NetworkExport], source: str) -> str:
+    """Python source building one ``torch.nn.Sequential`` per network (float64), weights set."""
+    out = [
+        *_header(networks, source),
+        "import torch",
+        "from torch import nn",
+        "",
+        "",
+        "class Elementwise(nn.Module):",
+        '    """An activation without a torch.nn class."""',
+        "",
+        "    def __init__(self, fn):",
+        "        super().__init__()",
+        "        self.fn = fn",
+        "",
+        "    def forward(self, z):",
+        "        return self.fn(z)",
+        "",
+        "",
+    ]
+    for i, n in enumerate(networks):
+        name = _identifier(i)
+        mods = []
+        for j, lay in enumerate(n["layers"]):
+            W = np.asarray(lay["weight"])
+            mods.append(f"nn.Linear({W.shape[1]}, {W.shape[0]})")
+            if j < len(n["layers"]) - 1:
+                mods.append(_TORCH_ACTIVATIONS[n["activation"]])
+        out.append(f"{name} = nn.Sequential({', '.join(mods)}).double()")
+        out.append("with torch.no_grad():")
+        for j, lay in enumerate(n["layers"]):
+            k = 2 * j
+            w, b = _array(lay["weight"]), _array(lay["bias"])
+            out.append(f"    {name}[{k}].weight.copy_(torch.tensor({w}, dtype=torch.float64))")
+            out.append(f"    {name}[{k}].bias.copy_(torch.tensor({b}, dtype=torch.float64))")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"

@@ -31,7 +31,8 @@ def threshold_network(g: Fn, rho: float, eps: float) -> ThresholdNetwork:
     are typos for ``1[x ≥ b_i]`` and ``i = 1``.)
     """
     m = threshold_width(rho, eps)
-    b = np.arange(m) * (eps / rho)
+    # a constant g (ρ = 0) needs one node, f ≡ g(0), and has no error
+    b = np.arange(m) * (eps / rho) if rho > 0 else np.zeros(1)
     gb = g(b)
     a = np.diff(gb, prepend=0.0)
     return ThresholdNetwork(w=np.ones(m), b=-b, a=a, c=0.0)
