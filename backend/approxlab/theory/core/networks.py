@@ -249,8 +249,9 @@ def propagate(
     with certified error bounds, and — from the first layer where a decision lies within
     rounding — recomputed in exact integer arithmetic (:class:`ExactBudgetError` if that
     would exceed :data:`~approxlab.theory.core.certified.EXACT_BUDGET`).  The floats
-    yielded are the exact knots and values to within a few units in the last place (two
-    exact knots may round to the same float).
+    yielded are the exact knots and values to within their certified rounding bounds —
+    exactly for dyadic constructions such as Δ^L, a few units in the last place for
+    well-conditioned networks; two exact knots may round to the same float.
 
     With ``max_knots``, a layer whose refined knots would exceed it raises
     :class:`KnotLimitError` after counting the crossings and before allocating them, so
