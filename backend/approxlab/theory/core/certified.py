@@ -261,6 +261,14 @@ def _proportional(rows: np.ndarray) -> np.ndarray:
     first = np.argmax(nz, axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         norm = rows / rows[np.arange(m), first][:, None]
+    single = nz.sum(axis=1) == 1  # one nonzero entry: proportional to its column's first
+    if single.any():
+        for c in np.unique(first[single]):
+            members = np.flatnonzero(single & (first == c))
+            rep[members] = members[0]
+        live = live & ~single
+        if not live.any():
+            return rep
     key = np.round(norm, 9) + 0.0  # no negative zeros
     key[~live] = np.nan
     h = np.where(nz, key, 0.0) @ np.linspace(1.0, 2.0, rows.shape[1]) + first * 3.0
@@ -601,17 +609,19 @@ def _structural_zeros(ld, pre, ep, z, ez, starts, seps):
     nz_in = z[:, cols] != 0
     if ez is not None:
         nz_in |= ez[:, cols] > 0
-    owner = _owner_from_seps(seps, starts, cols)
-    for k in np.unique(owner) if not ld.same else [0]:
-        sel = slice(None) if ld.same else owner == k
-        W, b = ld.Ws[k], ld.bs[k]
-        touched = (W != 0).astype(np.int64) @ nz_in[:, sel].astype(np.int64)
-        cc = cols[sel]
-        exact0 = (touched == 0) & cand[:, cc]
-        if exact0.any():
-            r, c = np.nonzero(exact0)
-            pre[r, cc[c]] = b[r]
-            ep[r, cc[c]] = 0.0
+    if ld.same:
+        touched = (ld.Ws[0] != 0).astype(float) @ nz_in.astype(float)
+        b_at = np.broadcast_to(ld.bs[0][:, None], touched.shape)
+    else:  # every column with its own network's weights, in one batched product
+        owner = _owner_from_seps(seps, starts, cols)
+        nzW = np.stack(ld.Ws)[owner] != 0  # (columns, m, n)
+        touched = np.matmul(nzW.astype(float), nz_in.T.astype(float)[:, :, None])[:, :, 0].T
+        b_at = np.stack(ld.bs)[owner].T
+    exact0 = (touched == 0) & cand[:, cols]
+    if exact0.any():
+        r, c = np.nonzero(exact0)
+        pre[r, cols[c]] = b_at[r, c]
+        ep[r, cols[c]] = 0.0
     return pre, ep
 
 
