@@ -14,6 +14,7 @@
 // onChange(name, value, phase) with phase "input" (dragging), "repeat" (held key) or
 // "commit" (a finished change: release, key press, typed value, selection).
 
+import { attachPlayer } from "./animate.js";
 import { formatNumber, paramString, richText } from "./format.js";
 
 function finite(x) {
@@ -184,6 +185,7 @@ export class Controls {
       w.visibleWhen = visibleWhen(prop.visible_when);
       this.widgets.set(name, w);
       form.append(w.el);
+      if (prop.animate && w.spec) attachPlayer(w, name, prop.label || name, this.onChange); // ▶
     }
   }
 

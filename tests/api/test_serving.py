@@ -139,7 +139,7 @@ def test_single_flight_and_bounded_queue():
 
         def slow() -> int:
             calls.append(1)
-            time.sleep(0.2)
+            time.sleep(0.5)
             return 42
 
         flights = await asyncio.gather(*[pool.run("same", 1, slow) for _ in range(40)])
@@ -149,7 +149,10 @@ def test_single_flight_and_bounded_queue():
             await pool.run("big", 101, slow)
         # 2 threads busy, 1 waiting: the next distinct job is refused with 503
         busy = [asyncio.ensure_future(pool.run(f"k{i}", 1, slow, heavy=False)) for i in range(3)]
-        await asyncio.sleep(0.05)
+        for _ in range(200):  # until both threads run and one job waits (no fixed sleep)
+            if pool._running == 2 and pool.queued >= 1:
+                break
+            await asyncio.sleep(0.005)
         with pytest.raises(BusyError):
             await pool.run("k-extra", 1, slow, heavy=False)
         await asyncio.gather(*busy)

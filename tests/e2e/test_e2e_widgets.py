@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-KNOTS_TRACE = "knots (x_i, f(x_i))"
+KNOTS_TRACE = "knots (xᵢ, f(xᵢ))"
 DEFAULT_VALUES = [0, 0.8, 0.3, 0.9, 0.1, 0.6, 0.45, 1]
 
 

@@ -113,9 +113,11 @@ class BodyLimit:
 
 class SecurityHeaders:
     """``X-Content-Type-Options``, ``Referrer-Policy`` and a Content-Security-Policy on
-    every response (the page's CSP on HTML, a deny-all CSP on everything else); a
-    response that sets its own CSP (the API docs, with hashes of their inline scripts)
-    keeps it."""
+    every response: a deny-all CSP on API data, the page's CSP on everything else — also
+    on a ``304 Not Modified`` of the page, which carries no content type but whose headers
+    the browser merges into the cached page (a deny-all CSP there blocks the page's own
+    scripts on reload).  A response that sets its own CSP (the API docs, with hashes of
+    their inline scripts) keeps it."""
 
     def __init__(self, app: ASGIApp):
         self.app = app
@@ -125,6 +127,8 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        api = scope.get("path", "").startswith("/api/")
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
@@ -132,8 +136,9 @@ class SecurityHeaders:
                 html = any(
                     k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers
                 )
+                page = html or not api
                 if b"content-security-policy" not in names:
-                    headers.append((b"content-security-policy", (CSP if html else CSP_NONE)))
+                    headers.append((b"content-security-policy", (CSP if page else CSP_NONE)))
                 if b"x-content-type-options" not in names:
                     headers.append((b"x-content-type-options", b"nosniff"))
                 if b"referrer-policy" not in names:

@@ -52,16 +52,20 @@ def param(
     scale: Literal["linear", "log"] = "linear",
     options: dict[str, str] | None = None,
     hidden: bool = False,
+    animate: bool = False,
 ) -> Any:
     """A scene parameter: bounds, default and the UI hints the frontend builds controls from.
 
     ``step`` is the slider step in the parameter's units (linear scale) or in decades (log
     scale).  ``options`` labels the values of an enumerated parameter.  ``hidden`` params
-    live in the URL but get no control (e.g. a plot's zoom window).
+    live in the URL but get no control (e.g. a plot's zoom window).  ``animate`` offers a
+    ▶ control that plays the slider through its values (e.g. training checkpoints).
     """
     hints: dict[str, Any] = {"label": label, "scale": scale}
     if hidden:
         hints["hidden"] = True
+    if animate:
+        hints["animate"] = True
     if step is not None:
         hints["step"] = step
     if options is not None:
@@ -248,3 +252,41 @@ class Scene:
 
     def run(self, params: SceneParams) -> SceneResult:
         return replace(self.compute(params), scene=self.id, params=params.model_dump())
+
+
+def window_param(end: Literal["lo", "hi"], domain: tuple[float, float] = (0.0, 1.0)) -> Any:
+    """One end of a zoomable plot's visible x-window (docs/contract.md, "Exact zoom"): a
+    hidden float param bounded by the domain, defaulting to the domain's end.  A reversed
+    or empty window means the whole domain (:func:`approxlab.scenes.plotkit.zoom_window`)."""
+    lo, hi = domain
+    return param(
+        lo if end == "lo" else hi,
+        ge=lo,
+        le=hi,
+        hidden=True,
+        label="visible window, " + ("left end" if end == "lo" else "right end"),
+        description=(
+            f"{'Left' if end == 'lo' else 'Right'} end of the visible x-window of the zoomable "
+            "plots (set by zooming; the whole domain when empty or reversed)."
+        ),
+    )
+
+
+def checkpoint_param(checkpoints: int, run: str) -> Any:
+    """The ``step`` parameter of training scenes: which of the ``checkpoints + 1`` saved
+    moments of a training run to show (0: the initialization; ``checkpoints``: the end of
+    the ``run``, in words), saved at log-spaced steps; the default is the end, and ▶ plays
+    the run."""
+    return param(
+        checkpoints,
+        ge=0,
+        le=checkpoints,
+        step=1,
+        label="training progress (checkpoint)",
+        description=(
+            f"Which of the {checkpoints + 1} saved moments of training to show: 0 is the "
+            f"initialization, {checkpoints} the end of the run ({run}). The saves are "
+            "log-spaced — every step at first, then ever further apart; ▶ plays them."
+        ),
+        animate=True,
+    )

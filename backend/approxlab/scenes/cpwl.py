@@ -8,10 +8,11 @@ import re
 import numpy as np
 from pydantic import Field, ValidationInfo, field_validator
 
-from approxlab.scenes.base import Axis, Check, Plot, Scene, SceneParams, SceneResult, Trace
+from approxlab.scenes.base import Axis, Check, Plot, Scene, SceneParams, SceneResult
 from approxlab.scenes.chapters import DEPTH
+from approxlab.scenes.export import network_export
+from approxlab.scenes.plotkit import bars, context_curves, line, markers
 from approxlab.theory.core import networks
-from approxlab.theory.core.errors import rounding_allowance
 from approxlab.theory.depth import cpwl
 
 MIN_KNOTS, MAX_KNOTS = 2, 64
@@ -21,6 +22,8 @@ MAX_TEXT = 1200
 CHECK_DOMAIN = (-0.25, 1.25)
 #: Inner layers drawn in the "layers" plot (evenly spread over the N + 1).
 SHOWN_LAYERS = 8
+#: The draggable markers (the drag-knots widget finds them by this name).
+KNOTS_TRACE = "knots (xᵢ, f(xᵢ))"
 
 _SEP = re.compile(r"[,;\s]+")
 
@@ -59,16 +62,16 @@ class Params(SceneParams):
             f"Values of f at the knots: {MIN_KNOTS} to {MAX_KNOTS} comma-separated numbers "
             f"in [−{VALUE_LIMIT:g}, {VALUE_LIMIT:g}]."
         ),
-        json_schema_extra={"label": "values f(x_i)", "scale": "linear"},
+        json_schema_extra={"label": "values f(xᵢ)", "scale": "linear"},
     )
     knots: str = Field(
         "",
         max_length=MAX_TEXT,
         description=(
-            "Knot positions x_i: strictly increasing numbers in [0, 1], one per value; "
+            "Knot positions xᵢ: strictly increasing numbers in [0, 1], one per value; "
             "empty = equally spaced on [0, 1]."
         ),
-        json_schema_extra={"label": "knots x_i (empty: equally spaced)", "scale": "linear"},
+        json_schema_extra={"label": "knots xᵢ (empty: equally spaced)", "scale": "linear"},
     )
 
     @field_validator("values")
@@ -106,143 +109,183 @@ class Params(SceneParams):
         return x, y
 
 
-def max_deviation(
-    net: networks.ReLUNetwork, x: np.ndarray, y: np.ndarray
-) -> tuple[float, np.ndarray]:
-    """``sup |net − f|`` over :data:`CHECK_DOMAIN`: both are piecewise linear, with kinks
-    among the network's propagated knots and the data knots, so the max there is the sup.
-    Returns it and those knots."""
-    t = np.union1d(networks.breakpoints(net, CHECK_DOMAIN).x, x)
-    return float(np.max(np.abs(networks.evaluate(net, t) - cpwl.interpolant(x, y, t)))), t
+def exported_networks(p: Params) -> list:
+    x, y = p.arrays()
+    n = x.size
+    return [
+        network_export(
+            f"width-{n} network: one hidden layer, one unit per knot",
+            cpwl.shallow_network(x, y),
+            notes=["f(x) = y₀ + Σᵢ cᵢ σ(x − xᵢ), with cᵢ the change of slope at knot i."],
+        ),
+        network_export(
+            f"width-5 network: {n + 1} hidden layers, one knot per layer",
+            cpwl.deep_network(x, y),
+            notes=[
+                "Every hidden layer holds σ(x), σ(−x), σ(S), σ(−S) and the next hinge; "
+                "S is the partial sum so far (the last hidden layer holds σ(f), σ(−f))."
+            ],
+        ),
+    ]
 
 
 def compute(p: Params) -> SceneResult:
     x, y = p.arrays()
     n = x.size
-    shallow = cpwl.shallow_network(x, y)
-    deep = cpwl.deep_network(x, y)
-    dev_shallow, t_s = max_deviation(shallow, x, y)
-    dev_deep, t_d = max_deviation(deep, x, y)
-    c = cpwl.hinge_coefficients(x, y)
-    # both sums accumulate the N hinge terms: N + a few roundings of magnitude ≤ mag
-    reach = max(abs(CHECK_DOMAIN[0] - x[0]), abs(CHECK_DOMAIN[1] - x[0]))
-    mag = abs(y[0]) + float(np.sum(np.abs(c))) * reach
-    allowance = rounding_allowance(mag, ops=4 * (n + 2))
-
-    widths_deep = [W.shape[0] for W, _ in deep[:-1]]
-    widths_shallow = [W.shape[0] for W, _ in shallow[:-1]]
-    depth_deep = len(deep) + 1  # layers of neurons: input, hidden, output (seed 004)
-    depth_shallow = len(shallow) + 1
-    f_pieces = networks.breakpoints(shallow, (float(x[0]), float(x[-1]))).pieces()
-
-    # every S_k is piecewise linear with kinks at the data knots only: drawn exactly there
-    t = np.union1d(x, [0.0, 1.0])
-    S = cpwl.partial_sums(x, y, t)
-    shown = np.unique(np.linspace(0, S.shape[0] - 1, min(SHOWN_LAYERS, S.shape[0])).astype(int))
-    t_s = np.union1d(t_s[(t_s > 0.0) & (t_s < 1.0)], [0.0, 1.0])
-    t_d = np.union1d(t_d[(t_d > 0.0) & (t_d < 1.0)], [0.0, 1.0])
-    plots = [
-        Plot(
-            "function",
-            f"f with {n} knots: both networks, evaluated at their exact knots",
-            Axis("x"),
-            Axis("f(x)"),
-            [
-                Trace("f (linear interpolant of the knots)", "line", x, y, style="target"),
-                Trace(
-                    f"width-{n} network (1 hidden layer)",
-                    "line",
-                    t_s,
-                    networks.evaluate(shallow, t_s),
-                    style="construction",
-                ),
-                Trace(
-                    f"width-5 network ({n + 1} hidden layers)",
-                    "line",
-                    t_d,
-                    networks.evaluate(deep, t_d),
-                    style="reference",
-                ),
-                Trace("knots (x_i, f(x_i))", "markers", x, y, style="highlight"),
-            ],
-        ),
-        Plot(
-            "layers",
-            "Inner layers of the deep network: partial sums S_k, one knot per layer",
-            Axis("x"),
-            Axis("S_k(x) = σ(S) − σ(−S) of layer k"),
-            [
-                Trace(
-                    f"layer {k + 1}",
-                    "line",
-                    t,
-                    S[k],
-                    style="construction" if k == S.shape[0] - 1 else None,
-                )
-                for k in shown
-            ],
-        ),
-        Plot(
-            "architectures",
-            "Hidden-layer widths of the two realisations",
-            Axis("hidden layer"),
-            Axis("width (ReLU units)"),
-            [
-                Trace(
-                    f"shallow: {sum(widths_shallow)} nodes",
-                    "bar",
-                    np.arange(1, len(widths_shallow) + 1),
-                    widths_shallow,
-                    style="construction",
-                ),
-                Trace(
-                    f"deep: {sum(widths_deep)} nodes",
-                    "bar",
-                    np.arange(1, len(widths_deep) + 1),
-                    widths_deep,
-                    style="reference",
-                ),
-            ],
-        ),
-    ]
+    # measure: both realisations against f, exactly at their knots
+    shallow = cpwl.realise(cpwl.shallow_network(x, y), x, y, CHECK_DOMAIN)
+    deep = cpwl.realise(cpwl.deep_network(x, y), x, y, CHECK_DOMAIN)
+    allowance = cpwl.exactness_allowance(x, y, CHECK_DOMAIN)
+    where = f"on [{CHECK_DOMAIN[0]:g}, {CHECK_DOMAIN[1]:g}]"
+    exact = "taken at the network's exactly propagated knots and the data knots"
     return SceneResult(
         metrics={
             "knots": n,
-            "pieces": f_pieces,
-            "width_shallow": max(widths_shallow),
-            "depth_shallow": depth_shallow,
-            "nodes_shallow": networks.hidden_nodes(shallow),
-            "width_deep": max(widths_deep),
-            "depth_deep": depth_deep,
-            "nodes_deep": networks.hidden_nodes(deep),
-            "max_dev_shallow": dev_shallow,
-            "max_dev_deep": dev_deep,
+            "pieces": cpwl.pieces(x, y),
+            "width_shallow": max(shallow.widths),
+            "depth_shallow": shallow.depth,
+            "nodes_shallow": networks.hidden_nodes(shallow.network),
+            "width_deep": max(deep.widths),
+            "depth_deep": deep.depth,
+            "nodes_deep": networks.hidden_nodes(deep.network),
+            "max_dev_shallow": shallow.deviation,
+            "max_dev_deep": deep.deviation,
         },
         checks=[
-            Check("max |shallow network − f| = 0", dev_shallow, 0.0, "==", rounding=allowance),
-            Check("max |deep network − f| = 0", dev_deep, 0.0, "==", rounding=allowance),
-            Check("width of the deep network = 5", max(widths_deep), 5, "=="),
-            Check("depth of the deep network = N + 3", depth_deep, n + 3, "=="),
-            Check("width of the shallow network = N", max(widths_shallow), n, "=="),
+            Check(
+                f"sup |width-{n} network − f| {where} = 0",
+                shallow.deviation,
+                0.0,
+                "==",
+                rounding=allowance,
+                note=exact,
+            ),
+            Check(
+                f"sup |width-5 network − f| {where} = 0",
+                deep.deviation,
+                0.0,
+                "==",
+                rounding=allowance,
+                note=exact,
+            ),
+            Check("width of the deep network = 5", max(deep.widths), 5, "=="),
+            Check(f"depth of the deep network = N + 3 = {n + 3}", deep.depth, n + 3, "=="),
+            Check(f"width of the shallow network = N = {n}", max(shallow.widths), n, "=="),
         ],
-        plots=plots,
-        notes=[
-            "f is the linear interpolant of the knots, constant outside [x_0, x_(N−1)]. With "
-            "slopes s_i and c_i = s_i − s_(i−1) (c_0 = s_0, c_(N−1) = −s_(N−2)), "
-            "f(x) = y_0 + Σ_i c_i σ(x − x_i) on all of ℝ: the shallow network is this sum, "
-            "one unit per knot.",
-            "The deep network adds one hinge per layer: every hidden layer holds σ(x), σ(−x), "
-            "σ(S), σ(−S) and the next hinge σ(x − x_j), where S is the partial sum so far "
-            "(any sign, hence the pair) — width 5. N such layers plus one that completes "
-            "the sum: N + 1 hidden layers, N + 2 affine maps, depth N + 3 counting the input "
-            "and output layers as seed 004 does. Inner layer k carries (x, S_k(x)), the "
-            "representation on Ω = [0,1] × ℝ the theorem's Besov estimate refers to.",
-            f"Exactness: sup |network − f| over [{CHECK_DOMAIN[0]:g}, {CHECK_DOMAIN[1]:g}] is "
-            "taken at the networks' exactly propagated knots and the data knots (all three "
-            "functions are piecewise linear there); it is 0 in exact arithmetic, and the "
-            f"allowance {allowance:.1e} is float64 rounding of the N-term sums.",
+        plots=[
+            _function_plot(x, y, shallow, deep),
+            _layers_plot(x, y),
+            _architectures_plot(shallow, deep),
         ],
+        notes=_notes(allowance),
     )
+
+
+def _on_unit_interval(t: np.ndarray) -> np.ndarray:
+    """The knots inside (0, 1) and the interval's ends: where the plotted curve bends."""
+    return np.union1d(t[(t > 0.0) & (t < 1.0)], [0.0, 1.0])
+
+
+def _function_plot(
+    x: np.ndarray, y: np.ndarray, shallow: cpwl.Realisation, deep: cpwl.Realisation
+) -> Plot:
+    n = x.size
+    t_s, t_d = _on_unit_interval(shallow.knots), _on_unit_interval(deep.knots)
+    return Plot(
+        "function",
+        f"f with {n} knots and the two networks that compute it exactly",
+        Axis("x"),
+        Axis("f(x)"),
+        [
+            line("f, the linear interpolant of the knots", x, y, "target"),
+            line(
+                f"width-{n} network (1 hidden layer)",
+                t_s,
+                networks.evaluate(shallow.network, t_s),
+                "construction",
+            ),
+            line(
+                f"width-5 network ({n + 1} hidden layers)",
+                t_d,
+                networks.evaluate(deep.network, t_d),
+                "reference",
+            ),
+            markers(KNOTS_TRACE, x, y, "highlight"),
+        ],
+        caption=(
+            "Both networks, evaluated at their own exact knots, lie on f everywhere. Drag a "
+            "knot: the networks are rebuilt and still coincide with f."
+        ),
+    )
+
+
+def _layers_plot(x: np.ndarray, y: np.ndarray) -> Plot:
+    # every Sₖ is piecewise linear with kinks at the data knots only: drawn exactly there
+    t = np.union1d(x, [0.0, 1.0])
+    S = cpwl.partial_sums(x, y, t)
+    last = S.shape[0] - 1
+    shown = np.unique(np.linspace(0, last, min(SHOWN_LAYERS, S.shape[0])).astype(int))
+    inner = [(f"layer {k + 1}", t, S[k]) for k in shown if k != last]
+    return Plot(
+        "layers",
+        "Inner layers of the deep network: partial sums Sₖ, one knot per layer",
+        Axis("x"),
+        Axis("Sₖ(x) = σ(S) − σ(−S) in layer k"),
+        [
+            *context_curves("inner layers: Sₖ", inner),
+            line(f"layer {last + 1}: the whole sum, f", t, S[last], "construction"),
+        ],
+        caption=(
+            "Layer k carries the partial sum Sₖ: it agrees with f up to the k-th knot and "
+            "runs straight on beyond it; each layer bends it at one more knot, and the last "
+            "one is f."
+        ),
+    )
+
+
+def _architectures_plot(shallow: cpwl.Realisation, deep: cpwl.Realisation) -> Plot:
+    return Plot(
+        "architectures",
+        "Hidden-layer widths of the two realisations",
+        Axis("hidden layer", integer=True),
+        Axis("width (ReLU units)", integer=True),
+        [
+            bars(
+                f"shallow: {sum(shallow.widths)} nodes",
+                np.arange(1, len(shallow.widths) + 1),
+                shallow.widths,
+                "construction",
+            ),
+            bars(
+                f"deep: {sum(deep.widths)} nodes",
+                np.arange(1, len(deep.widths) + 1),
+                deep.widths,
+                "reference",
+            ),
+        ],
+        caption="One function, two shapes: N units in one layer, or 5 units in each of N + 1 "
+        "layers.",
+    )
+
+
+def _notes(allowance: float) -> list[str]:
+    return [
+        "f is the linear interpolant of the knots, constant before the first and after the "
+        "last. With slopes sᵢ between knots and the changes of slope cᵢ = sᵢ − sᵢ₋₁ (the "
+        "first is the first slope, the last undoes the last slope), "
+        "f(x) = y₀ + Σᵢ cᵢ σ(x − xᵢ) on all of ℝ: the shallow network is this sum, one "
+        "unit per knot.",
+        "The deep network adds one hinge per layer: every hidden layer holds σ(x), σ(−x), "
+        "σ(S), σ(−S) and the next hinge σ(x − xⱼ), where S is the partial sum so far "
+        "(any sign, hence the pair) — width 5. N such layers plus one that completes "
+        "the sum: N + 1 hidden layers, N + 2 affine maps, depth N + 3 counting the input "
+        "and output layers as seed 004 does. Inner layer k carries (x, Sₖ(x)), the "
+        "representation on Ω = [0, 1] × ℝ the theorem's Besov estimate refers to.",
+        f"Exactness: sup |network − f| over [{CHECK_DOMAIN[0]:g}, {CHECK_DOMAIN[1]:g}] is "
+        "taken at the networks' exactly propagated knots and the data knots (all three "
+        "functions are piecewise linear there); it is 0 in exact arithmetic, and the "
+        f"allowance {allowance:.1e} is float64 rounding of the N-term sums.",
+    ]
 
 
 SCENE = Scene(
@@ -264,9 +307,10 @@ SCENE = Scene(
     ),
     params=Params,
     compute=compute,
+    networks=exported_networks,
     metric_labels={
         "knots": "knots N",
-        "pieces": "affine pieces of f on [x_0, x_(N−1)]",
+        "pieces": "affine pieces of f between its first and last knot",
         "width_shallow": "width (shallow)",
         "depth_shallow": "depth (shallow; input + hidden + output)",
         "nodes_shallow": "ReLU nodes (shallow)",
@@ -280,7 +324,7 @@ SCENE = Scene(
         {
             "type": "drag-knots",
             "plot": "function",
-            "trace": "knots (x_i, f(x_i))",
+            "trace": KNOTS_TRACE,
             "x_param": "knots",
             "y_param": "values",
             "x_range": [0.0, 1.0],

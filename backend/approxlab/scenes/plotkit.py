@@ -158,3 +158,66 @@ def pl_curve(
             role,
         )
     ]
+
+
+#: In a whole-domain overview a curve with more knots than this is drawn as its envelope:
+#: more than one knot every two pixel columns reads as a solid block of ink.
+OVERVIEW_KNOTS = ENVELOPE_COLUMNS // 2
+
+
+def pl_view(
+    name: str,
+    x: np.ndarray,
+    y: np.ndarray,
+    window: tuple[float, float],
+    domain: tuple[float, float],
+    role: Role = "construction",
+    envelope_name: str | None = None,
+    pieces: int | None = None,
+) -> list[Trace]:
+    """:func:`pl_curve` for a zoomable plot: the whole-domain overview draws the envelope
+    beyond :data:`OVERVIEW_KNOTS` knots (never a solid block); a zoomed window draws every
+    knot up to :data:`EXACT_KNOTS` (docs/contract.md, "Exact zoom").  An envelope is named
+    (``envelope_name``, default ``name``) with the exact number of pieces in the window —
+    true breakpoints, not knots (``pieces``, when the caller has counted them already)."""
+    from dataclasses import replace
+
+    from approxlab.theory.core.networks import PiecewiseLinear
+
+    limit = OVERVIEW_KNOTS if tuple(window) == tuple(domain) else EXACT_KNOTS
+    traces = pl_curve(name, x, y, window, role, exact_knots=limit)
+    if traces[0].kind == "band":  # name it with the exact count of pieces in the window
+        lo, hi = window
+        if pieces is None:
+            i0 = max(int(np.searchsorted(x, lo, side="right")) - 1, 0)
+            i1 = min(int(np.searchsorted(x, hi, side="left")) + 1, len(x))
+            bp = PiecewiseLinear(np.asarray(x[i0:i1]), np.asarray(y[i0:i1])).breakpoints()
+            pieces = int(np.count_nonzero((bp > lo) & (bp < hi))) + 1
+        traces[0] = replace(
+            traces[0],
+            name=f"{envelope_name or name}: {pieces:,} pieces here, too many to draw — zoom in "
+            "for every knot",
+        )
+    return traces
+
+
+def window_band(name: str, lo: float, hi: float, y0: float, y1: float) -> Trace:
+    """A shaded x-window ``[lo, hi]`` from ``y0`` to ``y1`` (a suggested zoom, a detail)."""
+    return band(name, [lo, hi], [y0, y0], [y1, y1], role="highlight")
+
+
+# ---------------------------------------------------------------------------------------
+# Indices in running text: "T₈⁴", "h₁₀", "2ᵏ" — words, not TeX.
+
+_SUBSCRIPT_DIGITS = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
+_SUPERSCRIPT_DIGITS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def subscript(n: int) -> str:
+    """``n`` in Unicode subscript digits (``subscript(10) == "₁₀"``)."""
+    return str(n).translate(_SUBSCRIPT_DIGITS)
+
+
+def superscript(n: int) -> str:
+    """``n`` in Unicode superscript digits (``superscript(4) == "⁴"``)."""
+    return str(n).translate(_SUPERSCRIPT_DIGITS)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
@@ -15,21 +14,24 @@ from approxlab.scenes.base import (
     SceneParams,
     SceneResult,
     Trace,
-    band,
+    Zoom,
     param,
+    window_param,
 )
 from approxlab.scenes.chapters import DEPTH
 from approxlab.scenes.decimate import m4
-from approxlab.theory.core import networks
+from approxlab.scenes.export import network_export
+from approxlab.scenes.plotkit import band, hline, line, markers, pl_view, window_band, zoom_window
 from approxlab.theory.core.errors import rounding_allowance
 from approxlab.theory.core.networks import PiecewiseLinear
-from approxlab.theory.depth import sawtooth, separation, squaring
+from approxlab.theory.depth import sawtooth, separation
 
+DOMAIN = (0.0, 1.0)
 L_MIN, L_MAX = 2, 4
 #: Theorem 4.6 is shown for the squaring networks h_1 … h_I46.
 I46 = 15
-#: cap on exact L1 evaluations per start of the competitor's fit
-FIT_EVALS = 600
+#: The overview of a curve too dense to draw suggests a window at least this wide.
+SUGGESTED_WIDTH = 2.0**-6
 #: pixel columns for aggregated shading
 COLUMNS = 1600
 
@@ -43,132 +45,47 @@ class Params(SceneParams):
         label="L (competitor depth)",
         description="Competitor: ≤ 2^L nodes, ≤ L layers. Target: Δ^(L²+2).",
     )
-
-
-@dataclass(frozen=True)
-class Analysis:
-    n: int
-    f: PiecewiseLinear  # Δ^n, exact, from the network
-    target_nodes: int
-    layer_pieces: np.ndarray  # max pieces of a node, per hidden layer of the target net
-    layer_bounds: np.ndarray  # Lemma 4.9 per layer
-    g_net: networks.ReLUNetwork
-    g: PiecewiseLinear  # the competitor network's exact form
-    start_l1: dict[str, float]
-    evals: int
-    tri: separation.Triangles
-    miss: np.ndarray
-    cum_x: np.ndarray  # cumulative ∫_0^x |f − g| (at the union knots)
-    cum_y: np.ndarray
-
-
-@cache
-def analysis(L: int) -> Analysis:
-    """Everything Theorem 4.4's proof talks about, for this L (cached: 3 values of L)."""
-    n = separation.target_depth(L)
-    net = sawtooth.sawtooth(n)
-    layer_pieces, f = [], None
-    for li, t, pre in networks.propagate(net, (0.0, 1.0)):
-        if li < len(net) - 1:  # hidden layer li + 1: node outputs σ(pre)
-            post = np.maximum(pre, 0.0)
-            layer_pieces.append(max(PiecewiseLinear(t, row).pieces() for row in post))
-        else:
-            keep = np.concatenate([[True], np.diff(t) > 0])
-            f = PiecewiseLinear(t[keep], pre[0, keep])
-    assert f is not None
-    widths = [W.shape[0] for W, _ in net]
-    bounds = [separation.layer_piece_bound(widths, i) for i in range(1, len(net))]
-
-    # the competitor: free-knot L1 fit with 2^L − 1 pieces (2^L − 1 hidden nodes + the
-    # output node = 2^L nodes, as Lemma 4.9 counts them), from two starts; the better one
-    B = 2**L - 1
-    starts = {
-        "constant ½, uniform knots": separation.uniform_start(f, B),
-        "follow f from 0, then ½": separation.following_start(f, B),
-    }
-    best, start_l1, evals = None, {}, 0
-    for name, s in starts.items():
-        start_l1[name] = separation.l1_distance(f, s, 0.0, 1.0)
-        fit, l1, ev = separation.free_knot_l1_fit(
-            f, s, work=1_000_000, halvings=12, max_evals=FIT_EVALS
-        )
-        evals += ev
-        if best is None or l1 < best[1]:
-            best = (fit, l1)
-    assert best is not None
-    g_net = separation.relu_from_pl(best[0])
-    g = networks.breakpoints(g_net, (0.0, 1.0))  # measured from the network itself
-
-    tri = separation.triangles(f)
-    miss = separation.missed(tri, g)
-
-    t = separation.merge_sorted(f.x, g.x)
-    t = t[np.concatenate([[True], np.diff(t) > 0])]
-    d = f(t) - g(t)
-    seg = separation.abs_linear_integral(np.diff(t), d[:-1], d[1:])
-    cum = np.concatenate([[0.0], np.cumsum(seg)])
-    return Analysis(
-        n,
-        f,
-        networks.hidden_nodes(net),
-        np.array(layer_pieces),
-        np.array(bounds),
-        g_net,
-        g,
-        start_l1,
-        evals,
-        tri,
-        miss,
-        t,
-        cum,
-    )
+    x_lo: float = window_param("lo", DOMAIN)
+    x_hi: float = window_param("hi", DOMAIN)
 
 
 @cache
 def views(L: int) -> dict:
-    """Plot arrays for this L (decimated for the screen; cached)."""
-    a = analysis(L)
-    f, g, tri, miss = a.f, a.g, a.tri, a.miss
+    """Whole-domain plot data for this L (cached)."""
+    a = separation.analysis(L)
+    tri, miss = a.tri, a.miss
     teeth = 2 ** (a.n - 1)
-    W = min(1.0, 16.0 / teeth)
-    zin = f.x <= W
-    gz = np.unique(np.concatenate([g.x[g.x <= W], [W]]))
     cum_missed = np.cumsum(np.where(miss, tri.area, 0.0))
     return {
-        "f": m4(f.x, f.y, COLUMNS),
-        "band": shading(tri, miss, f, 0.0, 1.0),
-        "W": W,
-        "zoom_f": (f.x[zin], f.y[zin]),
-        "zoom_band": shading(tri, miss, f, 0.0, W),
-        "zoom_g": (gz, g(gz)),
+        "overview": tuple(separation_traces(L, DOMAIN)),
+        "W": min(1.0, 16.0 / teeth),
+        "detail": tuple(separation_traces(L, (0.0, min(1.0, 16.0 / teeth)), detail=True)),
         "cum": m4(a.cum_x, a.cum_y, COLUMNS),
         "cum_missed": m4(tri.end, cum_missed, COLUMNS),
     }
 
 
-@cache
-def theorem_4_6() -> dict[str, np.ndarray]:
-    """Squared L2 error of the squaring networks h_i, and Theorem 4.6's lower bounds."""
-    ii = np.arange(1, I46 + 1)
-    err, pieces, nodes, maps = [], [], [], []
-    for i in ii:
-        net = squaring.squaring_network(int(i))
-        pl = networks.breakpoints(net)
-        err.append(squaring.squared_l2_error_square(pl))
-        pieces.append(pl.pieces())
-        nodes.append(networks.hidden_nodes(net) + 1)  # with the output node, as in Lemma 4.9
-        maps.append(len(net))
-    N, Lm, P = np.array(nodes, float), np.array(maps, float), np.array(pieces, float)
-    return {
-        "i": ii,
-        "achieved": np.array(err),
-        "bound_size": 1.0 / (5760.0 * (2 * N / Lm) ** (4 * Lm)),
-        "bound_pieces": 1.0 / (5760.0 * P**4),
-        "bound_sharp": 1.0 / (180.0 * P**4),
-        "pieces": P,
-        "nodes": N,
-        "layers": Lm,
-    }
+def separation_traces(L: int, window: tuple[float, float], detail: bool = False) -> list[Trace]:
+    """f, ½, the competitor g and the triangles g must miss, in ``window``: f from its exact
+    knots (every knot, or its exact envelope when too dense), the triangles as exact
+    polygons when few; with a suggested window on the overview."""
+    a = separation.analysis(L)
+    f, g, n = a.f, a.g, a.n
+    lo, hi = window
+    gx = np.unique(np.concatenate([[lo], g.x[(g.x > lo) & (g.x < hi)], [hi]]))
+    traces = [
+        band("triangles g must miss", *shading(a.tri, a.miss, f, lo, hi), "error"),
+        *pl_view(
+            f"f = Δ^{n} (network, exact knots)", f.x, f.y, window, DOMAIN, "target", f"f = Δ^{n}"
+        ),
+        hline("y = ½", 0.5, lo, hi, "reference"),
+        line(f"competitor g ({g.pieces()} pieces)", gx, g(gx), "construction"),
+    ]
+    if window == DOMAIN and traces[1].kind == "band" and not detail:
+        W = max(16.0 / 2 ** (n - 1), SUGGESTED_WIDTH)
+        teeth = int(W * 2 ** (n - 1))
+        traces.append(window_band(f"zoom in here: {teeth:,} teeth on [0, {W:.3g}]", 0.0, W, 0, 1))
+    return traces
 
 
 def shading(
@@ -203,239 +120,273 @@ def shading(
     return xs, np.where(m, np.minimum(fy, 0.5), 0.5), np.where(m, np.maximum(fy, 0.5), 0.5)
 
 
+def exported_networks(p: Params) -> list:
+    a = separation.analysis(p.L)
+    n = a.n
+    return [
+        network_export(
+            f"f = Δ^{n}, the deep target",
+            sawtooth.sawtooth(n),
+            notes=[f"Δ composed {n} = L² + 2 times: {3 * n} ReLU nodes, {n + 1} affine maps."],
+        ),
+        network_export(
+            f"g, the {2**p.L}-node competitor ({a.g.pieces()} pieces)",
+            a.g_net,
+            notes=[
+                "A 2-layer ReLU network g(x) = c + Σ_j a_j σ(x − k_j) fitted to f by free-knot "
+                "L¹ search; with its output node it has ≤ 2^L nodes and ≤ L layers."
+            ],
+        ),
+    ]
+
+
 def compute(p: Params) -> SceneResult:
     L = p.L
-    a = analysis(L)
-    n, f, g = a.n, a.f, a.g
-    m = 2**L
-    target_pieces = f.pieces()
-    competitor_pieces = g.pieces()
-    bound_pieces = separation.piece_bound(m, L)
-    l1 = float(a.cum_y[-1])  # ∫₀¹|f − g|, exact (closed form per segment of the union knots)
+    a = separation.analysis(L)
+    c = separation.certificate(L)
+    n = a.n
     lower = 1.0 / 32.0
-    g_hidden = networks.hidden_nodes(a.g_net)
-    g_nodes = g_hidden + 1  # with the output node, as Lemma 4.9's m = Σ m_j counts them
-    g_layers = len(a.g_net)
-    tri, miss = a.tri, a.miss
-    missed_area = float(tri.area[miss].sum())
-    n_full = int(tri.full.sum())
-    missed_full = int((miss & tri.full).sum())
-    tooth_g = separation.tooth_bound(n, g.breakpoints())
-    tooth_any = separation.tooth_bound_any(n, bound_pieces)
-    half_l1 = separation.l1_distance(
-        f, PiecewiseLinear(np.array([0.0, 1.0]), np.array([0.5, 0.5])), 0.0, 1.0
-    )
-    t46 = theorem_4_6()
-    ratio_size = float(np.min(t46["achieved"] / t46["bound_size"]))
-    ratio_pieces = float(np.min(t46["achieved"] / t46["bound_pieces"]))
-    lemma_ratio = float(np.max(a.layer_pieces / a.layer_bounds))
-    # Lemma 4.11(2) on the competitor: pieces of a combination ≤ Σ pieces of the parts
-    first = a.g_net[0]
-    part_pieces = sum(
-        networks.pieces(
-            [(first[0][j : j + 1], first[1][j : j + 1]), (np.ones((1, 1)), np.zeros(1))]
-        )
-        for j in range(first[0].shape[0])
-    )
-
-    v = views(L)
-    teeth = 2 ** (n - 1)
-    W = v["W"]
-    layers_idx = np.arange(1, a.layer_pieces.size + 1)
-    plots = [
-        Plot(
-            "separation",
-            f"f = Δ^{n} ({target_pieces:,} pieces) and the best {m}-node competitor found; "
-            "shaded: triangles it must miss",
-            Axis("x"),
-            Axis("value"),
-            [
-                band("missed triangles", *v["band"], style="error"),
-                Trace(f"f = Δ^{n} (network, exact knots)", "line", *v["f"], style="target"),
-                Trace("y = ½", "line", [0.0, 1.0], [0.5, 0.5], style="reference"),
-                Trace(
-                    f"competitor g ({competitor_pieces} pieces)",
-                    "line",
-                    g.x,
-                    g.y,
-                    style="construction",
-                ),
-            ],
-        ),
-        Plot(
-            "zoom",
-            f"Zoom on [0, {W:.3g}]: {min(teeth, 16)} teeth of f",
-            Axis("x"),
-            Axis("value"),
-            [
-                band("missed triangles", *v["zoom_band"], style="error"),
-                Trace("f", "line", *v["zoom_f"], style="target"),
-                Trace("y = ½", "line", [0.0, W], [0.5, 0.5], style="reference"),
-                Trace("competitor g", "line", *v["zoom_g"], style="construction"),
-            ],
-        ),
-        Plot(
-            "l1",
-            "∫₀ˣ |f − g| (exact) against the proof's lower bounds",
-            Axis("x"),
-            Axis("cumulative L1"),
-            [
-                Trace("∫₀ˣ |f − g|", "line", *v["cum"], style="construction"),
-                Trace(
-                    "area of missed triangles up to x", "line", *v["cum_missed"], style="highlight"
-                ),
-                Trace(
-                    "tooth bound (any g in the class)",
-                    "line",
-                    [0.0, 1.0],
-                    [tooth_any, tooth_any],
-                    style="reference",
-                ),
-                Trace("1/32 (Theorem 4.4)", "line", [0.0, 1.0], [lower, lower], style="bound"),
-            ],
-        ),
-        Plot(
-            "lemma49",
-            "Lemma 4.9: pieces of a node in layer i of the Δ^n network against 2^i ∏_{j<i} m_j",
-            Axis("layer i"),
-            Axis("affine pieces", log=True),
-            [
-                Trace("bound 2^i ∏ m_j", "line", layers_idx, a.layer_bounds, style="bound"),
-                Trace(
-                    "max over the layer's nodes (exact)",
-                    "markers",
-                    layers_idx,
-                    a.layer_pieces,
-                    style="construction",
-                ),
-                Trace(
-                    "competitor: (2m/L)^L vs its pieces",
-                    "markers",
-                    [L, L],
-                    [bound_pieces, competitor_pieces],
-                    style="highlight",
-                ),
-            ],
-        ),
-        Plot(
-            "theorem46",
-            "Theorem 4.6 for x²: ∫(h_i − x²)² of the squaring networks against the lower bounds",
-            Axis("nodes N of h_i (5i + 1)", log=True),
-            Axis("log₁₀ ∫₀¹ (f − x²)²"),
-            [
-                Trace(
-                    "achieved by h_i (exact)",
-                    "markers",
-                    t46["nodes"],
-                    np.log10(t46["achieved"]),
-                    style="construction",
-                ),
-                Trace(
-                    "1/(5760·N_A⁴), N_A = pieces of h_i",
-                    "line",
-                    t46["nodes"],
-                    np.log10(t46["bound_pieces"]),
-                    style="reference",
-                ),
-                Trace(
-                    "1/(180·N_A⁴) (power-mean, sharp)",
-                    "line",
-                    t46["nodes"],
-                    np.log10(t46["bound_sharp"]),
-                    style="target",
-                ),
-                Trace(
-                    "1/(5760·(2N/L)^(4L)) (Theorem 4.6)",
-                    "line",
-                    t46["nodes"],
-                    np.log10(t46["bound_size"]),
-                    style="bound",
-                ),
-            ],
-        ),
-    ]
-    tol = rounding_allowance(1.0, ops=64)
-    checks = [
-        Check("competitor pieces ≤ (2m/L)^L", competitor_pieces, bound_pieces, "<="),
-        Check("∫|f − g| ≥ 1/32", l1, lower, ">="),
-        Check("competitor nodes (output included) ≤ 2^L", g_nodes, m, "<="),
-        Check("competitor layers ≤ L", g_layers, L, "<="),
-        Check("target pieces = 2^(L²+2)", target_pieces, 2**n, "=="),
-        Check("target nodes = 3L² + 6", a.target_nodes, 3 * L * L + 6, "=="),
-        Check("missed triangles' area ≤ ∫|f − g|", missed_area, l1, "<=", rounding=tol),
-        Check("missed triangles' area ≥ 1/32", missed_area, lower, ">="),
-        Check(
-            "missed whole triangles ≥ (T − 2·N_A(g) − 1)/2",
-            missed_full,
-            (n_full - 2 * competitor_pieces - 1) / 2,
-            ">=",
-        ),
-        Check("∫|f − g| ≥ tooth bound for g", l1, tooth_g, ">=", rounding=tol),
-        Check("Lemma 4.9 per layer: max pieces / bound ≤ 1", lemma_ratio, 1.0, "<="),
-        Check("Lemma 4.11(2): N_A(g) ≤ Σ N_A(nodes)", competitor_pieces, part_pieces, "<="),
-        Check("Thm 4.6: min_i ∫(h_i − x²)² / (5760(2N/L)^(4L))⁻¹ ≥ 1", ratio_size, 1.0, ">="),
-        Check("Thm 4.6 proof: min_i ∫(h_i − x²)² · 5760·N_A⁴ ≥ 1", ratio_pieces, 1.0, ">="),
-    ]
-    start_desc = "; ".join(f"{k}: {v:.6f}" for k, v in a.start_l1.items())
+    checks = make_checks(L, a, c)
     return SceneResult(
         metrics={
-            "target_pieces": target_pieces,
-            "competitor_pieces": competitor_pieces,
-            "piece_bound": bound_pieces,
-            "l1_error": l1,
+            "target_pieces": c.target_pieces,
+            "competitor_pieces": c.competitor_pieces,
+            "piece_bound": c.piece_bound,
+            "l1_error": c.l1,
             "l1_lower_bound": lower,
-            "competitor_nodes": g_nodes,
-            "competitor_layers": g_layers,
+            "competitor_nodes": c.competitor_nodes,
+            "competitor_layers": c.competitor_layers,
             "target_nodes": a.target_nodes,
             "target_layers": sawtooth.sawtooth_layers_notes(n),
-            "triangles": int(tri.start.size),
-            "missed_triangles": int(miss.sum()),
-            "missed_area": missed_area,
-            "tooth_bound": tooth_g,
-            "tooth_bound_any": tooth_any,
-            "constant_half_l1": half_l1,
+            "triangles": int(a.tri.start.size),
+            "missed_triangles": int(a.miss.sum()),
+            "missed_area": c.missed_area,
+            "tooth_bound": c.tooth_bound,
+            "tooth_bound_any": c.tooth_bound_any,
+            "constant_half_l1": c.constant_half_l1,
             "fit_evaluations": a.evals,
         },
         checks=checks,
-        plots=plots,
-        notes=[
-            f"The competitor: continuous piecewise-linear functions with 2^L − 1 = {m - 1} "
-            f"pieces, realised as a 2-layer ReLU network g(x) = c + Σ_j a_j σ(x − k_j) with "
-            f"{g_hidden} hidden nodes + 1 output node = {g_nodes} ≤ 2^L nodes and 2 ≤ L layers. "
-            "Nodes include the output node, as Lemma 4.9's m = Σ m_j (summed over all L "
-            "layers) does; counting hidden nodes only, (2m/L)^L is not a valid bound for "
-            "small widths (see the scene pieces). Fitted by free-knot L1 search: every "
-            "knot and value is moved in turn "
-            "and a move is kept if the exact ∫|f − g| drops, steps halving until nothing "
-            f"improves ({a.evals} exact evaluations), from two starts ({start_desc}); the "
-            "better fit is kept. Its pieces and its L1 distance are then measured from the "
-            "network itself: exact breakpoints, and |f − g| integrated in closed form over "
-            "the union of both functions' knots.",
-            "Why no competitor does much better, deep or shallow: on a tooth of f where g "
-            "is affine, ∫|f − g| ≥ (tooth width)/4 — the best affine L1 fit to a symmetric "
-            "tent is the constant ½ — and at most N_A(g) − 1 teeth contain a breakpoint of "
-            f"g, so ∫|f − g| ≥ ¼ − (N_A(g) − 1)/2^(n+1) = {tooth_any:.6f} for every network "
-            "allowed here (N_A ≤ (2m/L)^L), and ≥ 1/8 whenever N_A ≤ 2^(L²): the printed 1/32 "
-            f"is loose by a factor 4 or more. The constant ½ alone has ∫|f − ½| = {half_l1:g}.",
-            "Proof of Theorem 4.4, visualised: f crosses y = ½ 2^(L²+2) times, forming "
-            f"{n_full:,} whole triangles of area 2^(−L²−4) (and two halves at 0 and 1). Where "
-            "g stays on one side of ½ it misses every triangle on the other side; their "
-            f"area ({missed_area:.6f} here) is a lower bound on ∫|f − g|. Corrected: the "
-            'printed proof says "when it is above, we will count the triangles below; when '
-            'it is above, we\'ll count the triangles below" (the second is "below … above"); '
-            "the lost triangles are at most one per sign change of g − ½ plus one per "
-            "constant-sign stretch, 2N_A(g) + 1 in all (printed 2N_A(g)); the conclusion "
-            "(2^(L²) − 1)·2^(−L²−4) ≥ 1/32 stands.",
-            'Lemma 4.11(2) is printed with "= Σ N_A(g_i)" in its proof; only ≤ holds '
-            "(g − g = 0 has one piece). Lemma 4.9 is checked on every hidden layer of the "
-            "Δ^n network (node outputs σ(·), pieces counted exactly).",
-            "Theorem 4.6: N counts the nodes of h_i including the output node, L its affine "
-            "maps (i + 1), as in Lemma 4.9's proof. The proof's steps hold "
-            "(min over affine of ∫_a^b (x² − cx − d)² = (b − a)^5/180), and the bound holds "
-            "for every h_i, but it is loose: by the power-mean inequality Σ(b − a)^5 ≥ N_A^(−4), "
-            "so ∫(f − x²)² ≥ 1/(180·N_A⁴) (5760 → 180), while h_i achieves 1/(30·N_A⁴).",
-        ],
+        plots=make_plots(L, a, c, zoom_window(p.x_lo, p.x_hi, DOMAIN)),
+        notes=make_notes(L, a, c),
     )
+
+
+def make_checks(L: int, a: separation.Analysis, c: separation.Certificate) -> list[Check]:
+    """Theorem 4.4's statement and proof, Lemmas 4.9 and 4.11(2), Theorem 4.6."""
+    n, m = a.n, 2**L
+    lower = 1.0 / 32.0
+    ratio_size, ratio_pieces = separation.theorem_4_6_ratios(I46)
+    # both sides are sums of one closed-form integral per segment of the union knots
+    tol = rounding_allowance(1.0, ops=a.cum_x.size + 64)
+    checks = [
+        Check(
+            f"pieces of the competitor g ≤ (2m/L)^L (Lemma 4.9, m = {m} nodes)",
+            c.competitor_pieces,
+            c.piece_bound,
+            "<=",
+        ),
+        Check("∫₀¹ |f − g| ≥ 1/32 (Theorem 4.4; the integral is exact)", c.l1, lower, ">="),
+        Check("nodes of g, output node included, ≤ 2^L", c.competitor_nodes, m, "<="),
+        Check("layers of g ≤ L", c.competitor_layers, L, "<="),
+        Check("pieces of f = Δ^(L²+2) = 2^(L²+2) (counted exactly)", c.target_pieces, 2**n, "=="),
+        Check("nodes of f's network = 3L² + 6", a.target_nodes, 3 * L * L + 6, "=="),
+        Check(
+            "area of the triangles g misses ≤ ∫₀¹ |f − g|", c.missed_area, c.l1, "<=", rounding=tol
+        ),
+        Check("area of the triangles g misses ≥ 1/32", c.missed_area, lower, ">="),
+        Check(
+            "whole triangles g misses ≥ (whole triangles − 2·pieces of g − 1)/2",
+            c.missed_whole,
+            (c.whole_triangles - 2 * c.competitor_pieces - 1) / 2,
+            ">=",
+            note="corrected from the printed 2N_A(g) lost triangles: at most 2N_A(g) + 1",
+        ),
+        Check("∫₀¹ |f − g| ≥ the tooth bound for this g", c.l1, c.tooth_bound, ">=", rounding=tol),
+        Check(
+            "Lemma 4.9 in every hidden layer of f's network: most pieces of a node ÷ bound ≤ 1",
+            c.lemma_4_9_ratio,
+            1.0,
+            "<=",
+        ),
+        Check(
+            "Lemma 4.11(2): pieces of g ≤ the sum of its nodes' pieces",
+            c.competitor_pieces,
+            c.part_pieces,
+            "<=",
+            note="the printed proof has =; only ≤ holds",
+        ),
+        Check(
+            f"Theorem 4.6 for h_1 … h_{I46}: smallest ∫(h_i − x²)² · 5760·(2N/L)^(4L) ≥ 1",
+            ratio_size,
+            1.0,
+            ">=",
+        ),
+        Check(
+            f"Theorem 4.6's proof for h_1 … h_{I46}: smallest ∫(h_i − x²)² · 5760·N_A⁴ ≥ 1",
+            ratio_pieces,
+            1.0,
+            ">=",
+        ),
+    ]
+    return checks
+
+
+def make_plots(
+    L: int, a: separation.Analysis, c: separation.Certificate, window: tuple[float, float]
+) -> list[Plot]:
+    n, m = a.n, 2**L
+    v = views(L)
+    W = v["W"]
+    if window == DOMAIN:
+        traces, where = list(v["overview"]), "[0, 1]"
+    else:
+        traces, where = separation_traces(L, window), f"[{window[0]:.7g}, {window[1]:.7g}]"
+    return [
+        Plot(
+            "separation",
+            f"f = Δ^{n} ({c.target_pieces:,} pieces) on {where} and the best {m}-node "
+            "competitor found; shaded: triangles it must miss",
+            Axis("x"),
+            Axis("value"),
+            traces,
+            caption=(
+                "f crosses ½ 2^(L²+2) times; a network with 2^L nodes and L layers has too "
+                "few pieces to follow, so wherever it stays on one side of ½ it misses every "
+                "triangle on the other — at least 1/32 of area. Drag to zoom: every knot is "
+                "exact."
+            ),
+            zoom=Zoom("x_lo", "x_hi"),
+        ),
+        Plot(
+            "zoom",
+            f"Detail: the first {min(2 ** (n - 1), 16)} teeth of f, on [0, {W:.3g}]",
+            Axis("x"),
+            Axis("value"),
+            list(v["detail"]),
+            caption="Close up: g cuts through a few teeth and misses the triangles beyond them.",
+        ),
+        l1_plot(c, v),
+        lemma49_plot(L, a, c),
+        theorem46_plot(),
+    ]
+
+
+def l1_plot(c: separation.Certificate, v: dict) -> Plot:
+    return Plot(
+        "l1",
+        "∫₀ˣ |f − g| (exact) against the proof's lower bounds",
+        Axis("x"),
+        Axis("∫₀ˣ |f − g|"),
+        [
+            line("∫₀ˣ |f − g|", *v["cum"], "construction"),
+            line("area of the missed triangles up to x", *v["cum_missed"], "highlight"),
+            hline("tooth bound for any allowed g", c.tooth_bound_any, 0.0, 1.0, "reference"),
+            hline("1/32 (Theorem 4.4)", 1.0 / 32.0, 0.0, 1.0),
+        ],
+        caption=(
+            "The L¹ error piles up steadily across [0, 1] and ends far above the theorem's "
+            "1/32; the missed triangles alone already pass it."
+        ),
+    )
+
+
+def lemma49_plot(L: int, a: separation.Analysis, c: separation.Certificate) -> Plot:
+    layers_idx = np.arange(1, a.layer_pieces.size + 1)
+    return Plot(
+        "lemma49",
+        "Lemma 4.9: pieces of a node in layer i of the Δ^n network against 2^i ∏_(j<i) m_j",
+        Axis("layer i", integer=True),
+        Axis("affine pieces", log=True),
+        [
+            line("bound 2^i ∏_(j<i) m_j", layers_idx, a.layer_bounds, "bound"),
+            markers(
+                "most pieces of a node in the layer (exact)",
+                layers_idx,
+                a.layer_pieces,
+                "construction",
+            ),
+            markers("competitor g: its pieces (exact)", [L], [c.competitor_pieces]),
+            markers("competitor g: bound (2m/L)^L", [L], [c.piece_bound], "reference"),
+        ],
+        caption=(
+            "Pieces grow at most geometrically with depth: every node of the deep network "
+            "stays under Lemma 4.9's bound, and the shallow competitor under (2m/L)^L."
+        ),
+    )
+
+
+def theorem46_plot() -> Plot:
+    t46 = separation.theorem_4_6(I46)
+    N = t46["nodes"]
+    return Plot(
+        "theorem46",
+        "Theorem 4.6 for x²: ∫(h_i − x²)² of the squaring networks against the lower bounds",
+        Axis("nodes N of h_i (5i + 1, output included)", log=True),
+        Axis("log₁₀ of ∫₀¹ (h_i − x²)² and of the bounds"),
+        [
+            markers("achieved by h_i (exact)", N, np.log10(t46["achieved"]), "construction"),
+            line(
+                "1/(5760·N_A⁴), N_A = pieces of h_i", N, np.log10(t46["bound_pieces"]), "reference"
+            ),
+            line(
+                "1/(180·N_A⁴) (sharp, by the power-mean inequality)",
+                N,
+                np.log10(t46["bound_sharp"]),
+                "highlight",
+            ),
+            line("1/(5760·(2N/L)^(4L)) (Theorem 4.6)", N, np.log10(t46["bound_size"]), "bound"),
+        ],
+        caption=(
+            "Every squaring network h_i stays above the lower bounds (logarithms, so the "
+            "tiny values stay visible); the printed constant 5760 is loose — 180 holds."
+        ),
+    )
+
+
+def make_notes(L: int, a: separation.Analysis, c: separation.Certificate) -> list[str]:
+    m = 2**L
+    start_desc = "; ".join(f"{k}: {v:.6f}" for k, v in a.start_l1.items())
+    return [
+        f"The competitor: continuous piecewise-linear functions with 2^L − 1 = {m - 1} "
+        f"pieces, realised as a 2-layer ReLU network g(x) = c + Σ_j a_j σ(x − k_j) with "
+        f"{c.competitor_hidden} hidden nodes + 1 output node = {c.competitor_nodes} ≤ 2^L "
+        "nodes and 2 ≤ L layers. "
+        "Nodes include the output node, as Lemma 4.9's m = Σ m_j (summed over all L "
+        "layers) does; counting hidden nodes only, (2m/L)^L is not a valid bound for "
+        "small widths (see the scene pieces). Fitted by free-knot L1 search: every "
+        "knot and value is moved in turn "
+        "and a move is kept if the exact ∫|f − g| drops, steps halving until nothing "
+        f"improves ({a.evals} exact evaluations), from two starts ({start_desc}); the "
+        "better fit is kept. Its pieces and its L1 distance are then measured from the "
+        "network itself: exact breakpoints, and |f − g| integrated in closed form over "
+        "the union of both functions' knots.",
+        "Why no competitor does much better, deep or shallow: on a tooth of f where g "
+        "is affine, ∫|f − g| ≥ (tooth width)/4 — the best affine L1 fit to a symmetric "
+        "tent is the constant ½ — and at most N_A(g) − 1 teeth contain a breakpoint of "
+        f"g, so ∫|f − g| ≥ ¼ − (N_A(g) − 1)/2^(n+1) = {c.tooth_bound_any:.6f} for every network "
+        "allowed here (N_A ≤ (2m/L)^L), and ≥ 1/8 whenever N_A ≤ 2^(L²): the printed 1/32 "
+        "is loose by a factor 4 or more. The constant ½ alone has "
+        f"∫|f − ½| = {c.constant_half_l1:g}.",
+        "Proof of Theorem 4.4, visualised: f crosses y = ½ 2^(L²+2) times, forming "
+        f"{c.whole_triangles:,} whole triangles of area 2^(−L²−4) (and two halves at 0 and "
+        "1). Where "
+        "g stays on one side of ½ it misses every triangle on the other side; their "
+        f"area ({c.missed_area:.6f} here) is a lower bound on ∫|f − g|. Corrected: the "
+        'printed proof says "when it is above, we will count the triangles below; when '
+        'it is above, we\'ll count the triangles below" (the second is "below … above"); '
+        "the lost triangles are at most one per sign change of g − ½ plus one per "
+        "constant-sign stretch, 2N_A(g) + 1 in all (printed 2N_A(g)); the conclusion "
+        "(2^(L²) − 1)·2^(−L²−4) ≥ 1/32 stands.",
+        'Lemma 4.11(2) is printed with "= Σ N_A(g_i)" in its proof; only ≤ holds '
+        "(g − g = 0 has one piece). Lemma 4.9 is checked on every hidden layer of the "
+        "Δ^n network (node outputs σ(·), pieces counted exactly).",
+        "Theorem 4.6: N counts the nodes of h_i including the output node, L its affine "
+        "maps (i + 1), as in Lemma 4.9's proof. The proof's steps hold "
+        "(min over affine of ∫_a^b (x² − cx − d)² = (b − a)^5/180), and the bound holds "
+        "for every h_i, but it is loose: by the power-mean inequality Σ(b − a)^5 ≥ N_A^(−4), "
+        "so ∫(f − x²)² ≥ 1/(180·N_A⁴) (5760 → 180), while h_i achieves 1/(30·N_A⁴).",
+    ]
 
 
 SCENE = Scene(
@@ -458,6 +409,7 @@ SCENE = Scene(
     ),
     params=Params,
     compute=compute,
+    networks=exported_networks,
     metric_labels={
         "target_pieces": "pieces of f = Δ^(L²+2) (exact)",
         "competitor_pieces": "pieces of the competitor (exact)",

@@ -26,7 +26,8 @@ Packages, one per chapter, and one module per topic (named after the scene it se
   planting), ``ntk`` (Theorem 3.19, Proposition 3.23), ``kernel_fit`` (eq. 3.20,
   Proposition 3.25).
 - :mod:`~approxlab.theory.depth` — chapter 4, depth: ``sawtooth`` (Δ, Proposition 4.1),
-  ``fractal`` (its consequences), ``squaring`` (Theorem 4.2, Corollary 4.3, Lemma 5.3),
+  ``fractal`` (its consequences), ``squaring`` (Theorem 4.2), ``product`` (Corollary 4.3,
+  Lemma 5.3),
   ``parity``, ``separation`` (Theorems 4.4 and 4.6), ``pieces`` (Lemma 4.9, exact counts),
   ``cpwl`` (seed 004, Theorem 2.2), ``sobolev`` (Theorem 5.4).
 """

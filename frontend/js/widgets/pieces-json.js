@@ -14,14 +14,18 @@ import { layoutFor, PLOT_CONFIG, plotFontSize, toPlotly } from "../plots.js";
  * endpoint): Δ^L as the sawtooth scene builds it, and He-initialised random networks as
  * the pieces scene draws them. `path` is relative to the endpoint's directory.
  */
+const sawtooth = (nets) => nets.find((n) => String(n.name).startsWith("Δ^")); // not f∘Δ^L
+const sampled = (nets) => nets.find((n) => typeof n.seed === "number"); // not the zigzag
+
 export const PRESETS = [
-  { label: "Δ", title: "the hat function Δ: 3 nodes, 2 layers (the sawtooth scene's network)", path: () => "scenes/sawtooth/networks?L=1", domain: [0, 1] },
-  { label: "Δ∘Δ", title: "Δ∘Δ: 6 nodes, 3 layers — the inner output merged into the next input (the sawtooth scene's network)", path: () => "scenes/sawtooth/networks?L=2", domain: [0, 1] },
-  { label: "Δ³", title: "Δ∘Δ∘Δ: 9 nodes, 4 layers (the sawtooth scene's network)", path: () => "scenes/sawtooth/networks?L=3", domain: [0, 1] },
+  { label: "Δ", title: "the hat function Δ: 3 nodes, 2 layers (the sawtooth scene's network)", path: () => "scenes/sawtooth/networks?L=1", pick: sawtooth, domain: [0, 1] },
+  { label: "Δ∘Δ", title: "Δ∘Δ: 6 nodes, 3 layers — the inner output merged into the next input (the sawtooth scene's network)", path: () => "scenes/sawtooth/networks?L=2", pick: sawtooth, domain: [0, 1] },
+  { label: "Δ³", title: "Δ∘Δ∘Δ: 9 nodes, 4 layers (the sawtooth scene's network)", path: () => "scenes/sawtooth/networks?L=3", pick: sawtooth, domain: [0, 1] },
   {
     label: "random width 8, depth 3",
     title: "a new random network from the pieces scene: 3 layers, 8 units per hidden layer, He-initialised, on [−1, 1]",
     path: () => `scenes/pieces/networks?width=8&depth=3&samples=1&bias_std=0.5&seed=${Math.floor(Math.random() * 1000001)}`,
+    pick: sampled,
     domain: [-1, 1],
   },
 ];
@@ -302,7 +306,7 @@ export class PiecesJson {
       } catch {
         body = null;
       }
-      const net = body && Array.isArray(body.networks) ? body.networks[0] : null;
+      const net = body && Array.isArray(body.networks) ? preset.pick(body.networks) : null;
       if (!r.ok || !net || !Array.isArray(net.layers)) {
         throw new Error((body && typeof body.message === "string" && body.message) || `the server answered ${r.status}`);
       }

@@ -67,3 +67,21 @@ def test_exact_on_dyadic_data():
 def test_invalid_knots(x, y):
     with pytest.raises(ValueError):
         cpwl.shallow_network(np.array(x), np.array(y))
+
+
+def test_realisations_measured_on_a_wider_domain():
+    x = np.array([0.0, 0.3, 0.7, 1.0])
+    y = np.array([1.0, -2.0, 0.5, 0.25])
+    dom = (-0.25, 1.25)
+    tol = cpwl.exactness_allowance(x, y, dom)
+    c = cpwl.hinge_coefficients(x, y)
+    assert tol == rounding_allowance(1.0 + np.abs(c).sum() * 1.25, ops=4 * 6)
+    for net, width, depth in ((cpwl.shallow_network(x, y), 4, 3), (cpwl.deep_network(x, y), 5, 7)):
+        rz = cpwl.realise(net, x, y, dom)
+        assert max(rz.widths) == width and rz.depth == depth
+        assert rz.deviation <= tol
+        assert set(x) <= set(rz.knots) and rz.knots.min() == dom[0] and rz.knots.max() == dom[1]
+        dev, t = cpwl.sup_deviation(net, x, y, dom)
+        assert dev == rz.deviation and np.array_equal(t, rz.knots)
+    assert cpwl.pieces(x, y) == 3
+    assert cpwl.pieces(np.array([0.0, 0.5, 1.0]), np.array([0.0, 1.0, 2.0])) == 1  # collinear

@@ -38,3 +38,20 @@ def test_printed_formula_fails(L):
         assert networks.evaluate(parity.printed_parity_network(1), np.array([[1.0, -1.0]]))[
             0
         ] == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("L", [1, 2, 3])
+def test_evaluate_all_summarises_by_the_number_of_minus_ones(L):
+    d = 2**L
+    ev = parity.evaluate_all(L)
+    assert ev.points == 2**d and ev.max_error == 0.0
+    np.testing.assert_array_equal(ev.at_k, (-1.0) ** np.arange(d + 1))
+    k, v = ev.by_k
+    np.testing.assert_array_equal(v, (-1.0) ** k)  # one value per k: the network sees Σx only
+    assert ev.printed_wrong > 0 and ev.printed_max_error > 0
+
+
+def test_distinct_pairs():
+    k, v = parity.distinct(np.array([2, 0, 2, 1]), np.array([0.5, 1.0, 0.5, -1.0]))
+    np.testing.assert_array_equal(k, [0, 1, 2])
+    np.testing.assert_array_equal(v, [1.0, -1.0, 0.5])

@@ -173,3 +173,46 @@ def test_bound_helpers_are_the_formulas():
     assert ap.lemma_4_9_printed(10, 4) == pytest.approx(5.0**4)
     assert ap.node_piece_bound(w, 1) == 2 and ap.node_piece_bound(w, 3) == 8 * 15
     assert math.isclose(ap.lemma_4_9_corrected([]), 1.0)
+
+
+def test_construction_teeth_is_the_largest_q_within_the_cap():
+    for width in range(1, 17):
+        for n in range(1, 10):
+            for cap in (1, 100, 1 << 16):
+                q = ap.construction_teeth(width, n, cap)
+                assert 1 <= q <= width
+                assert q == 1 or q**n <= cap
+                assert q == width or (q + 1) ** n > cap
+
+
+def test_bounds_by_layer_are_the_lemma_on_each_prefix():
+    widths = [4, 4, 4, 4]
+    lb = ap.bounds_by_layer(widths)
+    assert list(lb.layers) == [1, 2, 3, 4]
+    for i in range(1, 5):
+        assert lb.regions[i - 1] == 5**i
+        assert lb.proved[i - 1] == pytest.approx(8.0**i)  # (2·4i/i)^i
+        assert lb.printed[i - 1] == pytest.approx((8.0 * i / (i + 1)) ** (i + 1))
+        assert lb.node[i - 1] == 2**i * 4 ** (i - 1)
+
+
+def test_census_and_node_ratio_from_seeded_networks():
+    nets = ap.he_networks([5, 5, 5], 6, seed=11, bias_std=0.3)
+    again = ap.he_networks([5, 5, 5], 6, seed=11, bias_std=0.3)
+    assert all(
+        np.array_equal(W, W2) and np.array_equal(b, b2)
+        for n1, n2 in zip(nets, again, strict=True)
+        for (W, b), (W2, b2) in zip(n1, n2, strict=True)
+    )
+    cen = ap.census(nets, (-1.0, 1.0))
+    for i, net in enumerate(nets):
+        pr = ap.profile(net, (-1.0, 1.0))
+        assert cen.pieces[i] == pr.pieces
+        assert list(cen.regions[i]) == pr.regions and list(cen.node_pieces[i]) == pr.node_pieces
+    ratio = ap.node_bound_ratio(cen.node_pieces, [5, 5, 5])
+    expected = max(
+        pr.node_pieces[i] / ap.node_piece_bound([5, 5, 5], i + 1)
+        for pr in cen.profiles
+        for i in range(3)
+    )
+    assert ratio == pytest.approx(expected) and ratio <= 1.0

@@ -1,11 +1,14 @@
 """The triangle map Δ and Proposition 4.1 (seed 003, §4.1)."""
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
 
 from approxlab.scenes.decimate import m4
 from approxlab.theory.core import networks
-from approxlab.theory.depth import sawtooth
+from approxlab.theory.depth import fractal, sawtooth
+from tests.theory.depth import exact_rational
 
 
 def test_triangle_network_is_the_printed_formula():
@@ -51,3 +54,56 @@ def test_m4_keeps_every_columns_extremes():
     for c in (0, 137, 999):
         assert ys[kcol == c].max() == pl.y[col == c].max()
         assert ys[kcol == c].min() == pl.y[col == c].min()
+
+
+@pytest.mark.parametrize("L", [1, 4, 12])
+def test_measure_counts_every_power_and_checks_proposition_4_1(L):
+    ms = sawtooth.measure(L, direct_knots=1 << 16)
+    assert ms.pieces_by_power == [2**ell for ell in range(1, L + 1)]
+    assert ms.dev_propagated == 0.0 and ms.dev_direct == 0.0
+    assert ms.direct_points == min(2**L + 1, 1 << 16)
+    np.testing.assert_array_equal(ms.exact.x, np.arange(2**L + 1) / 2**L)
+
+
+def test_measure_spreads_direct_evaluation_over_the_knots():
+    ms = sawtooth.measure(10, direct_knots=100)
+    assert ms.direct_points == 100 and ms.dev_direct == 0.0
+
+
+@pytest.mark.parametrize("L", range(1, 9))
+def test_float_propagation_is_exact_for_the_dyadic_sawtooth(L):
+    """Dyadic weights and knots: the float64 propagation equals rational arithmetic, knot for
+    knot and value for value, so the piece counts (every power on the way) are exact."""
+    net = sawtooth.sawtooth(L)
+    ours = list(networks.propagate(net, (0.0, 1.0)))
+    exact = list(exact_rational.layer_forms(net, (0.0, 1.0)))
+    for (li, t, pre), (lj, tq, preq) in zip(ours, exact, strict=True):
+        assert li == lj and [Fraction(float(v)) for v in t] == tq
+        assert all(
+            Fraction(float(pre[u, k])) == preq[k][u]
+            for k in range(len(tq))
+            for u in range(pre.shape[0])
+        )
+    ms = sawtooth.measure(L, 1 << 16)
+    counts = []
+    for ell in range(1, L + 1):
+        counts.append(exact_rational.pieces(sawtooth.sawtooth(ell)))
+    assert ms.pieces_by_power == counts
+
+
+@pytest.mark.parametrize("name", list(fractal.SYMMETRIC))
+@pytest.mark.parametrize("L", [1, 3, 6])
+def test_viral_piece_count_is_exact(name, L):
+    """f∘Δ^L: the app's count equals the count in rational arithmetic."""
+    _, f = fractal.symmetric(name)
+    v = fractal.viral(name, L, networks.breakpoints(sawtooth.sawtooth(L)))
+    assert v.pieces == exact_rational.pieces(networks.compose(f, sawtooth.sawtooth(L)))
+
+
+def test_pieces_in_a_window():
+    pl = networks.breakpoints(sawtooth.sawtooth(20))
+    # [0.5, 0.5005]: breakpoints k/2^20 strictly inside, plus one
+    k = np.arange(2**20 + 1)
+    inside = np.count_nonzero((k / 2**20 > 0.5) & (k / 2**20 < 0.5005))
+    assert sawtooth.pieces_in(pl, 0.5, 0.5005) == inside + 1 == 525
+    assert sawtooth.pieces_in(pl, 0.0, 1.0) == 2**20

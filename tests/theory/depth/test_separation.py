@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from approxlab.theory.core import networks
 from approxlab.theory.core.networks import PiecewiseLinear, layer
 from approxlab.theory.depth import sawtooth, separation, squaring
+from tests.theory.depth import exact_rational
 
 
 def random_pl(rng: np.random.Generator, k: int, lo: float = 0.0, hi: float = 1.0):
@@ -184,3 +185,64 @@ def test_triangle_peaks():
     f = networks.breakpoints(sawtooth.sawtooth(7))
     tri = separation.triangles(f)
     np.testing.assert_array_equal(tri.peak, np.where(tri.above, 1.0, 0.0))
+
+
+@pytest.mark.parametrize("L", [2, 3])
+def test_analysis_and_certificate_of_theorem_4_4(L):
+    a = separation.analysis(L)
+    c = separation.certificate(L)
+    assert a.n == L * L + 2 and c.target_pieces == 2**a.n
+    assert a.target_nodes == 3 * a.n
+    assert np.all(a.layer_pieces <= a.layer_bounds)
+    assert c.lemma_4_9_ratio <= 1.0
+    assert c.competitor_nodes == c.competitor_hidden + 1 <= 2**L
+    assert c.competitor_layers <= L and c.competitor_pieces <= c.piece_bound
+    assert c.l1 == pytest.approx(separation.l1_distance(a.f, a.g, 0.0, 1.0), abs=1e-14)
+    assert c.l1 >= 1 / 32 and c.missed_area <= c.l1 + 1e-12
+    assert c.l1 >= c.tooth_bound - 1e-12 and c.l1 >= c.tooth_bound_any - 1e-12
+    assert c.constant_half_l1 == pytest.approx(0.25)
+    assert c.competitor_pieces <= c.part_pieces
+    assert a.cum_y[0] == 0.0 and np.all(np.diff(a.cum_y) >= 0)
+
+
+def test_part_pieces_sums_the_hidden_nodes():
+    """Lemma 4.11(2): each σ(x − k) with 0 < k < 1 has two pieces on [0, 1], else one."""
+    g = PiecewiseLinear(np.array([0.0, 0.25, 0.5, 1.0]), np.array([0.0, 1.0, 0.0, 0.5]))
+    net = separation.relu_from_pl(g)
+    assert separation.part_pieces(net) == 1 + 2 + 2
+    assert networks.pieces(net) == 3
+
+
+def test_theorem_4_6_ratios_hold():
+    size, pieces = separation.theorem_4_6_ratios(15)
+    assert size >= pieces >= 1.0
+    t46 = separation.theorem_4_6(15)
+    np.testing.assert_array_equal(t46["pieces"], 2.0 ** t46["i"])
+
+
+@pytest.mark.parametrize("L", [2, 3, 4])
+def test_competitor_piece_count_is_exact(L):
+    """The competitor's weights are not dyadic (fitted slopes): its piece count from float
+    propagation equals the count in rational arithmetic of the very same weights."""
+    a = separation.analysis(L)
+    assert a.g.pieces() == exact_rational.pieces(a.g_net)
+    assert separation.certificate(L).part_pieces == sum(
+        exact_rational.pieces([(W[j : j + 1], b[j : j + 1]), (np.ones((1, 1)), np.zeros(1))])
+        for W, b in [a.g_net[0]]
+        for j in range(W.shape[0])
+    )
+
+
+def test_target_counts_per_layer_are_exact():
+    """Lemma 4.9 on Δ^6 (L = 2): the most pieces of a node in each hidden layer, in rational
+    arithmetic, equal the app's counts."""
+    a = separation.analysis(2)
+    net = sawtooth.sawtooth(a.n)
+    most = []
+    for li, t, pre in exact_rational.layer_forms(net):
+        if li == len(net) - 1:
+            break
+        rows = [[max(p[u], 0) for p in pre] for u in range(len(pre[0]))]
+        most.append(max(len(exact_rational.breakpoints(t, r)) + 1 for r in rows))
+    np.testing.assert_array_equal(a.layer_pieces, most)
+    assert exact_rational.pieces(net) == a.f.pieces() == 2**a.n

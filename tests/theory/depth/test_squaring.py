@@ -1,13 +1,14 @@
 """Theorem 4.2 (squaring), Corollary 4.3 (products), Lemma 5.3 (seed 003, §4.1, §4.2.1)."""
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from approxlab.theory.core import networks
 from approxlab.theory.core.errors import rounding_allowance
 from approxlab.theory.depth import sawtooth, squaring
+from tests.theory.depth import exact_rational
 
 I_RANGE = range(0, 16)
 
@@ -85,71 +86,98 @@ def test_squared_l2_error_matches_the_formula(i):
     assert got == pytest.approx(1 / (30 * 16**i), rel=1e-9)
 
 
-@pytest.mark.parametrize("i", range(0, 8))
-def test_corollary_4_3_corrected_product(i):
-    """Corrected g_i: |g_i − xx′| ≤ 4^{−i} (attained), zero on the axes, values in [0, 1]."""
-    g = squaring.product_network(i)
-    n = 2 ** (i + 1) + 1 if i < 7 else 257  # contains every vertex and cell midpoint
-    P = grid2(n)
-    y = networks.evaluate(g, P)
-    err = y - P[:, 0] * P[:, 1]
-    tol = rounding_allowance(4.0, ops=8 * i + 8)
-    assert np.max(np.abs(err)) <= squaring.product_bound(i) + tol
-    assert np.max(np.abs(err)) == pytest.approx(squaring.product_bound(i), abs=tol)
-    assert y.min() >= -tol and y.max() <= 1 + tol
-    t = np.linspace(0, 1, 1001)
-    rng = np.random.default_rng(i)
-    t = np.concatenate([t, rng.uniform(0, 1, 1000)])
-    zero = np.zeros_like(t)
-    assert np.max(np.abs(networks.evaluate(g, np.stack([t, zero], 1)))) <= tol
-    assert np.max(np.abs(networks.evaluate(g, np.stack([zero, t], 1)))) <= tol
-    # sizes of the built networks: 3 × 5i (as the proof builds it), 9i with skips,
-    # 11i / 10i with one shared carry; depth of one h_i (parallel, not serial)
-    assert networks.hidden_nodes(g) == 15 * i and len(g) == i + 1
-    skip = squaring.product_skip_network(i)
-    assert skip.hidden_nodes() == 9 * i
-    assert networks.hidden_nodes(skip.flatten()) == 11 * i
-    assert networks.hidden_nodes(skip.flatten("nonneg")) == 10 * i
-    for other in (skip.flatten(), skip.flatten("nonneg")):
-        np.testing.assert_allclose(networks.evaluate(other, P), y, atol=1e-13)
-    np.testing.assert_allclose(skip.evaluate(P), y, atol=1e-13)
+def test_product_names_stay_importable_from_squaring():
+    """The products moved to theory/depth/product.py; the old names still resolve."""
+    from approxlab.theory.depth import product
+    from approxlab.theory.depth.squaring import product_network as old
+
+    assert old is product.product_network
+    for name in ("product_chain_network", "carry_alongside", "sup_error_product", "ProductForm"):
+        assert getattr(squaring, name) is getattr(product, name)
+    with pytest.raises(AttributeError):
+        squaring.no_such_name  # noqa: B018
 
 
-@pytest.mark.parametrize("i", range(0, 8))
-def test_printed_product_does_not_vanish_on_the_axes(i):
-    """Printed g_i(x, 0) = Δ^i(x)/(2·4^i) (and x/2 for i = 0), not 0."""
-    g = squaring.product_network(i, form="printed")
-    x = np.linspace(0, 1, 2049)
-    y = networks.evaluate(g, np.stack([x, np.zeros_like(x)], 1))
-    want = x / 2 if i == 0 else networks.evaluate(sawtooth.sawtooth(i), x) / (2 * 4.0**i)
-    np.testing.assert_allclose(y, want, atol=1e-15)
-    assert np.max(np.abs(y)) == pytest.approx(0.5 * 4.0**-i)
+@pytest.mark.parametrize("i", [0, 1, 5, 15])
+def test_measure_and_deviation_from_the_interpolant(i):
+    sup, _, pieces, n_skip, n_pure, n_lean = squaring.measure(i)
+    assert (pieces, n_skip, n_pure, n_lean) == (2**i, 3 * i, 5 * i, 4 * i)
+    assert abs(sup - squaring.squaring_bound(i)) <= rounding_allowance(1.0)
+    dev, direct = squaring.deviation_from_interpolant(i, 4097)
+    assert dev <= rounding_allowance(1.0, ops=4 * i + 8)
+    assert direct == min(2 * 2**i + 1, 4097) + 1
 
 
-@settings(max_examples=25, deadline=None)
-@given(i=st.integers(1, 6), factors=st.integers(2, 5), seed=st.integers(0, 2**31))
-def test_lemma_5_3_chain(i, factors, seed):
-    """prod_{i,l}: error ≤ (l − 1)·4^{−i} ≤ l·4^{−i}, zero if a factor is 0, values in [0, 1]."""
-    net = squaring.product_chain_network(i, factors)
-    rng = np.random.default_rng(seed)
-    X = rng.uniform(0, 1, size=(4000, factors))
-    X[:50] = rng.integers(0, 2**i + 1, size=(50, factors)) / 2**i
-    X[50:100, rng.integers(factors)] = 0.0
-    y = networks.evaluate(net, X)
-    err = np.abs(y - np.prod(X, axis=1))
-    assert err.max() <= (factors - 1) * 4.0**-i + 1e-12
-    assert np.all(np.abs(y[50:100]) <= 1e-12)
-    assert y.min() >= -1e-12 and y.max() <= 1 + 1e-12
+def test_sweep_and_shallow_width():
+    sw = squaring.sweep(6)
+    np.testing.assert_array_equal(sw.i, np.arange(7))
+    np.testing.assert_array_equal(sw.bounds, 4.0 ** (-sw.i - 1))
+    np.testing.assert_array_equal(sw.deep_pure, 5 * sw.i[1:])
+    np.testing.assert_array_equal(sw.deep_skip, 3 * sw.i[1:])
+    assert list(sw.shallow) == [int(np.ceil(2 / 4.0 ** (-k - 1))) for k in range(1, 7)]
+    assert squaring.shallow_width(3) == 2 * 4**4
 
 
-@pytest.mark.parametrize("i", [2, 4, 6, 7])
-def test_product_error_is_periodic(i):
-    """g_i − xx′ has period 2^{1−i} in each variable (the product scene draws one corner)."""
-    g = squaring.product_network(i)
-    period = 2.0 ** (1 - i)
-    rng = np.random.default_rng(i)
-    P = rng.uniform(0, 1 - period, size=(4000, 2))
-    err = networks.evaluate(g, P) - P[:, 0] * P[:, 1]
-    for shift in ([period, 0.0], [0.0, period]):
-        Q = P + np.array(shift)
-        np.testing.assert_allclose(networks.evaluate(g, Q) - Q[:, 0] * Q[:, 1], err, atol=1e-14)
+@pytest.mark.parametrize("i", [1, 3, 7])
+def test_telescoping_deviation_is_zero(i):
+    """h_(i−1) − h_i = Δ^i/4^i on S_i, from the networks (printed with 4^(k+1))."""
+    assert squaring.telescoping_deviation(i) == 0.0
+    with pytest.raises(ValueError):
+        squaring.telescoping_deviation(0)
+
+
+@pytest.mark.parametrize("i", [2, 6, 11])
+def test_square_error_range_is_the_exact_envelope(i):
+    """Per column, the range of h_i − x² equals the range over a grid fine enough to hold
+    every knot, vertex and column edge (the candidates), and contains every grid value."""
+    pl = networks.breakpoints(squaring.squaring_network(i))
+    for lo, hi in ((0.0, 1.0), (0.3, 0.31)):
+        edges = np.linspace(lo, hi, 97)
+        lower, upper = squaring.square_error_range(pl, edges)
+        for c in (0, 13, 50, 95):
+            a, b = edges[c], edges[c + 1]
+            t = np.linspace(a, b, 4001)
+            v = np.concatenate([np.clip(pl.slopes() / 2, pl.x[:-1], pl.x[1:]), pl.x])
+            t = np.concatenate([t, v[(v >= a) & (v <= b)]])
+            e = pl(t) - t * t
+            assert lower[c] == pytest.approx(e.min(), abs=1e-15)
+            assert upper[c] == pytest.approx(e.max(), abs=1e-15)
+    _, upper = squaring.square_error_range(pl, np.linspace(0.0, 1.0, 97))
+    assert np.max(upper) == pytest.approx(squaring.squaring_bound(i), rel=1e-12)
+
+
+@pytest.mark.parametrize(("i", "lo", "hi"), [(3, 0.0, 1.0), (10, 0.5, 0.501)])
+def test_error_curve_holds_every_knot_and_vertex_of_the_window(i, lo, hi):
+    pl = networks.breakpoints(squaring.squaring_network(i))
+    x, e = squaring.error_curve(pl, lo, hi)
+    assert x[0] == lo and x[-1] == hi and np.all(np.diff(x) > 0)
+    knots = pl.x[(pl.x >= lo) & (pl.x <= hi)]
+    assert np.isin(knots, x).all()
+    np.testing.assert_array_equal(e, pl(x) - x * x)
+    assert e.max() == pytest.approx(squaring.squaring_bound(i), rel=1e-12)  # a vertex is in
+
+
+@pytest.mark.parametrize("i", [0, 1, 4, 9])
+def test_compile_skips_is_the_skip_network_in_plain_layers(i):
+    sk = squaring.squaring_skip_network(i)
+    net = sk.compile_skips()
+    assert networks.hidden_nodes(net) == 3 * i + i * (i + 1)
+    assert len(net) == sk.affine_maps()
+    x = np.linspace(-2.0, 3.0, 5001)
+    np.testing.assert_allclose(networks.evaluate(net, x), sk.evaluate(x), atol=1e-14)
+
+
+@pytest.mark.parametrize("i", range(0, 7))
+def test_piece_counts_of_h_i_are_exact(i):
+    """Dyadic weights (4^(−j), ½): the float propagation counts exactly what rational
+    arithmetic counts, for every build of h_i."""
+    pl = networks.breakpoints(squaring.squaring_network(i))
+    assert pl.pieces() == exact_rational.pieces(squaring.squaring_network(i)) == 2**i
+    t, y = exact_rational.form(squaring.squaring_network(i))
+    assert [Fraction(float(v)) for v in pl.x] == t
+    assert [Fraction(float(v)) for v in pl.y] == y
+    for net in (
+        squaring.squaring_network(i, carry="nonneg"),
+        squaring.squaring_skip_network(i).compile_skips(),
+    ):
+        assert networks.pieces(net) == exact_rational.pieces(net) == 2**i

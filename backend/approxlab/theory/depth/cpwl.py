@@ -22,8 +22,12 @@ Both networks equal ``f`` on all of ℝ in exact arithmetic.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from approxlab.theory.core import networks
+from approxlab.theory.core.errors import rounding_allowance
 from approxlab.theory.core.networks import ReLUNetwork, layer
 
 
@@ -97,3 +101,59 @@ def _check(knots: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarra
     if not np.all(np.diff(x) > 0):
         raise ValueError("knots must be strictly increasing")
     return x, y
+
+
+# ----------------------------------------------------------------------------- measured
+
+
+def sup_deviation(
+    net: ReLUNetwork, knots: np.ndarray, values: np.ndarray, domain: tuple[float, float]
+) -> tuple[float, np.ndarray]:
+    """``sup |net − f|`` over ``domain``, exactly: both are piecewise linear, with kinks among
+    the network's exactly propagated knots and the data knots, so the maximum there is the
+    supremum.  Returns it and those knots."""
+    t = np.union1d(networks.breakpoints(net, domain).x, knots)
+    return float(np.max(np.abs(networks.evaluate(net, t) - interpolant(knots, values, t)))), t
+
+
+def exactness_allowance(
+    knots: np.ndarray, values: np.ndarray, domain: tuple[float, float]
+) -> float:
+    """Float64 rounding allowance of :func:`sup_deviation` for either network: both
+    accumulate the ``N`` hinge terms, each of magnitude ``≤ |c_i|·max|x − x_0|`` on
+    ``domain``, so the sums round by a few ulps of ``|y_0| + Σ|c_i|·reach``."""
+    x, y = _check(knots, values)
+    c = hinge_coefficients(x, y)
+    reach = max(abs(domain[0] - x[0]), abs(domain[1] - x[0]))
+    mag = abs(y[0]) + float(np.sum(np.abs(c))) * reach
+    return rounding_allowance(mag, ops=4 * (x.size + 2))
+
+
+@dataclass(frozen=True)
+class Realisation:
+    """A network realising ``f``, with its shape and its measured deviation from ``f``."""
+
+    network: ReLUNetwork
+    #: hidden-layer widths
+    widths: list[int]
+    #: layers of neurons counting input and output (seed 004): affine maps + 1
+    depth: int
+    #: ``sup |network − f|`` over the checked domain (:func:`sup_deviation`)
+    deviation: float
+    #: the knots where that supremum is taken
+    knots: np.ndarray
+
+
+def realise(
+    net: ReLUNetwork, knots: np.ndarray, values: np.ndarray, domain: tuple[float, float]
+) -> Realisation:
+    """Measure ``net`` as a realisation of the interpolant of ``(knots, values)``."""
+    dev, t = sup_deviation(net, knots, values, domain)
+    return Realisation(net, [W.shape[0] for W, _ in net[:-1]], len(net) + 1, dev, t)
+
+
+def pieces(knots: np.ndarray, values: np.ndarray) -> int:
+    """Maximal affine pieces of ``f`` on ``[x_0, x_{N−1}]`` (equal slopes merge), counted
+    exactly from the shallow network's breakpoints."""
+    x, y = _check(knots, values)
+    return networks.breakpoints(shallow_network(x, y), (float(x[0]), float(x[-1]))).pieces()

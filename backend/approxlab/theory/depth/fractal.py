@@ -22,11 +22,13 @@ stays inside that piece, so
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from approxlab.theory.core import networks
 from approxlab.theory.core.networks import PiecewiseLinear, ReLUNetwork, layer
-from approxlab.theory.depth.sawtooth import triangle
+from approxlab.theory.depth.sawtooth import sawtooth, triangle
 
 #: Functions on [0, 1] symmetric about ½, as ReLU networks (2 layers): name → (label, net).
 SYMMETRIC: dict[str, tuple[str, ReLUNetwork]] = {
@@ -54,6 +56,20 @@ def symmetric(name: str) -> tuple[str, ReLUNetwork]:
     return label, [(W.copy(), b.copy()) for W, b in net]
 
 
+def evaluate_univariate(net: ReLUNetwork, x: np.ndarray) -> np.ndarray:
+    """:func:`networks.evaluate` for a univariate, single-output network, bit for bit, with
+    the first layer applied by broadcasting: a BLAS product of shape ``(m, 1) @ (1, n)`` is
+    several times slower than ``w·x`` (it matters for the millions of knots of f∘Δ^20)."""
+    W, b = net[0]
+    z = W[:, :1] * np.asarray(x, dtype=float)[None, :]
+    z += b[:, None]
+    for W, b in net[1:]:
+        np.maximum(z, 0.0, out=z)
+        z = W @ z
+        z += b[:, None]
+    return z[0]
+
+
 def compose_pl(outer: ReLUNetwork, inner: PiecewiseLinear) -> PiecewiseLinear:
     """Exact piecewise-linear form of ``outer ∘ inner`` for a univariate network ``outer``.
 
@@ -79,7 +95,7 @@ def compose_pl(outer: ReLUNetwork, inner: PiecewiseLinear) -> PiecewiseLinear:
         grid[:, 1:].sort(axis=1)  # NaNs sort last
     flat = grid.ravel()
     x = np.append(flat[~np.isnan(flat)], inner.x[-1])
-    return PiecewiseLinear(x, networks.evaluate(outer, inner(x)))
+    return PiecewiseLinear(x, evaluate_univariate(outer, inner(x)))
 
 
 def viral_pieces_formula(f_pl: PiecewiseLinear, L: int) -> int:
@@ -91,7 +107,7 @@ def viral_pieces_formula(f_pl: PiecewiseLinear, L: int) -> int:
 def copies_form(f: ReLUNetwork, x: np.ndarray, L: int) -> np.ndarray:
     """Right-hand side of the viral property: ``f(⟨2^L x⟩)`` (``f`` evaluated as a network)."""
     u = np.ldexp(np.asarray(x, dtype=float), L)
-    return networks.evaluate(f, u - np.floor(u))
+    return evaluate_univariate(f, u - np.floor(u))
 
 
 def sawtooth_powers(x: np.ndarray, L: int) -> np.ndarray:
@@ -127,3 +143,106 @@ def binary_digits(k: np.ndarray, M: int, L: int) -> np.ndarray:
     """Digits ``b_1 … b_L`` of ``x = k/2^M`` (integer arithmetic), shape ``(L, n)``."""
     shifts = (M - np.arange(1, L + 1))[:, None]
     return ((np.asarray(k, dtype=np.int64)[None, :] >> shifts) & 1).astype(float)
+
+
+@dataclass(frozen=True)
+class Viral:
+    """The viral fractal property measured for one ``f`` and ``L`` (see :func:`viral`)."""
+
+    label: str
+    f: ReLUNetwork
+    comp: PiecewiseLinear  # f∘Δ^L, exact
+    dev_exact: float  # max |f(Δ^L(x)) − f(⟨2^L x⟩)| over every knot of comp
+    dev_direct: float  # the composed network, evaluated directly
+    direct_points: int
+    pieces: int
+    formula: int
+    f_pieces: int
+
+
+def viral(name: str, L: int, saw: PiecewiseLinear) -> Viral:
+    """003, §4.1 application 3: f∘Δ^L = f(⟨2^L x⟩) for f symmetric about ½ — 2^L copies.
+
+    ``saw`` is Δ^L's exact form.  The composition is carried exactly (every knot, via the
+    preimages of f's kinks — Lemma 4.11(3)) and compared with the right-hand side at every
+    knot; the composed network f∘Δ^L is also evaluated directly, on a dyadic grid and on
+    random points (seeded by L).  The library's f have dyadic knots and values, so the
+    knots of the composition are dyadic and its piece count is exact.
+    """
+    label, f = symmetric(name)
+    comp = compose_pl(f, saw)
+    dev_exact = float(np.max(np.abs(comp.y - copies_form(f, comp.x, L))))
+    f_pl = networks.breakpoints(f)
+    whole = networks.compose(f, sawtooth(L))
+    rng = np.random.default_rng(L)
+    xs = np.concatenate([np.linspace(0.0, 1.0, 4097), rng.uniform(0.0, 1.0, 4096)])
+    direct = networks.evaluate(whole, xs)
+    dev_direct = float(np.max(np.abs(direct - copies_form(f, xs, L))))
+    return Viral(
+        label,
+        f,
+        comp,
+        dev_exact,
+        dev_direct,
+        int(xs.size),
+        comp.pieces(),
+        viral_pieces_formula(f_pl, L),
+        f_pl.pieces(),
+    )
+
+
+def compose_window(
+    outer: ReLUNetwork, inner: PiecewiseLinear, lo: float, hi: float
+) -> PiecewiseLinear:
+    """:func:`compose_pl` on the pieces of ``inner`` that meet ``[lo, hi]`` (from the knot
+    at or before ``lo`` to the knot at or after ``hi``): the exact knots of ``outer ∘ inner``
+    there, at a cost proportional to the window's knots."""
+    i0 = max(int(np.searchsorted(inner.x, lo, side="right")) - 1, 0)
+    i1 = min(int(np.searchsorted(inner.x, hi, side="left")) + 1, inner.x.size)
+    return compose_pl(outer, PiecewiseLinear(inner.x[i0:i1], inner.y[i0:i1]))
+
+
+@dataclass(frozen=True)
+class Bits:
+    """Bit extraction checked on points ``x = k/2^L`` (see :func:`bit_check`)."""
+
+    k: np.ndarray
+    x: np.ndarray
+    got: np.ndarray  # (L, n) bits read off the slopes
+    errors: int
+
+
+def bit_check(L: int, max_points: int) -> Bits:
+    """003, §4.1 application 4: every digit of x = k/2^L from the slopes of Δ^ℓ, against
+    integer arithmetic, for every k (or an even spread of ``max_points`` of them)."""
+    M = L
+    n = 2**L
+    k = (
+        np.arange(n)
+        if n <= max_points
+        else np.unique(np.linspace(0, n - 1, max_points).astype(np.int64))
+    )
+    x = np.ldexp(k.astype(float), -M)
+    got = extract_bits(x, L, M)
+    want = binary_digits(k, M, L)
+    return Bits(k, x, got, int(np.count_nonzero(got != want)))
+
+
+def image_of_intervals(
+    f_pl: PiecewiseLinear, a: np.ndarray, b: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``f([a_j, b_j]) = [lo_j, hi_j]`` for a continuous piecewise-linear ``f`` and intervals
+    inside its domain, exactly: the extremes of ``f`` on an interval are at its ends or at
+    ``f``'s knots inside it.
+
+    With ``[a_j, b_j]`` the exact range of ``Δ^L`` over a pixel column, this is the exact
+    range of ``f∘Δ^L`` there — the envelope of the composition without its knots.
+    """
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    fa, fb = f_pl(a), f_pl(b)
+    lo, hi = np.minimum(fa, fb), np.maximum(fa, fb)
+    for c, v in zip(f_pl.x, f_pl.y, strict=True):
+        inside = (a <= c) & (c <= b)
+        lo = np.where(inside, np.minimum(lo, v), lo)
+        hi = np.where(inside, np.maximum(hi, v), hi)
+    return lo, hi

@@ -14,8 +14,12 @@ values lie in ``[0, 1]``, never −1 — e.g. ``d = 2``, ``x = (1, −1)`` gives
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cache
+
 import numpy as np
 
+from approxlab.theory.core import networks
 from approxlab.theory.core.networks import ReLUNetwork, compose, layer
 from approxlab.theory.depth.sawtooth import sawtooth
 
@@ -46,3 +50,50 @@ def printed_parity_network(L: int) -> ReLUNetwork:
     """The printed formula ``x ↦ Δ^{L−1}((d + Σx_i)/(2d))`` as a network (Δ^0 = identity)."""
     d = 2**L
     return _mean_map(d) if L == 1 else compose(sawtooth(L - 1), _mean_map(d))
+
+
+def distinct(k: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct pairs (k, v): what 2^d markers would draw, without sending 2^d points."""
+    z = np.unique(k + 1j * v)
+    return z.real, z.imag
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Both networks on all of {±1}^d, summarised by k = number of −1 entries."""
+
+    points: int
+    max_error: float
+    printed_wrong: int
+    printed_max_error: float
+    by_k: tuple[np.ndarray, np.ndarray]  # distinct (k, network output)
+    by_k_printed: tuple[np.ndarray, np.ndarray]
+    err_by_k: tuple[np.ndarray, np.ndarray]
+    err_by_k_printed: tuple[np.ndarray, np.ndarray]
+    at_k: np.ndarray  # network output for k = 0 … d
+
+
+@cache
+def evaluate_all(L: int) -> Evaluation:
+    """Evaluate the corrected and the printed network on all 2^d points (cached: 4 values)."""
+    d = 2**L
+    X = hypercube(d)  # all 2^d points
+    target = np.prod(X, axis=1)
+    out = networks.evaluate(parity_network(L), X)
+    out_printed = networks.evaluate(printed_parity_network(L), X)
+    err = np.abs(out - target)
+    printed_err = np.abs(out_printed - target)
+    # by the number k of −1 entries (the networks only see Σx = d − 2k)
+    k = np.count_nonzero(X < 0, axis=1)
+    rep = np.argsort(k, kind="stable")[np.searchsorted(np.sort(k), np.arange(d + 1))]
+    return Evaluation(
+        points=int(X.shape[0]),
+        max_error=float(err.max()),
+        printed_wrong=int(np.count_nonzero(printed_err)),
+        printed_max_error=float(printed_err.max()),
+        by_k=distinct(k, out),
+        by_k_printed=distinct(k, out_printed),
+        err_by_k=distinct(k, err),
+        err_by_k_printed=distinct(k, printed_err),
+        at_k=out[rep],
+    )

@@ -268,3 +268,87 @@ def report(
             Check("∏_j (m_j + 1) ≤ 2^(L−1) ∏_j m_j (Lemma 4.9)", bound, lemma, "<="),
         ],
     )
+
+
+# ----------------------------------------------------------------------------- the scene's
+# study: random networks against Lemma 4.9 and the zigzag construction (scene ``pieces``)
+
+
+def construction_teeth(width: int, hidden_layers: int, max_pieces: int) -> int:
+    """Largest ``q ≤ width`` whose zigzag ``T_q^{hidden_layers}`` has ``≤ max_pieces`` pieces
+    (``q^{hidden_layers}``, :func:`zigzag_network`); at least 1."""
+    q = width
+    while q > 1 and q**hidden_layers > max_pieces:
+        q -= 1
+    return q
+
+
+def he_networks(
+    widths: Sequence[int], samples: int, seed: int, bias_std: float
+) -> list[ReLUNetwork]:
+    """``samples`` He-initialised networks (:func:`he_network`) drawn from one seeded stream."""
+    rng = np.random.default_rng(seed)
+    return [he_network(widths, rng, bias_std) for _ in range(samples)]
+
+
+@dataclass(frozen=True)
+class Census:
+    """Exact counts of many networks of one architecture (rows: networks).
+
+    ``pieces[i]`` — maximal affine pieces of network ``i``; ``regions[i, ℓ]`` — its
+    activation regions after hidden layer ``ℓ + 1``; ``node_pieces[i, ℓ]`` — the most pieces
+    of any node of hidden layer ``ℓ + 1``.
+    """
+
+    profiles: list[PieceProfile]
+    pieces: np.ndarray
+    regions: np.ndarray
+    node_pieces: np.ndarray
+
+
+def census(nets: Sequence[ReLUNetwork], domain: tuple[float, float]) -> Census:
+    """:func:`profiles` of ``nets`` gathered into arrays."""
+    prs = profiles(nets, domain)
+    return Census(
+        prs,
+        np.array([pr.pieces for pr in prs]),
+        np.array([pr.regions for pr in prs]),
+        np.array([pr.node_pieces for pr in prs]),
+    )
+
+
+@dataclass(frozen=True)
+class LayerBounds:
+    """Lemma 4.9's bounds after each hidden layer ``ℓ = 1..n`` of widths ``m_j``.
+
+    ``regions`` — ``∏_{j≤ℓ} (m_j + 1)``; ``proved`` — ``(2m/ℓ)^ℓ`` with ``m = Σ_{j≤ℓ} m_j``
+    (:func:`lemma_4_9_corrected` of the first ``ℓ`` layers); ``printed`` — the printed
+    ``(2m/L)^L`` with ``L = ℓ + 1`` layers (:func:`lemma_4_9_printed`, width ``m_1``
+    throughout); ``node`` — the first bullet's ``2^ℓ ∏_{j<ℓ} m_j`` for a node of layer ``ℓ``.
+    """
+
+    layers: np.ndarray
+    regions: np.ndarray
+    proved: np.ndarray
+    printed: np.ndarray
+    node: np.ndarray
+
+
+def bounds_by_layer(widths: Sequence[int]) -> LayerBounds:
+    """:class:`LayerBounds` of a network with hidden widths ``widths`` (equal widths for
+    ``printed``, which the notes state for ``m`` nodes spread over ``L`` layers)."""
+    ell = range(1, len(widths) + 1)
+    w = widths[0]
+    return LayerBounds(
+        layers=np.arange(1, len(widths) + 1),
+        regions=np.array([region_bound(widths[:i]) for i in ell]),
+        proved=np.array([lemma_4_9_corrected(widths[:i]) for i in ell]),
+        printed=np.array([lemma_4_9_printed(w * i, i + 1) for i in ell]),
+        node=np.array([node_piece_bound(widths, i) for i in ell]),
+    )
+
+
+def node_bound_ratio(node_pieces: np.ndarray, widths: Sequence[int]) -> float:
+    """``max_i max_networks node_pieces_i / (2^i ∏_{j<i} m_j)`` — ``≤ 1`` is Lemma 4.9's
+    first bullet in every hidden layer ``i`` (``node_pieces`` has one row per network)."""
+    return float(np.max(node_pieces.max(axis=0) / bounds_by_layer(widths).node))

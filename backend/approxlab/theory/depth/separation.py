@@ -23,10 +23,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
+from approxlab.theory.core import networks
 from approxlab.theory.core.networks import PiecewiseLinear, ReLUNetwork, layer
+from approxlab.theory.depth import sawtooth, squaring
 
 
 def target_depth(L: int) -> int:
@@ -266,3 +269,192 @@ def free_knot_l1_fit(
             halved += 1
     g = PiecewiseLinear(x, y)
     return g, l1_distance(f, g, lo_x, hi_x), evals
+
+
+# --------------------------------------------------------------- Theorem 4.4, measured
+
+#: Cap on exact L1 evaluations per start of the competitor's fit.
+FIT_EVALS = 600
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything Theorem 4.4's proof talks about, for one ``L`` (see :func:`analysis`)."""
+
+    n: int
+    f: PiecewiseLinear  # Δ^n, exact, from the network
+    target_nodes: int
+    layer_pieces: np.ndarray  # max pieces of a node, per hidden layer of the target net
+    layer_bounds: np.ndarray  # Lemma 4.9 per layer
+    g_net: ReLUNetwork
+    g: PiecewiseLinear  # the competitor network's exact form
+    start_l1: dict[str, float]
+    evals: int
+    tri: Triangles
+    miss: np.ndarray
+    cum_x: np.ndarray  # cumulative ∫_0^x |f − g| (at the union knots)
+    cum_y: np.ndarray
+
+
+@cache
+def analysis(L: int) -> Analysis:
+    """Theorem 4.4 for this ``L`` (cached: 3 values of L in the scene).
+
+    The target ``f = Δ^n``, ``n = L² + 2``, is read off its network by exact propagation,
+    with the largest piece count of a node in every hidden layer (Lemma 4.9).  The
+    competitor is a free-knot L1 fit with ``2^L − 1`` pieces (``2^L − 1`` hidden nodes plus
+    the output node = ``2^L`` nodes, as Lemma 4.9 counts them), from two starts; the better
+    one is kept, turned into a ReLU network, and measured from that network.
+    """
+    n = target_depth(L)
+    net = sawtooth.sawtooth(n)
+    layer_pieces, f = [], None
+    for li, t, pre in networks.propagate(net, (0.0, 1.0)):
+        if li < len(net) - 1:  # hidden layer li + 1: node outputs σ(pre)
+            post = np.maximum(pre, 0.0)
+            layer_pieces.append(max(PiecewiseLinear(t, row).pieces() for row in post))
+        else:
+            keep = np.concatenate([[True], np.diff(t) > 0])
+            f = PiecewiseLinear(t[keep], pre[0, keep])
+    assert f is not None
+    widths = [W.shape[0] for W, _ in net]
+    bounds = [layer_piece_bound(widths, i) for i in range(1, len(net))]
+
+    B = 2**L - 1
+    starts = {
+        "constant ½, uniform knots": uniform_start(f, B),
+        "follow f from 0, then ½": following_start(f, B),
+    }
+    best, start_l1, evals = None, {}, 0
+    for name, s in starts.items():
+        start_l1[name] = l1_distance(f, s, 0.0, 1.0)
+        fit, l1, ev = free_knot_l1_fit(f, s, work=1_000_000, halvings=12, max_evals=FIT_EVALS)
+        evals += ev
+        if best is None or l1 < best[1]:
+            best = (fit, l1)
+    assert best is not None
+    g_net = relu_from_pl(best[0])
+    g = networks.breakpoints(g_net, (0.0, 1.0))  # measured from the network itself
+
+    tri = triangles(f)
+    miss = missed(tri, g)
+
+    t = merge_sorted(f.x, g.x)
+    t = t[np.concatenate([[True], np.diff(t) > 0])]
+    d = f(t) - g(t)
+    seg = abs_linear_integral(np.diff(t), d[:-1], d[1:])
+    cum = np.concatenate([[0.0], np.cumsum(seg)])
+    return Analysis(
+        n,
+        f,
+        networks.hidden_nodes(net),
+        np.array(layer_pieces),
+        np.array(bounds),
+        g_net,
+        g,
+        start_l1,
+        evals,
+        tri,
+        miss,
+        t,
+        cum,
+    )
+
+
+def part_pieces(net: ReLUNetwork) -> int:
+    """Lemma 4.11(2) on a two-layer network: ``Σ_j N_A(σ(w_j x + b_j))`` over its hidden
+    nodes — a bound on the pieces of any combination of them (the output)."""
+    W, b = net[0]
+    return sum(
+        networks.pieces([(W[j : j + 1], b[j : j + 1]), (np.ones((1, 1)), np.zeros(1))])
+        for j in range(W.shape[0])
+    )
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """The figures of Theorem 4.4's proof for the competitor of :func:`analysis`."""
+
+    target_pieces: int
+    competitor_pieces: int
+    piece_bound: float  # (2m/L)^L, m = 2^L
+    l1: float  # ∫₀¹|f − g|, exact
+    competitor_hidden: int
+    competitor_nodes: int  # with the output node, as Lemma 4.9's m = Σ m_j counts them
+    competitor_layers: int
+    missed_area: float
+    whole_triangles: int
+    missed_whole: int
+    tooth_bound: float  # for this g
+    tooth_bound_any: float  # for every g allowed
+    constant_half_l1: float
+    lemma_4_9_ratio: float  # max over hidden layers of (max node pieces) / bound
+    part_pieces: int  # Lemma 4.11(2)
+
+
+@cache
+def certificate(L: int) -> Certificate:
+    """The proof's figures for :func:`analysis`'s competitor (cached)."""
+    a = analysis(L)
+    n, f, g = a.n, a.f, a.g
+    bound_pieces = piece_bound(2**L, L)
+    g_hidden = networks.hidden_nodes(a.g_net)
+    return Certificate(
+        target_pieces=f.pieces(),
+        competitor_pieces=g.pieces(),
+        piece_bound=bound_pieces,
+        l1=float(a.cum_y[-1]),
+        competitor_hidden=g_hidden,
+        competitor_nodes=g_hidden + 1,
+        competitor_layers=len(a.g_net),
+        missed_area=float(a.tri.area[a.miss].sum()),
+        whole_triangles=int(a.tri.full.sum()),
+        missed_whole=int((a.miss & a.tri.full).sum()),
+        tooth_bound=tooth_bound(n, g.breakpoints()),
+        tooth_bound_any=tooth_bound_any(n, bound_pieces),
+        constant_half_l1=l1_distance(
+            f, PiecewiseLinear(np.array([0.0, 1.0]), np.array([0.5, 0.5])), 0.0, 1.0
+        ),
+        lemma_4_9_ratio=float(np.max(a.layer_pieces / a.layer_bounds)),
+        part_pieces=part_pieces(a.g_net),
+    )
+
+
+# ------------------------------------------------------------------------ Theorem 4.6
+
+
+@cache
+def theorem_4_6(i_max: int) -> dict[str, np.ndarray]:
+    """Squared L2 error of the squaring networks h_1 … h_{i_max}, and Theorem 4.6's lower
+    bounds: ``1/(5760·(2N/L)^{4L})`` (N nodes with the output node, L affine maps, as in
+    Lemma 4.9's proof), the proof's ``1/(5760·N_A⁴)`` and the sharp ``1/(180·N_A⁴)``."""
+    ii = np.arange(1, i_max + 1)
+    err, pieces, nodes, maps = [], [], [], []
+    for i in ii:
+        net = squaring.squaring_network(int(i))
+        pl = networks.breakpoints(net)
+        err.append(squaring.squared_l2_error_square(pl))
+        pieces.append(pl.pieces())
+        nodes.append(networks.hidden_nodes(net) + 1)  # with the output node, as in Lemma 4.9
+        maps.append(len(net))
+    N, Lm, P = np.array(nodes, float), np.array(maps, float), np.array(pieces, float)
+    return {
+        "i": ii,
+        "achieved": np.array(err),
+        "bound_size": 1.0 / (5760.0 * (2 * N / Lm) ** (4 * Lm)),
+        "bound_pieces": 1.0 / (5760.0 * P**4),
+        "bound_sharp": 1.0 / (180.0 * P**4),
+        "pieces": P,
+        "nodes": N,
+        "layers": Lm,
+    }
+
+
+def theorem_4_6_ratios(i_max: int) -> tuple[float, float]:
+    """``min_i`` of the achieved error over Theorem 4.6's bound and over the proof's
+    ``1/(5760·N_A⁴)`` (both ≥ 1 when the theorem holds for every ``h_i``)."""
+    t46 = theorem_4_6(i_max)
+    return (
+        float(np.min(t46["achieved"] / t46["bound_size"])),
+        float(np.min(t46["achieved"] / t46["bound_pieces"])),
+    )

@@ -51,7 +51,7 @@ import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -66,18 +66,50 @@ Factor = Callable[[np.ndarray, int], np.ndarray]
 
 
 @dataclass(frozen=True)
-class SmoothTarget:
-    """``g(x) = ∏_j φ(x_j)`` on ``[0, 1]^d`` with ``φ : [0, 1] → [0, 1]``.
+class Factor1D:
+    """One factor ``φ : [0, 1] → [0, 1]`` of a product target, in closed form.
 
-    ``factor(t, n)`` is ``φ^{(n)}(t)`` in closed form and ``factor_sup(n)`` is
-    ``sup_{[0,1]} |φ^{(n)}|`` exactly, so every partial derivative
-    ``∂^α g = ∏_j φ^{(α_j)}(x_j)`` and its supremum ``∏_j sup |φ^{(α_j)}|`` are exact.
+    ``fn(t, n)`` is ``φ^{(n)}(t)``; ``sup(n)`` is ``sup_{[0,1]} |φ^{(n)}|`` exactly;
+    ``slope_points(m)``: for slopes ``m`` (shape ``(n,)``) every ``t ∈ [0, 1]`` with
+    ``φ′(t) = m``, as columns of an ``(n, c)`` array (NaN where there is none) — the critical
+    points of ``ℓ − φ`` for an affine ``ℓ`` of slope ``m``.
+    """
+
+    fn: Factor
+    sup: Callable[[int], float]
+    slope_points: Callable[[np.ndarray], np.ndarray]
+
+
+@dataclass(frozen=True)
+class SmoothTarget:
+    """``g(x) = ∏_j φ_j(x_j)`` on ``[0, 1]^d`` with factors ``φ_j : [0, 1] → [0, 1]``
+    (coordinate ``j`` uses ``factors[j]``, the last one for any further coordinates).
+
+    Every partial derivative ``∂^α g = ∏_j φ_j^{(α_j)}(x_j)`` and its supremum
+    ``∏_j sup |φ_j^{(α_j)}|`` are exact.  ``factor``, ``factor_sup`` and ``slope_points``
+    are the first factor's (the whole target when ``d = 1``).
     """
 
     name: str
     label: str
-    factor: Factor
-    factor_sup: Callable[[int], float]
+    factors: tuple[Factor1D, ...]
+
+    def part(self, j: int) -> Factor1D:
+        """The factor of coordinate ``j``."""
+        return self.factors[min(j, len(self.factors) - 1)]
+
+    def factor(self, t: np.ndarray, n: int) -> np.ndarray:
+        return self.factors[0].fn(t, n)
+
+    def factor_sup(self, n: int) -> float:
+        return self.factors[0].sup(n)
+
+    def slope_points(self, m: np.ndarray) -> np.ndarray:
+        return self.factors[0].slope_points(m)
+
+    def sup_derivative(self, alpha: Sequence[int]) -> float:
+        """``sup_{[0,1]^d} |∂^α g| = ∏_j sup |φ_j^{(α_j)}|``."""
+        return float(math.prod(self.part(j).sup(a) for j, a in enumerate(alpha)))
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return self.derivative(x, (0,) * np.atleast_2d(x).shape[1])
@@ -86,7 +118,7 @@ class SmoothTarget:
         x = np.atleast_2d(np.asarray(x, dtype=float))
         out = np.ones(x.shape[0])
         for j, a in enumerate(alpha):
-            out = out * self.factor(x[:, j], a)
+            out = out * self.part(j).fn(x[:, j], a)
         return out
 
 
@@ -106,16 +138,37 @@ def _poly(t: np.ndarray, n: int) -> np.ndarray:
     return [4 * t * (1 - t), 4 - 8 * t, np.full_like(t, -8.0)][n] if n <= 2 else np.zeros_like(t)
 
 
+def _sin2_slope_points(m: np.ndarray) -> np.ndarray:
+    # φ′(t) = π sin(2πt) = m: 2πt = asin(m/π) or π − asin(m/π) (mod 2π)
+    with np.errstate(invalid="ignore"):
+        theta = np.arcsin(np.asarray(m, dtype=float) / np.pi)  # NaN when |m| > π
+    return np.stack([(theta / (2 * np.pi)) % 1.0, (np.pi - theta) / (2 * np.pi)], axis=1)
+
+
+def _exp_slope_points(m: np.ndarray) -> np.ndarray:
+    # φ′(t) = exp(t − 1) = m
+    m = np.asarray(m, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.where(m > 0, 1.0 + np.log(np.where(m > 0, m, 1.0)), np.nan)
+    return t[:, None]
+
+
+def _poly_slope_points(m: np.ndarray) -> np.ndarray:
+    # φ′(t) = 4 − 8t = m
+    return ((4.0 - np.asarray(m, dtype=float)) / 8.0)[:, None]
+
+
+SIN2 = Factor1D(_sin2, lambda n: 1.0 if n == 0 else (2 * np.pi) ** n / 2, _sin2_slope_points)
+EXP = Factor1D(_exp, lambda n: 1.0, _exp_slope_points)
+POLY = Factor1D(_poly, lambda n: [1.0, 4.0, 8.0][n] if n <= 2 else 0.0, _poly_slope_points)
+
 TARGETS: dict[str, SmoothTarget] = {
     t.name: t
     for t in (
-        SmoothTarget(
-            "sin2", "∏ sin²(πx_j)", _sin2, lambda n: 1.0 if n == 0 else (2 * np.pi) ** n / 2
-        ),
-        SmoothTarget("exp", "exp(Σ (x_j − 1))", _exp, lambda n: 1.0),
-        SmoothTarget(
-            "poly", "∏ 4x_j(1 − x_j)", _poly, lambda n: [1.0, 4.0, 8.0][n] if n <= 2 else 0.0
-        ),
+        SmoothTarget("sin2", "∏ sin²(πxⱼ)", (SIN2,)),
+        SmoothTarget("exp", "exp(Σ (xⱼ − 1))", (EXP,)),
+        SmoothTarget("poly", "∏ 4xⱼ(1 − xⱼ)", (POLY,)),
+        SmoothTarget("tilted", "exp(x₁ − 1) · 4x₂(1 − x₂), not symmetric", (EXP, POLY)),
     )
 }
 
@@ -128,7 +181,7 @@ def exponents(d: int, max_degree: int) -> list[tuple[int, ...]]:
 
 def smoothness_constant(target: SmoothTarget, d: int, r: int) -> float:
     """``M = max_{|α| ≤ r} sup_{[0,1]^d} |∂^α g|`` (exact for the product targets)."""
-    return max(math.prod(target.factor_sup(a) for a in alpha) for alpha in exponents(d, r))
+    return max(target.sup_derivative(alpha) for alpha in exponents(d, r))
 
 
 def taylor_coefficients(
@@ -232,29 +285,57 @@ def branch_network(k: int, s: int, d: int, r: int, v: np.ndarray, w: np.ndarray)
 
     Stages: monomials of degree 2, …, r − 1 (signed products, everything else carried);
     the bump (hats, then the corrected product for ``d = 2``) while ``f_v`` rides along;
-    the clip of ``f_v`` while the bump rides along; the final product.
+    the clip of ``f_v`` while the bump rides along; the final product.  The stages do not
+    depend on ``v`` or ``w`` (cached); ``v`` enters the first layer's bias and ``w`` the
+    map into the bump stage.
     """
     exps = exponents(d, r - 1)
-    names: list[tuple[int, ...]] = [_unit(d, j) for j in range(d)]
+    stages, names = _mono_stages(k, d, r)
     net: ReLUNetwork = [(np.eye(d), -np.asarray(v, dtype=float))]  # t = x − v
-    for stage in mono_plan(d, r):
-        n = len(names)
-        maps = [_select(n, [names.index(p), names.index(_unit(d, j))]) for _, p, j in stage]
-        prods = _stack([signed_product_network(k)] * len(stage), maps, n)
-        net = compose(_stage(prods, np.eye(n), np.zeros(n), np.eye(n), np.zeros(n)), net)
-        names = [a for a, _, _ in stage] + names
+    for stage in stages:
+        net = compose(stage, net)
     n = len(names)
     # f_v = w_0 + Σ_α w_α t^α as a linear map of the signals
     fw = np.zeros((1, n))
     for a, coef in zip(exps[1:], w[1:], strict=True):
         fw[0, names.index(a)] += coef
+    into = [(np.vstack([np.eye(n), fw]), np.concatenate([np.zeros(n), np.array([w[0]])]))]
+    net = compose(compose(_carried_bump(k, s, d, r), into), net)  # (part, f)
+    net = compose(_clip_stage(), net)  # (c, part)
+    return compose(final_product_network(k), net)
+
+
+@cache
+def _mono_stages(k: int, d: int, r: int) -> tuple[tuple[ReLUNetwork, ...], tuple]:
+    """The monomial stages of a branch (signed products, every other signal carried), and
+    the signals' names (exponents) after them."""
+    names: list[tuple[int, ...]] = [_unit(d, j) for j in range(d)]
+    stages = []
+    for stage in mono_plan(d, r):
+        n = len(names)
+        maps = [_select(n, [names.index(p), names.index(_unit(d, j))]) for _, p, j in stage]
+        prods = _stack([signed_product_network(k)] * len(stage), maps, n)
+        stages.append(_stage(prods, np.eye(n), np.zeros(n), np.eye(n), np.zeros(n)))
+        names = [a for a, _, _ in stage] + names
+    return tuple(stages), tuple(names)
+
+
+@cache
+def _carried_bump(k: int, s: int, d: int, r: int) -> ReLUNetwork:
+    """The bump stage (hats of the ``t_j``, their product for ``d = 2``) with one signal,
+    ``f_v``, riding along."""
+    names = _mono_stages(k, d, r)[1]
+    n = len(names)
     t_rows = [names.index(_unit(d, j)) for j in range(d)]
     hats = _stack([hat_network(s)] * d, [_select(n, [t_rows[j]]) for j in range(d)], n)
     part = hats if d == 1 else compose(final_product_network(k), hats)
-    net = compose(_stage(part, np.eye(n), np.zeros(n), fw, np.array([w[0]])), net)  # (part, f)
-    clip = _stage(CLIP_NETWORK, _select(2, [1]), np.zeros(1), _select(2, [0]), np.zeros(1))
-    net = compose(clip, net)  # (c, part)
-    return compose(final_product_network(k), net)
+    return squaring.carry_alongside(part, 1, "signed")
+
+
+@cache
+def _clip_stage() -> ReLUNetwork:
+    """``(part, f) ↦ (clip(f), part)``."""
+    return _stage(CLIP_NETWORK, _select(2, [1]), np.zeros(1), _select(2, [0]), np.zeros(1))
 
 
 @cache
@@ -263,6 +344,15 @@ def branch_size(k: int, d: int, r: int) -> tuple[int, int]:
     not depend on ``s``, ``v`` or the coefficients)."""
     net = branch_network(k, 2, d, r, np.zeros(d), np.ones(len(exponents(d, r - 1))))
     return networks.hidden_nodes(net), len(net)
+
+
+def branch_size_by_stages(k: int, d: int, r: int) -> tuple[int, int]:
+    """:func:`branch_size` without building the branch for this ``k``: every product stage
+    runs one copy of the squaring chain, so nodes and affine maps are affine in ``k`` —
+    read off the built branches for ``k = 1, 2`` and extended (the tests compare it with
+    the built branch for every ``k ≤ 12``)."""
+    (n1, m1), (n2, m2) = branch_size(1, d, r), branch_size(2, d, r)
+    return n1 + (k - 1) * (n2 - n1), m1 + (k - 1) * (m2 - m1)
 
 
 def network_size(k: int, s: int, d: int, r: int) -> tuple[int, int]:
@@ -274,10 +364,8 @@ def network_size(k: int, s: int, d: int, r: int) -> tuple[int, int]:
 
 def full_network(target: SmoothTarget, k: int, s: int, d: int, r: int) -> ReLUNetwork:
     """The whole network of Theorem 5.4 as one weight list (for tests: it is wide)."""
-    grid = grid_points(s, d)
-    w = taylor_coefficients(target, grid, exponents(d, r - 1))
-    branches = [branch_network(k, s, d, r, v, wv) for v, wv in zip(grid, w, strict=True)]
-    return networks.parallel_sum(branches, [1.0] * len(branches))
+    nets = branches(target, k, s, d, r)
+    return networks.parallel_sum(nets, [1.0] * len(nets))
 
 
 def grid_points(s: int, d: int) -> np.ndarray:
@@ -431,8 +519,8 @@ def size_for_accuracy(
     k = 1
     while k < k_max and theorem_bound(M, r, d, s, k) - M * r * d**r * s**-r > eps / 2:
         k += 1
-    nodes, maps = network_size(k, s, d, r)
-    return s, k, nodes, maps
+    nodes, maps = branch_size_by_stages(k, d, r)
+    return s, k, (s + 1) ** d * nodes, maps
 
 
 def yarotsky_lower_bound(eps: np.ndarray, L: int) -> np.ndarray:
@@ -444,3 +532,396 @@ def yarotsky_lower_bound(eps: np.ndarray, L: int) -> np.ndarray:
     ``N ≥ (L − 1)((8ε)^{−1/(2(L−1))} − 1)``."""
     eps = np.asarray(eps, dtype=float)
     return (L - 1) * np.maximum((8 * eps) ** (-1.0 / (2 * (L - 1))) - 1.0, 0.0)
+
+
+# ----------------------------------------------------------------------------- measured
+# (what scene ``sobolev`` shows: the network of Theorem 5.4 against its bounds)
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """Theorem 5.4's network for one target and ``(k, s, d, r)`` on a set of points, with
+    every bound of the theorem and its proof evaluated at the actual parameters."""
+
+    approx: Approximation
+    #: the target at the points
+    g: np.ndarray
+    #: ``|f − g|`` at the points
+    error: np.ndarray
+    #: max of :attr:`error`
+    max_error: float
+    #: ``M = max |∂^α g|, |α| ≤ r``
+    M: float
+    #: Theorem 5.4's right-hand side
+    bound: float
+    #: the proof's chain with the actual coefficients (:func:`proof_bound`)
+    chain: dict[str, float]
+    #: ``M d^r/(r! s^r)``
+    taylor_bound: float
+    #: ``max |Σ_v part_v − 1|`` at the points
+    partition_error: float
+    #: the largest error of any product evaluated (monomial chains and final products)
+    product_error: float
+    #: hidden nodes and affine maps of the whole network
+    nodes: int
+    layers: int
+    #: hidden nodes of one branch
+    branch_nodes: int
+
+
+def measure(
+    target: SmoothTarget, k: int, s: int, d: int, r: int, points: np.ndarray
+) -> Measurement:
+    """Evaluate Theorem 5.4's network on ``points`` and every bound the proof gives."""
+    approx = approximate(target, k, s, d, r, points)
+    gx = target(points)
+    err = np.abs(approx.values - gx)
+    M = smoothness_constant(target, d, r)
+    nodes, layers = network_size(k, s, d, r)
+    return Measurement(
+        approx=approx,
+        g=gx,
+        error=err,
+        max_error=float(err.max()),
+        M=M,
+        bound=theorem_bound(M, r, d, s, k),
+        chain=proof_bound(target, k, s, d, r),
+        taylor_bound=taylor_remainder_bound(M, r, d, s),
+        partition_error=float(np.max(np.abs(approx.partition - 1.0))),
+        product_error=max(approx.product_error, approx.final_error),
+        nodes=nodes,
+        layers=layers,
+        branch_nodes=branch_size(k, d, r)[0],
+    )
+
+
+@dataclass(frozen=True)
+class SquaringCost:
+    """The squaring network ``h_k`` used inside the products, against Yarotsky's lower
+    bound at its depth and measured error."""
+
+    nodes: int
+    layers: int
+    #: ``sup_{[0,1]} |h_k − x²|``, exact (breakpoints)
+    error: float
+    #: nodes Yarotsky's bound requires for that error at that depth
+    lower_bound: float
+
+
+@cache
+def squaring_cost(k: int) -> SquaringCost:
+    """:class:`SquaringCost` of ``h_k`` (``carry="nonneg"``, as inside the products)."""
+    h = squaring.squaring_network(k, carry="nonneg")
+    err, _ = squaring.sup_error_square(networks.breakpoints(h, (0.0, 1.0)))
+    return SquaringCost(
+        networks.hidden_nodes(h), len(h), err, float(yarotsky_lower_bound(np.array(err), len(h)))
+    )
+
+
+def squaring_nodes(ks: Sequence[int]) -> list[int]:
+    """Hidden nodes of ``h_k`` (``carry="nonneg"``) for each ``k``, read off the networks."""
+    return [networks.hidden_nodes(squaring.squaring_network(int(i), carry="nonneg")) for i in ks]
+
+
+def bumps_1d(s: int) -> list[tuple[float, np.ndarray, np.ndarray]]:
+    """Every bump ``part_v`` of ``d = 1`` at its exact knots ``v, v ± 1/s`` (clipped to
+    ``[0, 1]``): ``(v, knots, values)``, values from the hat network."""
+    out = []
+    for vi in np.arange(s + 1) / s:
+        t = np.clip([vi - 1 / s, vi, vi + 1 / s], 0.0, 1.0)
+        out.append((float(vi), t, networks.evaluate(hat_network(s), t - vi)))
+    return out
+
+
+def bump(k: int, s: int, v: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """One bump ``part_v = prod_{k,2}(h(x_1 − v_1), h(x_2 − v_2))`` (``d = 2``) at ``points``."""
+    hats = np.stack(
+        [networks.evaluate(hat_network(s), points[:, j] - v[j]) for j in range(2)], axis=1
+    )
+    return networks.evaluate(final_product_network(k), hats)
+
+
+def sizes_for_accuracies(target: SmoothTarget, d: int, r: int, eps: np.ndarray) -> np.ndarray:
+    """Nodes of the built network at the smallest ``(s, k)`` whose bound is ``≤ ε``, for each
+    ``ε`` (:func:`size_for_accuracy`)."""
+    return np.array([size_for_accuracy(target, d, r, float(e))[2] for e in eps], dtype=float)
+
+
+def yarotsky_rate(eps: np.ndarray, d: int, r: int) -> np.ndarray:
+    """``ε^{−d/r} ln(1/ε)``: Yarotsky's node count up to its constant (Remark 5.15)."""
+    return eps ** (-d / r) * np.log(1 / eps)
+
+
+# ----------------------------------------------------------------------------- the sup
+# d = 1: f is a univariate ReLU network, piecewise linear on knots found exactly by
+# breakpoint propagation, and on each piece sup |f − g| is at a piece end or at a closed-form
+# critical point (g′ = slope of f): the sup is exact.  d = 2: f is piecewise linear on a
+# partition too fine to enumerate; the sup is bracketed by the maximum over an evaluation
+# grid (attained) and a certified upper bound, that maximum plus a Lipschitz bound of
+# f − g times the grid's half spacing (:func:`lipschitz_bounds`).
+
+
+@lru_cache(maxsize=16)
+def exact_form(target_name: str, k: int, s: int, r: int) -> networks.PiecewiseLinear:
+    """The network of Theorem 5.4 for ``d = 1`` as an exact piecewise-linear function on
+    ``[0, 1]``: every branch's knots by breakpoint propagation (all branches at once,
+    :func:`~approxlab.theory.core.networks.propagate_many`, each on its support), the sum
+    on the union of the knots."""
+    target = TARGETS[target_name]
+    grid = grid_points(s, 1)
+    w = taylor_coefficients(target, grid, exponents(1, r - 1))
+    lo = np.maximum(grid[:, 0] - 1 / s, 0.0)
+    hi = np.minimum(grid[:, 0] + 1 / s, 1.0)
+    # branch v on u ∈ [0, 1], x = lo_v + (hi_v − lo_v) u (merged into its first layer)
+    nets = [
+        compose(branch_network(k, s, 1, r, v, wv), [layer([[b - a]], [a])])
+        for v, wv, a, b in zip(grid, w, lo, hi, strict=True)
+    ]
+    *_, (_, u, pre) = networks.propagate_many(nets, (0.0, 1.0))
+    real = ~np.isnan(u)
+    owner = (np.cumsum(~real) - ~real)[real]  # branch index of every knot
+    x = lo[owner] + (hi - lo)[owner] * u[real]
+    y = pre[0, real]
+    t = np.union1d(x, grid[:, 0])
+    f = np.zeros_like(t)
+    bounds = np.searchsorted(owner, np.arange(len(nets) + 1))
+    for i in range(len(nets)):  # one pass per branch (s + 1 of them), vectorized in the knots
+        xi, yi = x[bounds[i] : bounds[i + 1]], y[bounds[i] : bounds[i + 1]]
+        a, b = np.searchsorted(t, lo[i], "left"), np.searchsorted(t, hi[i], "right")
+        f[a:b] += np.interp(t[a:b], xi, yi)
+    return networks.PiecewiseLinear(t, f)
+
+
+@dataclass(frozen=True)
+class ExactSup:
+    """``sup_{[0,1]} |f − g|`` of a piecewise-linear ``f`` against a product target, exactly.
+
+    ``points``/``error``: the piece ends and the critical points inside the pieces, sorted,
+    with ``|f − g|`` there — on each piece the error's extremes are among them.
+    """
+
+    value: float
+    where: float
+    points: np.ndarray
+    error: np.ndarray
+
+
+def exact_sup(target: SmoothTarget, f: networks.PiecewiseLinear) -> ExactSup:
+    """On each piece ``f`` is affine with slope ``m``; ``f − g`` is smooth there, so its
+    extremes are at the piece ends or where ``g′ = m`` (:attr:`SmoothTarget.slope_points`)."""
+    x, y = f.x, f.y
+    cand = target.slope_points(f.slopes())  # (pieces, c)
+    inside = (cand > x[:-1, None]) & (cand < x[1:, None])  # NaN compares False
+    t = np.concatenate([x, cand[inside]])
+    order = np.argsort(t, kind="stable")
+    t = t[order]
+    err = np.abs(np.interp(t, x, y) - target(t[:, None]))
+    i = int(np.argmax(err))
+    return ExactSup(float(err[i]), float(t[i]), t, err)
+
+
+@dataclass(frozen=True)
+class Slack:
+    """How far ``|f − g|`` can rise above its value at the nearest point of a grid.
+
+    ``f − g = A + C + D + E`` with ``A = Σ_v p_v (f_v − g)`` (slowly varying: Lipschitz
+    bounds ``lipschitz[i] ≥ sup |∂_i A|``), ``C = −Σ_v p_v (f_v − c_v)`` (what the clip
+    removes), ``D = g (Σ_v p_v − 1)`` and ``E = Σ_v (P(c_v, p_v) − c_v p_v)`` (the products'
+    errors: fast but tiny).  Over half a grid spacing ``δ`` in each coordinate, ``A`` moves
+    by at most ``Σ_i lipschitz[i] δ``, and ``C``, ``D``, ``E`` by at most their oscillation
+    (or their own Lipschitz bound times ``δ``, whichever is smaller).
+    """
+
+    lipschitz: np.ndarray
+    clip: float
+    partition: float
+    products: float
+    total: float
+
+
+def grid_slack(target: SmoothTarget, k: int, s: int, d: int, r: int, spacing: float) -> Slack:
+    """A certified :class:`Slack` for a uniform grid of ``[0, 1]^d`` with ``spacing``: then
+    ``sup |f − g| ≤ max over the grid + total`` (every point is within ``spacing/2`` of a
+    grid point in each coordinate).
+
+    Ingredients, each from the construction (not measured): every product is
+    ``2(h(·) − h(·) − h(·))`` of ``h = h_k``, the interpolant of ``z²`` on ``{j/2^k}``, so
+    ``h − z² ∈ [0, 4^{−k−1}]`` and its slope is within ``2^{−k}`` of ``2z``: a product's error
+    lies in ``[−4^{−k}, 4^{−k}/2]`` and each of its partial derivatives in ``±2^{1−k}``.
+    ``ε_v ≥ |f_v − g|`` on the support of ``p_v`` (Lemma 5.4's chain ``Σ_α |w_α|(|α| − 1)
+    4^{−k}`` plus the Taylor remainder ``M d^r/(r! s^r)``); ``|∂_i p_v| ≤ s`` (``d = 1``,
+    hats) or ``s(1 + 2^{1−k})`` (``d = 2``); ``|∂_i(f_v − g)|`` ≤ the monomial chains'
+    slope errors plus the Taylor remainder's gradient ``M d^{r−1}/((r−1)! s^{r−1})``.  At
+    most ``2^d`` bumps are non-zero at a point, and ``Σ_v p_v − 1 = Σ_v E(h_1, h_2)``
+    (``d = 2``; exactly 0 for ``d = 1``).
+    """
+    e, slope_e = 4.0**-k, 2.0 ** (1 - k)
+    half = spacing / 2
+    grid = grid_points(s, d)
+    w = np.abs(taylor_coefficients(target, grid, exponents(d, r - 1)))  # (branches, N)
+    G, B, err = monomial_slopes(k, s, d, r)
+    M = smoothness_constant(target, d, r)
+    eps_v = w @ err + M * d**r / (math.factorial(r) * s**r)
+    grad_f = w @ (G + B)  # ≥ |∂_i f_v| ≥ |∂_i c_v|
+    grad_fg = w @ B + M * d ** (r - 1) / (math.factorial(r - 1) * s ** (r - 1))
+    grad_g = np.array([target.sup_derivative(_unit(d, i)) for i in range(d)])  # ≥ |∂_i g|
+    two = d == 2
+    dp = s * (1.0 + slope_e * two)
+    off = 2**d * e * two  # ≥ |Σ_v p_v − 1|
+    lip = 2**d * (eps_v[:, None] * dp).max(axis=0) + (1.0 + off) * grad_fg.max(axis=0)
+    # C: f_v − c_v is 0 unless the clip acts (f_v leaves [0, 1]), and then between 0 and
+    # ±ε_v; for r = 1, f_v = g(v) is a constant in [0, 1] and the clip never acts
+    lo_g, hi_g = _range_on_supports(target, grid, s)
+    acts = ((lo_g - eps_v < 0.0) | (hi_g + eps_v > 1.0)) & (r > 1)
+    clip = 2 * (1.0 + off) * float(np.max(eps_v[acts], initial=0.0))
+    # D, E: products' errors in [−4^(−k), 4^(−k)/2] for each of ≤ 2^d non-zero bumps
+    osc = 1.5 * 2**d * e
+    lip_d = grad_g * off + 2**d * slope_e * s * two
+    partition = min(osc, float(np.sum(lip_d)) * half) if two else 0.0
+    lip_e = 2**d * slope_e * (grad_f + dp).max(axis=0)
+    products = min(osc, float(np.sum(lip_e)) * half)
+    total = float(np.sum(lip)) * half + clip + partition + products
+    return Slack(lip, clip, partition, products, total)
+
+
+def monomial_slopes(k: int, s: int, d: int, r: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For every exponent ``α`` of :func:`exponents` ``(d, r − 1)`` and coordinate ``i``, on
+    ``|t|_∞ ≤ 1/s``: ``G[α, i] = sup |∂_i t^α|``, ``B[α, i] ≥ sup |∂_i (mono_α(t) − t^α)|``
+    and ``err[α] ≥ sup |mono_α(t) − t^α|`` (Lemma 5.3's chain, ``(|α| − 1)⁺ 4^{−k}``).
+
+    ``mono_α = ×(mono_β, t_j)`` (:func:`mono_plan`), and ``mono_α − t^α = E(mono_β, t_j)
+    + t_j (mono_β − t^β)`` with ``E`` the signed product's error, whose partial derivatives
+    are at most ``2^{1−k}``: ``B_α ≤ 2^{1−k}(G_β + B_β + e_j) + e_j err_β + B_β/s``.
+    """
+    e, slope_e = 4.0**-k, 2.0 ** (1 - k)
+    exps = exponents(d, r - 1)
+    col = {a: i for i, a in enumerate(exps)}
+    G = np.array([[a[i] * s ** (1.0 - sum(a)) if a[i] else 0.0 for i in range(d)] for a in exps])
+    B = np.zeros_like(G)
+    err = np.array([max(sum(a) - 1, 0) * e for a in exps])
+    for stage in mono_plan(d, r):
+        for a, par, j in stage:
+            q, unit = col[par], np.eye(d)[j]
+            B[col[a]] = slope_e * (G[q] + B[q] + unit) + unit * err[q] + B[q] / s
+    return G, B, err
+
+
+def _range_on_supports(
+    target: SmoothTarget, grid: np.ndarray, s: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """``min``/``max`` of ``g = ∏ φ_j(x_j) ≥ 0`` on each support ``|x − v|_∞ ≤ 1/s`` within
+    ``[0, 1]^d``: products of the factors' ranges, each at an interval end or a critical
+    point of ``φ_j`` (``φ_j′ = 0``, :attr:`Factor1D.slope_points`)."""
+    lo = np.clip(grid - 1 / s, 0.0, 1.0)
+    hi = np.clip(grid + 1 / s, 0.0, 1.0)
+    gmin = np.ones(grid.shape[0])
+    gmax = np.ones(grid.shape[0])
+    for j in range(grid.shape[1]):
+        part = target.part(j)
+        crit = part.slope_points(np.zeros(1))[0]
+        crit = crit[np.isfinite(crit)]
+        inside = (crit[None, :] >= lo[:, j, None]) & (crit[None, :] <= hi[:, j, None])
+        vals = part.fn(crit, 0)[None, :]
+        ends = np.stack([part.fn(lo[:, j], 0), part.fn(hi[:, j], 0)], axis=1)
+        fmin = np.minimum(
+            ends.min(axis=1), np.where(inside, vals, np.inf).min(axis=1, initial=np.inf)
+        )
+        fmax = np.maximum(
+            ends.max(axis=1), np.where(inside, vals, -np.inf).max(axis=1, initial=-np.inf)
+        )
+        gmin, gmax = gmin * fmin, gmax * fmax
+    return gmin, gmax
+
+
+def uniform_grid(d: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` equally spaced values on ``[0, 1]`` and the grid of ``[0, 1]^d`` they span, as
+    rows ``(n^d, d)``; for ``d = 2`` built with ``np.meshgrid(x, x)`` — the first
+    coordinate varies fastest, so ``values.reshape(n, n)`` has rows along ``x₂`` (the
+    heatmap convention: ``z[i][j]`` at ``(x₁ = x[j], x₂ = x[i])``)."""
+    x = np.linspace(0.0, 1.0, n)
+    if d == 1:
+        return x, x[:, None]
+    X1, X2 = np.meshgrid(x, x)
+    return x, np.stack([X1.ravel(), X2.ravel()], axis=1)
+
+
+@dataclass(frozen=True)
+class SupError:
+    """``sup_{[0,1]^d} |f − g|`` as far as it is known.
+
+    ``d = 1``: ``value`` is the exact sup (``exact``, ``form`` holds f's knots and ``curve``
+    the error at the knots and critical points).  ``d = 2``: ``value`` is the maximum over
+    the evaluation grid (a value attained, so a lower bound) and ``certified`` an upper
+    bound, ``value + slack.total``.
+    """
+
+    value: float
+    certified: float
+    exact: bool
+    where: np.ndarray
+    form: networks.PiecewiseLinear | None = None
+    curve: ExactSup | None = None
+    slack: Slack | None = None
+
+
+def sup_error(
+    target: SmoothTarget,
+    k: int,
+    s: int,
+    d: int,
+    r: int,
+    points: np.ndarray,
+    error: np.ndarray,
+    spacing: float,
+) -> SupError:
+    """The sup of ``|f − g|``: exact for ``d = 1`` (:func:`exact_form`, :func:`exact_sup`);
+    for ``d = 2`` the maximum of ``error`` over the uniform grid ``points`` of ``spacing``
+    and the certified bound of :func:`grid_slack`."""
+    if d == 1:
+        form = exact_form(target.name, k, s, r)
+        ex = exact_sup(target, form)
+        return SupError(ex.value, ex.value, True, np.array([ex.where]), form, ex)
+    i = int(np.argmax(error))
+    slack = grid_slack(target, k, s, d, r, spacing)
+    top = float(error[i])
+    return SupError(top, top + slack.total, False, points[i], slack=slack)
+
+
+def branch_parameters(k: int, d: int, r: int) -> int:
+    """Weights and biases of one branch network (they do not depend on ``s``, ``v``, ``w``)."""
+    net = branch_network(k, 2, d, r, np.zeros(d), np.ones(len(exponents(d, r - 1))))
+    return int(sum(W.size + b.size for W, b in net))
+
+
+def full_network_parameters(k: int, s: int, d: int, r: int) -> int:
+    """Weights and biases of :func:`full_network` as dense matrices, without building it:
+    ``(s + 1)^d`` branches side by side (block-diagonal hidden layers)."""
+    net = branch_network(k, 2, d, r, np.zeros(d), np.ones(len(exponents(d, r - 1))))
+    n = (s + 1) ** d
+    total = 0
+    for i, (W, _) in enumerate(net):
+        rows = 1 if i == len(net) - 1 else n * W.shape[0]
+        cols = W.shape[1] if i == 0 else n * W.shape[1]
+        total += rows * cols + rows
+    return total
+
+
+def branches(target: SmoothTarget, k: int, s: int, d: int, r: int) -> list[ReLUNetwork]:
+    """The ``(s + 1)^d`` branch networks, one per grid point (:func:`grid_points` order):
+    ``f(x) = Σ`` of their outputs."""
+    grid = grid_points(s, d)
+    w = taylor_coefficients(target, grid, exponents(d, r - 1))
+    return [branch_network(k, s, d, r, v, wv) for v, wv in zip(grid, w, strict=True)]
+
+
+@lru_cache(maxsize=32)
+def study(
+    target_name: str, k: int, s: int, d: int, r: int, n: int
+) -> tuple[np.ndarray, np.ndarray, Measurement, SupError]:
+    """Theorem 5.4's network on the uniform grid of ``n`` points per axis: the grid
+    (:func:`uniform_grid`), the :class:`Measurement` there and the :class:`SupError`
+    (cached: the arrays are shared, read them only)."""
+    target = TARGETS[target_name]
+    axis, X = uniform_grid(d, n)
+    ms = measure(target, k, s, d, r, X)
+    return axis, X, ms, sup_error(target, k, s, d, r, X, ms.error, 1 / (n - 1))

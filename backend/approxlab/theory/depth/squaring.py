@@ -1,4 +1,4 @@
-"""Yarotsky's squaring network and products built from it (seed 003, §4.1).
+"""Yarotsky's squaring network (seed 003, §4.1, Theorem 4.2).
 
 Theorem 4.2: the piecewise-affine interpolant ``h_i`` of ``x²`` on
 ``S_i = {0, 1/2^i, …, 1}`` is ``h_i(x) = x − Σ_{j=1}^{i} Δ^j(x)/4^j`` and
@@ -22,35 +22,29 @@ output through every hidden layer — the nodes this costs are what separates th
 Layers: the chain has ``i`` hidden layers (``i + 1`` affine maps, since each Δ's output
 map is merged into the next Δ's input map); the notes count 2 layers per Δ, ``2i``.
 
-Corollary 4.3 (products) — the printed network
-``g_i(x, x′) = ½(4h_i((x+x′)/2) − h_i(x) − h_i(x′))`` does *not* vanish on the axes:
-``g_i(x, 0) = 2h_i(x/2) − ½h_i(x) = ½(h_{i−1} − h_i)(x) = Δ^i(x)/(2·4^i)``.  The form of
-Yarotsky (2017, Prop. 3), ``g_i(x, x′) = 2(h_i((x+x′)/2) − h_i(x/2) − h_i(x′/2))``, keeps
-all three arguments in ``[0, 1]``, equals ``0`` exactly when ``x = 0`` or ``x′ = 0``, maps
-``[0,1]²`` into ``[0, 1]`` (``h_i`` is convex with ``h_i(0) = 0``, hence superadditive) and
-satisfies ``g_i − xx′ = 2e((x+x′)/2) − 2e(x/2) − 2e(x′/2) ∈ [−4^{−i}, 4^{−i}/2]`` for
-``e = h_i − x² ∈ [0, 4^{−i−1}]``, so ``|g_i − xx′| ≤ 4^{−i}`` — the printed bound, attained
-at ``x = x′ = 2^{−i}``.  :func:`product_network` builds it (``form="corrected"``) and,
-for comparison, the printed one.
+The products built from it (Corollary 4.3, Lemma 5.3) live in
+:mod:`approxlab.theory.depth.product`; their names stay importable from here
+(``squaring.product_network`` …) for older code.
 
 Public interface (also used by the Sobolev construction): :func:`squaring_network`,
-:func:`product_network`, :func:`product_chain_network` (Lemma 5.3).
+:class:`SkipNetwork`, :func:`sup_error_square`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal, overload
 
 import numpy as np
 
-from approxlab.theory.core import networks
+from approxlab.theory.core import networks, targets
 from approxlab.theory.core.networks import PiecewiseLinear, ReLUNetwork
-from approxlab.theory.depth.sawtooth import triangle
+from approxlab.theory.depth.sawtooth import sawtooth, triangle
+from approxlab.theory.shallow.threshold import threshold_width
 
 Carry = Literal["signed", "nonneg"]
-ProductForm = Literal["corrected", "printed"]
 
 
 @dataclass(frozen=True)
@@ -141,6 +135,53 @@ class SkipNetwork:
             Wc = np.vstack([A, -A]) if carry == "signed" else A
             net.append((np.vstack([Wh, Wc]), np.concatenate([b, np.zeros(Wc.shape[0])])))
         net.append((np.hstack([self.readout[-1], P]), self.bias.copy()))
+        return net
+
+    def compile_skips(self) -> ReLUNetwork:
+        """The same function as a plain ReLU network, every skip connection compiled
+        separately: the contribution ``c_k = R_k H_k`` of the input (``k = 0``) and of each
+        hidden layer rides along every later hidden layer as its own pair ``σ(c), σ(−c)``
+        (``p − q = c``) and is added at the output.  Exact on all inputs; costs
+        ``2·out·l`` carry nodes in hidden layer ``l`` — :meth:`flatten` sums the
+        contributions into one running value instead.
+        """
+        o = self.output_dim
+        if not self.hidden:
+            return [(self.readout[0].copy(), self.bias.copy())]
+        net: ReLUNetwork = []
+        n_in = self.input_dim
+        for li, (W, b) in enumerate(self.hidden):
+            m_prev = n_in if li == 0 else self.hidden[li - 1][0].shape[0]
+            carried = li  # contributions c_0 … c_{li−1} arrive as pairs (li ≥ 1)
+            cols = m_prev + 2 * o * carried  # this layer's inputs: H_{li} block, then pairs
+            rows = []
+            # the hidden units themselves read the H block only
+            rows.append(np.hstack([W, np.zeros((W.shape[0], cols - m_prev))]))
+            # the new contribution c_li = R_li H_li (R_0 x for li = 0), as a pair
+            R = self.readout[li]
+            newc = np.hstack([R, np.zeros((o, cols - m_prev))])
+            # the old contributions: p − q of their pairs
+            old = np.zeros((o * carried, cols))
+            for k in range(carried):
+                for r in range(o):
+                    base = m_prev + 2 * o * k
+                    old[k * o + r, base + r] = 1.0
+                    old[k * o + r, base + o + r] = -1.0
+            for k in range(carried + 1):
+                C = old[k * o : (k + 1) * o] if k < carried else newc
+                rows.append(np.vstack([C, -C]))
+            Wl = np.vstack(rows)
+            net.append((Wl, np.concatenate([b, np.zeros(Wl.shape[0] - b.size)])))
+        # output: R_n H_n plus every carried contribution p − q
+        m_last = self.hidden[-1][0].shape[0]
+        n = len(self.hidden)
+        out = np.zeros((o, m_last + 2 * o * n))
+        out[:, :m_last] = self.readout[-1]
+        for k in range(n):
+            base = m_last + 2 * o * k
+            out[:, base : base + o] += np.eye(o)
+            out[:, base + o : base + 2 * o] -= np.eye(o)
+        net.append((out, self.bias.copy()))
         return net
 
 
@@ -253,165 +294,174 @@ def squared_l2_error_square(pl: PiecewiseLinear) -> float:
     return float(np.sum(half * ((p - t * t) ** 2 @ weights)))
 
 
-# --------------------------------------------------------------------------- products
+# ------------------------------------------------------------ measured (scene squaring)
 
 
-def _product_parts(form: ProductForm) -> tuple[list[np.ndarray], list[float]]:
-    """Input maps and coefficients of the three copies of ``h_i`` in ``g_i``."""
-    if form == "corrected":  # 2(h((x+x′)/2) − h(x/2) − h(x′/2))
-        maps = [np.array([[0.5, 0.5]]), np.array([[0.5, 0.0]]), np.array([[0.0, 0.5]])]
-        return maps, [2.0, -2.0, -2.0]
-    if form == "printed":  # ½(4h((x+x′)/2) − h(x) − h(x′))
-        maps = [np.array([[0.5, 0.5]]), np.array([[1.0, 0.0]]), np.array([[0.0, 1.0]])]
-        return maps, [2.0, -0.5, -0.5]
-    raise ValueError(f"unknown form {form!r}")
+@cache
+def measure(i: int) -> tuple[float, float, int, int, int, int]:
+    """Exact figures of the three built networks for h_i (cached: a pure function of i).
 
-
-def product_skip_network(i: int, form: ProductForm = "corrected") -> SkipNetwork:
-    """Corollary 4.3's ``g_i`` with skip connections: three ``h_i`` chains, ``9i`` nodes."""
-    maps, coefs = _product_parts(form)
-    h = squaring_skip_network(i)
-    return skip_parallel([h, h, h], maps, coefs)
-
-
-def product_network(
-    i: int, form: ProductForm = "corrected", carry: Carry = "signed"
-) -> ReLUNetwork:
-    """Corollary 4.3's ``g_i : ℝ² → ℝ`` as a plain ReLU network, as the proof builds it:
-    three pure copies of ``h_i`` in parallel, outputs combined (``3 × 5i = 15i`` nodes
-    with the signed carry, ``12i`` with ``carry="nonneg"``; ``i + 1`` affine maps, ``2i``
-    layers in the notes' count — the copies run side by side, so depth does not add up).
-
-    ``form="corrected"`` (default): ``2(h_i((x+x′)/2) − h_i(x/2) − h_i(x′/2))``, which
-    vanishes on the axes; ``form="printed"``: the notes' ``½(4h_i((x+x′)/2) − h_i(x) −
-    h_i(x′))``, which does not.  For one shared carry (``11i`` / ``10i`` nodes) use
-    ``product_skip_network(i, form).flatten(carry)``.
+    Returns ``(sup |h_i − x²|, argsup, pieces, nodes_skip, nodes_pure, nodes_nonneg)``, all
+    read off the networks: pieces by exact breakpoint propagation, sup over every piece's
+    ends and vertex (see :func:`sup_error_square`).
     """
-    maps, coefs = _product_parts(form)
-    h = squaring_network(i, carry=carry)
-    return networks.parallel_sum([networks.compose(h, [(A, np.zeros(1))]) for A in maps], coefs)
+    pure = squaring_network(i)
+    pl = networks.breakpoints(pure)
+    sup, where = sup_error_square(pl)
+    return (
+        sup,
+        where,
+        pl.pieces(),
+        squaring_network(i, skip=True).hidden_nodes(),
+        networks.hidden_nodes(pure),
+        networks.hidden_nodes(squaring_network(i, carry="nonneg")),
+    )
 
 
-def product_bound(i: int) -> float:
-    """Corollary 4.3: ``|g_i(x, x′) − xx′| ≤ 4^{−i}`` on ``[0, 1]²``."""
-    return 4.0 ** (-i)
+@cache
+def deviation_from_interpolant(i: int, direct_points: int) -> tuple[float, int]:
+    """``max |network − h_i|`` for the three built networks, against the definition of
+    ``h_i`` (the interpolant of ``x²`` on ``S_i``).
 
-
-def carry_alongside(net: ReLUNetwork, extra: int, carry: Carry = "nonneg") -> ReLUNetwork:
-    """``(x, y) ↦ (net(x), y)`` for ``extra`` trailing inputs ``y``, same depth as ``net``.
-
-    ``y`` rides along every hidden layer as ``σ(y)`` (``carry="nonneg"``, exact for
-    ``y ≥ 0``, ``extra`` nodes per hidden layer) or ``σ(y), σ(−y)`` (``"signed"``).
+    The pure network's exact form is compared at all its knots and piece vertices; all
+    three networks are evaluated directly at up to ``direct_points`` of those points and
+    at the argsup.  Returns ``(deviation, points evaluated directly)``.
     """
-    d = networks.input_dim(net)
-    P = np.hstack([np.eye(extra), -np.eye(extra)]) if carry == "signed" else np.eye(extra)
-    out: ReLUNetwork = []
-    last = len(net) - 1
-    for li, (W, b) in enumerate(net):
-        m = W.shape[0]
-        # y as a linear function of this layer's inputs: the raw input, or the carry units
-        if li == 0:
-            Y = np.hstack([np.zeros((extra, d)), np.eye(extra)])
-        else:
-            Y = np.hstack([np.zeros((extra, W.shape[1])), P])
-        Wx = np.hstack([W, np.zeros((m, Y.shape[1] - W.shape[1]))])
-        C = Y if li == last or carry == "nonneg" else np.vstack([Y, -Y])
-        out.append((np.vstack([Wx, C]), np.concatenate([b, np.zeros(C.shape[0])])))
-    return out
+    skip = squaring_network(i, skip=True)
+    pure = squaring_network(i)
+    lean = squaring_network(i, carry="nonneg")
+    pl = networks.breakpoints(pure)
+    where = measure(i)[1]
+    vert = np.clip(pl.slopes() / 2, pl.x[:-1], pl.x[1:])
+    pts = np.concatenate([pl.x, vert])
+    h = interpolant(i, pts)
+    dev_exact = float(np.max(np.abs(pl(pts) - h)))
+    sub = np.unique(np.linspace(0, pts.size - 1, min(pts.size, direct_points)).astype(np.int64))
+    ps, hs = np.append(pts[sub], where), np.append(h[sub], interpolant(i, where))
+    dev = max(
+        dev_exact,
+        float(np.max(np.abs(skip.evaluate(ps) - hs))),
+        float(np.max(np.abs(networks.evaluate(pure, ps) - hs))),
+        float(np.max(np.abs(networks.evaluate(lean, ps) - hs))),
+    )
+    return dev, int(sub.size + 1)
 
 
-def product_chain_network(i: int, factors: int, carry: Carry = "nonneg") -> ReLUNetwork:
-    """Lemma 5.3: ``prod_{i,l}(x_1, …, x_l) = g_i(prod_{i,l−1}(x_1, …, x_{l−1}), x_l)``.
+def shallow_width(i: int) -> int:
+    """Proposition 2.1's width ``⌈ρ/ε⌉`` for ``x²`` (``ρ = sup|2x| = 2``) at ``ε = 4^{−i−1}``."""
+    return threshold_width(targets.lipschitz("square"), squaring_bound(i))
 
-    Built from the corrected ``g_i`` (outputs in ``[0, 1]``, so every stage's inputs stay in
-    ``[0, 1]``); ``x_l`` rides along the earlier stages (``carry``).  Error ≤ ``(l − 1)·4^{−i}``
-    on ``[0, 1]^l`` by the lemma's induction started from Corollary 4.3.
+
+@dataclass(frozen=True)
+class Sweep:
+    """Theorem 4.2 over ``i = 0 … i_max``: exact sups, bounds, and node counts for ``i ≥ 1``
+    (``h_0(x) = x`` has no nodes) against the shallow width of Proposition 2.1."""
+
+    i: np.ndarray
+    sups: np.ndarray
+    bounds: np.ndarray
+    deep_skip: np.ndarray  # i ≥ 1
+    deep_pure: np.ndarray  # i ≥ 1
+    shallow: np.ndarray  # i ≥ 1
+
+
+def sweep(i_max: int) -> Sweep:
+    ii = np.arange(0, i_max + 1)
+    jj = ii[1:]
+    return Sweep(
+        ii,
+        np.array([measure(int(k))[0] for k in ii]),
+        np.array([squaring_bound(int(k)) for k in ii]),
+        np.array([measure(int(k))[3] for k in jj]),
+        np.array([measure(int(k))[4] for k in jj]),
+        np.array([shallow_width(int(k)) for k in jj]),
+    )
+
+
+@cache
+def telescoping_deviation(i: int) -> float:
+    """``max |h_{i−1}(x) − h_i(x) − Δ^i(x)/4^i|`` over ``S_i`` (``i ≥ 1``), from the networks.
+
+    The proof's identity (003, before Theorem 4.2), printed with ``4^{k+1}`` for ``4^{i}``:
+    at the points of ``S_{i−1}`` both sides vanish, at the new points ``(2k + 1)/2^i`` the
+    difference is ``1/4^i`` for every ``k`` — the bracket ``2k² + (2k² + 4k + 2) −
+    (4k² + 4k + 1) = 1`` (printed ``− (4k² + 4k − 1)``, which gives 3).  Everything is
+    dyadic, so the float64 evaluation is exact.
     """
-    if factors < 2:
-        raise ValueError("need at least two factors")
-    g = product_network(i, carry=carry)
-    net = g
-    for _ in range(factors - 2):
-        net = networks.compose(g, carry_alongside(net, 1, carry))
-    return net
+    if i < 1:
+        raise ValueError("i must be ≥ 1")
+    s = np.linspace(0.0, 1.0, 2**i + 1)
+    lhs = networks.evaluate(squaring_network(i - 1), s) - networks.evaluate(squaring_network(i), s)
+    rhs = networks.evaluate(sawtooth(i), s) / 4.0**i
+    return float(np.max(np.abs(lhs - rhs)))
 
 
-# ------------------------------------------------------------ exact sup on the square
+def square_error_range(pl: PiecewiseLinear, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per column ``[edges_c, edges_{c+1}]``: the exact range ``(min, max)`` of
+    ``e = p − x²`` for a piecewise-linear ``p`` (the envelope of the error curve).
 
-
-def product_breaklines(
-    i: int, form: ProductForm = "corrected"
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Lines in ``[0, 1]²`` off which ``g_i`` is affine: ``x ∈ X``, ``x′ ∈ Y``, ``x + x′ ∈ C``.
-
-    ``g_i`` is a combination of the univariate network ``h_i`` at ``u·x + v·x′`` for the
-    three input maps; each copy bends only where its argument is a breakpoint of ``h_i``,
-    which are read off the network by exact propagation.  (All three maps are axis-parallel
-    or along the anti-diagonal, which :func:`sup_error_product` relies on.)
+    ``e`` is concave on every piece of ``p``, so on a column its maximum lies at a column
+    end, a knot or a piece's vertex ``x = slope/2``, and its minimum at a column end or a
+    knot; all of them are evaluated.
     """
-    bp = networks.breakpoints(squaring_network(i)).breakpoints()
-    maps, _ = _product_parts(form)
-    X, Y, C = [np.array([0.0, 1.0])], [np.array([0.0, 1.0])], [np.array([], dtype=float)]
-    for A in maps:
-        u, v = float(A[0, 0]), float(A[0, 1])
-        if u and v:
-            if u != v:
-                raise ValueError("only anti-diagonal mixed maps are supported")
-            C.append(bp / u)
-        elif u:
-            X.append(bp / u)
-        else:
-            Y.append(bp / v)
+    edges = np.asarray(edges, dtype=float)
 
-    def inside(a: np.ndarray, hi: float) -> np.ndarray:
-        a = np.concatenate(a)
-        return np.unique(a[(a >= 0) & (a <= hi)])
+    def err(t: np.ndarray) -> np.ndarray:
+        return pl(t) - t * t
 
-    return inside(X, 1.0), inside(Y, 1.0), inside(C, 2.0)
+    at = err(edges)
+    lower, upper = np.minimum(at[:-1], at[1:]), np.maximum(at[:-1], at[1:])
+    pts = np.empty(2 * pl.x.size - 1)
+    pts[0::2] = pl.x
+    pts[1::2] = np.clip(pl.slopes() / 2.0, pl.x[:-1], pl.x[1:])  # sorted: vertex in its piece
+    pts = pts[(pts > edges[0]) & (pts < edges[-1])]
+    if pts.size:
+        col = np.clip(np.searchsorted(edges, pts, side="right") - 1, 0, edges.size - 2)
+        vals = err(pts)
+        starts = np.flatnonzero(np.diff(col, prepend=-1))
+        used = col[starts]
+        upper[used] = np.maximum(upper[used], np.maximum.reduceat(vals, starts))
+        lower[used] = np.minimum(lower[used], np.minimum.reduceat(vals, starts))
+    return lower, upper
 
 
-def sup_error_product(
-    net: ReLUNetwork, X: np.ndarray, Y: np.ndarray, C: np.ndarray
-) -> tuple[float, tuple[float, float], float, float]:
-    """``sup_{[0,1]²} |g(x, x′) − xx′|`` exactly, for a network ``g`` affine off the lines
-    ``x ∈ X``, ``x′ ∈ Y``, ``x + x′ ∈ C`` (see :func:`product_breaklines`).
+def error_curve(
+    pl: PiecewiseLinear, lo: float, hi: float, per_piece: int = 16
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(x, p(x) − x²)`` on ``[lo, hi]`` at every knot, every piece's vertex and
+    ``per_piece`` equal steps of every piece — the parabolic arches drawn from the exact
+    form (knots and vertices exact; between them a polyline much finer than a pixel)."""
+    i0 = max(int(np.searchsorted(pl.x, lo, side="right")) - 1, 0)
+    i1 = min(int(np.searchsorted(pl.x, hi, side="left")), pl.x.size - 1)
+    a, b = pl.x[i0:i1], pl.x[i0 + 1 : i1 + 1]
+    steps = a[:, None] + (b - a)[:, None] * np.linspace(0.0, 1.0, per_piece + 1)[None, :-1]
+    vert = np.clip(pl.slopes()[i0:i1] / 2.0, a, b)
+    x = np.concatenate([steps.ravel(), vert, [lo, hi], pl.x[i0 : i1 + 1]])
+    x = np.unique(x[(x >= lo) & (x <= hi)])
+    return x, pl(x) - x * x
 
-    On each cell ``E = g − xx′`` is affine minus ``xx′``: its Hessian is indefinite, so
-    ``|E|`` peaks on cell boundaries; along horizontal and vertical edges ``E`` is affine
-    (peaks at vertices), along anti-diagonal edges ``x + x′ = c`` it is a convex quadratic
-    whose vertex ``x* = (c − s)/2`` (``s`` = slope of ``g`` along the edge) is also a
-    candidate.  The network is evaluated at every vertex and every such ``x*``.
-    Returns ``(sup, argsup, min g, max g)`` — ``g`` being piecewise affine, its extremes
-    over the square are at vertices.
-    """
-    gx, gy = np.meshgrid(X, Y, indexing="ij")
-    pts = [np.stack([gx.ravel(), gy.ravel()], 1)]
-    for grid, axis in ((X, 0), (Y, 1)):  # anti-diagonals meet the grid lines
-        a, c = np.meshgrid(grid, C, indexing="ij")
-        other = c - a
-        ok = (other >= 0) & (other <= 1)
-        p = np.stack([a[ok], other[ok]], 1)
-        pts.append(p if axis == 0 else p[:, ::-1])
-    z = np.unique(np.concatenate(pts) @ np.array([1.0, 1j]))  # sorted by x, then x′
-    V = np.stack([z.real, z.imag], 1)
-    gv = networks.evaluate(net, V)
-    err_v = np.abs(gv - V[:, 0] * V[:, 1])
-    cand_pts, cand_err = [V], [err_v]
-    if C.size:
-        s = V.sum(axis=1)
-        k = np.clip(np.searchsorted(C, s), 0, C.size - 1)
-        on = C[k] == s
-        W, gw, cw = V[on], gv[on], s[on]
-        order = np.lexsort((W[:, 0], cw))
-        W, gw, cw = W[order], gw[order], cw[order]
-        same = cw[1:] == cw[:-1]  # consecutive vertices on one anti-diagonal: an edge
-        a, b = W[:-1][same], W[1:][same]
-        c = cw[:-1][same]
-        slope = (gw[1:][same] - gw[:-1][same]) / (b[:, 0] - a[:, 0])
-        xs = np.clip((c - slope) / 2, a[:, 0], b[:, 0])
-        P = np.stack([xs, c - xs], 1)
-        cand_pts.append(P)
-        cand_err.append(np.abs(networks.evaluate(net, P) - P[:, 0] * P[:, 1]))
-    allp, alle = np.concatenate(cand_pts), np.concatenate(cand_err)
-    k = int(np.argmax(alle))
-    return float(alle[k]), (float(allp[k, 0]), float(allp[k, 1])), float(gv.min()), float(gv.max())
+
+# ------------------------------------------- products: moved to theory/depth/product.py
+
+#: Names that moved to :mod:`approxlab.theory.depth.product` and stay importable here.
+_PRODUCT_NAMES = frozenset(
+    {
+        "ProductForm",
+        "product_skip_network",
+        "product_network",
+        "product_bound",
+        "carry_alongside",
+        "product_chain_network",
+        "product_breaklines",
+        "sup_error_product",
+    }
+)
+
+
+def __getattr__(name: str) -> object:
+    """Re-export the product constructions (imported lazily: product imports squaring)."""
+    if name in _PRODUCT_NAMES:
+        from approxlab.theory.depth import product
+
+        return getattr(product, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
