@@ -131,7 +131,7 @@ def test_counts_are_exact_on_ill_conditioned_networks():
     ]
     pr = ap.profile(net, (0.0, 1.0))
     assert (pr.regions, pr.node_pieces, pr.pieces) == ([3], [2], 1)
-    assert pr.recounted == [(0.0, 1.0)] and not pr.breaks.any()
+    assert not pr.breaks.any()  # exact slopes 10⁸ − 10⁸ = 0: flat, in float64 already
     # regions ≠ pieces: the zero-weighted units cut regions but make no pieces
     assert pr.function().pieces() == 1 and pr.function().simplified().x.tolist() == [0.0, 1.0]
 

@@ -97,10 +97,10 @@ layer), and exactly again up to any later undecided layer.  The exact arithmetic
 integer arithmetic on Python ints: at a knot ``τ = P/Q`` every value is ``N/(Q·S)`` with
 ``N`` an integer and ``S`` a power of two per layer, a crossing is ``τ = (N_{i0}P_1 −
 N_{i1}P_0)/(N_{i0}Q_1 − N_{i1}Q_0)`` and the values there are ``(N_{i0}N_{j1} −
-N_{i1}N_{j0})/g`` — no division but one gcd per knot.  Its cost is bounded by
-:data:`EXACT_BUDGET` multiply-adds of big integers (:class:`ExactBudgetError` beyond it:
-the caller refuses the network as too ill-conditioned for float64 and too large for exact
-arithmetic).
+N_{i1}N_{j0})/g`` — no division but one gcd per knot.  Its cost is bounded by a budget of
+multiply-adds of big integers (:data:`EXACT_BUDGET` unless the caller passes one;
+:class:`ExactBudgetError` beyond it: the network is too ill-conditioned for float64 and too
+large for exact arithmetic).
 """
 
 from __future__ import annotations
@@ -120,8 +120,9 @@ _GROW = 1.0 + 2.0**-40
 _ABS = 2.0**-1060
 _NO_Q = 1 << 20  # "quantum" of an all-zero array: no binary digit at all
 
-#: Multiply-adds of big integers the exact fallback may spend (≈ 0.3 s) before refusing.
-EXACT_BUDGET = 1_500_000
+#: Multiply-adds of big integers the exact fallback may spend by default (≈ 10 s) before
+#: refusing; the pieces endpoint passes its own, much smaller limit.
+EXACT_BUDGET = 200_000_000
 
 
 class KnotLimitError(ValueError):
@@ -397,6 +398,7 @@ def float_layers(
     et: np.ndarray | None = None
     taint: np.ndarray | None = None
     flat_z: np.ndarray | None = None  # (inputs, segments): exactly constant there
+    sl_z: np.ndarray | None = None  # (inputs, segments): exact slopes, NaN where unknown
     exact = True
     tmax = max(max(abs(float(a)), abs(float(b))) for a, b in domains)
     qt = quantum(np.nan_to_num(t))
@@ -423,6 +425,7 @@ def float_layers(
             raise FloatRangeError(f"layers[{li}]: values overflow float64 on the domain")
         ep: np.ndarray | None = None
         flat: np.ndarray | None = None  # (units, segments) for this layer's pre-activations
+        sl: np.ndarray | None = None  # their exact slopes (NaN: unknown)
         qp = np.zeros(ld.m, dtype=np.int64)
         if exact:
             # every product W_ij z_j is a multiple of 2^(q(W_ij) + q(z_j)): so is unit i's
@@ -437,10 +440,13 @@ def float_layers(
             if not exact:  # leave the lane: knots and inputs so far are exact
                 et = np.zeros_like(t)
                 flat_z = _equal_ends(z) if li > 0 else None
+                sl_z = _exact_slopes(z, t)
         if not exact:
             ep = _affine_bound(ld, z, ez, starts, seps, li == 0)
             flat = _flat_pre(ld, flat_z, t.size, starts, seps)
+            sl, flat = _slopes_pre(ld, sl_z, flat, starts, seps)
         if not exact:
+            _exact_columns(ld, ep, z, ez, seps)
             pre, ep = _structural_zeros(ld, pre, ep, z, ez, starts, seps)
 
         if last:
@@ -452,7 +458,8 @@ def float_layers(
                 else:
                     eo = None if ep is None else ep[:1]
                     fo = None if flat is None else flat[:1]
-                    brk, unc = _bounded_breaks(pre[:1], eo, t, et, fo, ok)
+                    so = None if sl is None else sl[:1]
+                    brk, unc = _bounded_breaks(pre[:1], eo, t, et, fo, ok, so)
                 out_breaks = brk[0] & ok
                 if unc is not None and (unc := unc[0] & ok).any():
                     taint = _taint_knots(taint, unc, t.size)
@@ -489,9 +496,14 @@ def float_layers(
         t, et, pre, ep, taint, exact, qnew, qt, new_pos, crossings, counts = res
         if was_exact and not exact:  # the crossings left the lane
             flat_z = _equal_ends(z) if li > 0 else None
+            sl_z = _exact_slopes(z, t_old)
             flat = _flat_pre(ld, flat_z, t_old.size, *_blocks(t_old))
-        if flat is not None and counts is not None:
-            flat = np.repeat(flat, counts + 1, axis=1)
+            sl, flat = _slopes_pre(ld, sl_z, flat, *_blocks(t_old))
+        if counts is not None:
+            if flat is not None:
+                flat = np.repeat(flat, counts + 1, axis=1)
+            if sl is not None:
+                sl = np.repeat(sl, counts + 1, axis=1)
         if qnew is not None:
             qp = qnew
         if max_work is not None:
@@ -505,7 +517,7 @@ def float_layers(
         # --- the next layer's input -------------------------------------------------
         z = np.maximum(pre, 0.0)
         if exact:
-            ez = flat_z = None
+            ez = flat_z = sl_z = None
         else:
             assert ep is not None
             off = pre <= -ep
@@ -513,11 +525,14 @@ def float_layers(
             flat_z = off[:, :-1] & off[:, 1:]
             if flat is not None:
                 flat_z |= flat
+            sl_z = None if sl is None else _relu_slopes(sl, pre, ep, flat_z)
         zmax, qz = pmax, qp
 
         node_breaks = None
         if nodes:
-            nb, unc = _node_breaks(z, ez, t, et, exact, pmax, qz, tmax, qt, new_pos, S, flat_z)
+            nb, unc = _node_breaks(
+                z, ez, t, et, exact, pmax, qz, tmax, qt, new_pos, S, flat_z, sl_z
+            )
             if crossings is not None:
                 cseg, cunit = crossings
                 owner = np.zeros(cseg.size, dtype=np.intp) if S == 1 else _owner(t_old)[cseg]
@@ -526,6 +541,96 @@ def float_layers(
                 taint = _taint_knots(taint, unc, t.size)
             node_breaks = nb
         yield FloatLayer(li, False, t, et, pre, ep, taint, exact, node_breaks, None)
+
+
+def _two_product(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Dekker: ``a·b = p + e`` exactly (no overflow, no underflow of the parts)."""
+    p = a * b
+    c = 134217729.0 * a
+    ah = c - (c - a)
+    al = a - ah
+    c = 134217729.0 * b
+    bh = c - (c - b)
+    bl = b - bh
+    e = ((ah * bh - p) + ah * bl + al * bh) + al * bl
+    return p, e
+
+
+def _safe(x: np.ndarray) -> np.ndarray:
+    """0, or a magnitude where Dekker's product cannot overflow or underflow."""
+    a = np.abs(x)
+    return (a == 0) | ((a > 2.0**-480) & (a < 2.0**480))
+
+
+def _prod_is(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """``a·b == c`` exactly (entrywise), by Dekker's error-free product."""
+    with np.errstate(all="ignore"):
+        p, e = _two_product(a, b)
+        return _safe(a) & _safe(b) & (p == c) & (e == 0)
+
+
+def _sum_exact(a: np.ndarray, b: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """``s = fl(a + b)`` was exact (Knuth's TwoSum error is 0), entrywise."""
+    with np.errstate(all="ignore"):
+        bb = s - a
+        err = (a - (s - bb)) + (b - bb)
+        return (err == 0) & np.isfinite(s)
+
+
+def _exact_slopes(z: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Slopes of exact inputs on the segments of exact knots where float64 division gives
+    them exactly (``s·Δt = Δz`` checked with an exact product); NaN elsewhere."""
+    with np.errstate(all="ignore"):
+        dz = np.diff(z, axis=1)
+        dt = np.diff(t)
+        s = dz / dt
+        p, e = _two_product(s, np.broadcast_to(dt, s.shape))
+        a, d = np.abs(s), np.abs(dt)
+        safe = ((a == 0) | ((a > 2.0**-480) & (a < 2.0**480))) & (d > 2.0**-480) & (d < 2.0**480)
+        ok = safe & (p == dz) & (e == 0) & np.isfinite(s)
+    return np.where(ok, s, np.nan)
+
+
+def _slopes_pre(ld, sl_z, flat, starts, seps):
+    """The pre-activations' slopes from the inputs' (exact where the products and sums are
+    representable, by the binary-digit argument of the exact lane, row by row), and the
+    flatness they certify (slope exactly 0).  ``(None, flat)`` when nothing is known."""
+    if sl_z is None:
+        return None, flat
+    known = ~np.isnan(sl_z)
+    if not known.any():
+        return None, flat
+    x = np.where(known, sl_z, 0.0)
+    q_w, _, aW, _ = ld.lane()
+    qrow = quanta(x).min(axis=1)  # per input row: its finest binary digit
+    q = np.min(q_w + qrow[None, :], axis=1)
+    size = aW @ np.abs(x).max(axis=1)
+    exact_rows = (q >= -1074) & (np.frexp(_up(size))[1] <= 53 + q) & np.isfinite(size)
+    if not exact_rows.any():
+        return None, flat
+    nz = [(W != 0).astype(float) for W in ld.Ws]
+    unknown = (~known).astype(float)
+    if ld.same:
+        out = ld.Ws[0] @ x
+        unk = nz[0] @ unknown > 0
+    else:
+        out = np.full((ld.m, x.shape[1]), np.nan)
+        unk = np.ones((ld.m, x.shape[1]), dtype=bool)
+        for W, Z, lo, hi in zip(ld.Ws, nz, starts, seps, strict=True):
+            out[:, lo:hi] = W @ x[:, lo:hi]
+            unk[:, lo:hi] = Z @ unknown[:, lo:hi] > 0
+    out[unk | ~exact_rows[:, None]] = np.nan
+    zero = out == 0
+    return out, (zero if flat is None else (flat | zero))
+
+
+def _relu_slopes(sl: np.ndarray, pre: np.ndarray, ep: np.ndarray, flat_z: np.ndarray):
+    """Slopes of σ(pre) on the segments: pre's slope where pre is certified positive at an
+    end (no crossing inside: positive throughout), 0 where σ(pre) is flat; else unknown."""
+    pos = pre > ep
+    active = pos[:, :-1] | pos[:, 1:]
+    out = np.where(active, sl, np.where(flat_z, 0.0, np.nan))
+    return None if np.isnan(out).all() else out
 
 
 def _equal_ends(z: np.ndarray) -> np.ndarray:
@@ -622,7 +727,54 @@ def _structural_zeros(ld, pre, ep, z, ez, starts, seps):
         r, c = np.nonzero(exact0)
         pre[r, cols[c]] = b_at[r, c]
         ep[r, cols[c]] = 0.0
+    rest = cand[:, cols] & ~exact0
+    if rest.any() and ld.m * ld.n * cols.size <= 2_000_000:
+        _exact_entries(ld, pre, ep, z, ez, cols, rest)
     return pre, ep
+
+
+def _exact_columns(ld, ep, z, ez, seps) -> None:
+    """Knots where every input is exact: a value there is exact when all its products and
+    partial sums are representable — with the finest binary digit of the row's weights
+    and of the column's inputs, the exact lane's argument entry by entry (e.g. ``σ(x)`` at
+    the domain's ends when other units' biases are not dyadic)."""
+    real = np.ones(z.shape[1], dtype=bool)
+    real[seps] = False
+    if ez is not None:
+        real &= ~(ez > 0).any(axis=0)
+    cols = np.flatnonzero(real)
+    if cols.size == 0:
+        return
+    q_w, q_b, aW, ab = ld.lane()
+    zc = z[:, cols]
+    qcol = quanta(zc).min(axis=0)
+    q = np.minimum(q_w.min(axis=1)[:, None] + qcol[None, :], q_b[:, None])
+    size = _up(aW @ np.abs(zc) + ab[:, None])
+    ok = (q >= -1074) & (np.frexp(size)[1] <= 53 + q) & np.isfinite(size)
+    if ok.any():
+        r, c = np.nonzero(ok)
+        ep[r, cols[c]] = 0.0
+
+
+def _exact_entries(ld, pre, ep, z, ez, cols, rest) -> None:
+    """Entries still undecided whose float64 sum was exact after all: exact inputs, and
+    every product and partial sum representable (the exact lane's argument, entry by
+    entry).  Their bound becomes 0 — e.g. ``x − 1`` at ``x = 1`` beside inexact units."""
+    q_w, q_b, aW, ab = ld.lane()
+    zc = z[:, cols]
+    reads = (aW > 0).astype(float)
+    if ez is not None:
+        rest &= (reads @ (ez[:, cols] > 0).astype(float)) == 0
+        if not rest.any():
+            return
+    qz = quanta(zc)  # (n, C)
+    q = np.min(q_w[:, :, None] + qz[None, :, :], axis=1)  # (m, C)
+    q = np.minimum(q, q_b[:, None])
+    size = _up(aW @ np.abs(zc) + ab[:, None])
+    ok = rest & (q >= -1074) & (np.frexp(size)[1] <= 53 + q) & np.isfinite(size)
+    if ok.any():
+        r, c = np.nonzero(ok)
+        ep[r, cols[c]] = 0.0
 
 
 def _owner_from_seps(seps: np.ndarray, starts: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -661,6 +813,7 @@ def _bounded_breaks(
     et: np.ndarray | None,
     flat: np.ndarray | None = None,
     ok: np.ndarray | None = None,
+    slopes: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(certified breakpoint, undecided), both (rows, interior knots), from the determinant
     D of the module docstring; where ``flat`` (rows, segments) a row is exactly constant.
@@ -698,6 +851,12 @@ def _bounded_breaks(
         np.abs(det, out=det)
         brk = det > _up(bound)
     unc = ~(brk | (still[:, :-1] & still[:, 1:]))
+    if slopes is not None:  # exact slopes on both sides decide at once
+        known = ~np.isnan(slopes)
+        both = known[:, :-1] & known[:, 1:]
+        if both.any():
+            brk = np.where(both, slopes[:, :-1] != slopes[:, 1:], brk)
+            unc &= ~both
     if ok is not None:
         brk &= ok
         unc &= ok
@@ -713,7 +872,7 @@ def _taint_knots(taint: np.ndarray | None, unc: np.ndarray, K: int) -> np.ndarra
     return taint
 
 
-def _node_breaks(z, ez, t, et, exact, zmax, qz, tmax, qt, new_pos, S, flat):
+def _node_breaks(z, ez, t, et, exact, zmax, qz, tmax, qt, new_pos, S, flat, slopes=None):
     """Interior breakpoints of every node σ(pre_j) at the knots that existed before this
     layer (at the layer's own crossings the count is structural: added by the caller).
     Returns ((S, m) counts, undecided mask over interior knots or None)."""
@@ -724,7 +883,7 @@ def _node_breaks(z, ez, t, et, exact, zmax, qz, tmax, qt, new_pos, S, flat):
         brk, unc = _exact_breaks(z, t), None
         brk &= ok[None, :]
     else:
-        brk, unc = _bounded_breaks(z, ez, t, et, flat, ok)
+        brk, unc = _bounded_breaks(z, ez, t, et, flat, ok, slopes)
         unc = unc.any(axis=0)
     m = z.shape[0]
     if S == 1:
@@ -776,18 +935,21 @@ def _insert(ld, t, et, pre, ep, cross, exact, qp, pmax, qt, tmax, taint, li, max
         else:
             et = np.zeros(K)
             ep = np.zeros_like(pre)
-    Lam = None
+    Lam = lam_exact = None
     if not exact:
         epf = ep.ravel()
         f0, f1 = epf[idx], epf[idx + 1]
         Lam = _up((f0 + f1) / ((np.abs(v0) - f0) + (np.abs(v1) - f1)) + 4 * U * lam)
+        # λ̃ exact: exact ends, an exact difference and λ̃·d = v0 exactly (Dekker)
+        lam_exact = (f0 == 0) & (f1 == 0) & _sum_exact(v0, -v1, d) & _prod_is(lam, d, v0)
+        Lam[lam_exact] = 0.0
 
     undecided = None
     if multi:
         order = np.lexsort((lam, seg))
         seg, unit, lam = seg[order], unit[order], lam[order]
         if Lam is not None:
-            Lam = Lam[order]
+            Lam, lam_exact = Lam[order], lam_exact[order]
         same_seg = seg[1:] == seg[:-1]
         equal = lam[1:] == lam[:-1]
         if exact:
@@ -797,17 +959,19 @@ def _insert(ld, t, et, pre, ep, cross, exact, qp, pmax, qt, tmax, taint, li, max
             merge = np.zeros_like(close)
             if close.any():  # equal only if proportional rows; else undecided
                 grp = _groups_of(ld, t, seg, unit)
-                merge = close & (grp[1:] == grp[:-1])
+                both = lam_exact[1:] & lam_exact[:-1]  # exact and equal: equal
+                merge = close & ((grp[1:] == grp[:-1]) | (both & equal))
                 undecided = close & ~merge
                 merge |= undecided & equal  # a float decision, marked below
         first = np.concatenate([[True], ~merge])
         knot_of = np.cumsum(first) - 1  # crossing → its knot
         kseg, klam = seg[first], lam[first]
         kLam = None if Lam is None else Lam[first]
+        kexact = None if lam_exact is None else lam_exact[first]
         counts = np.bincount(kseg, minlength=K - 1)
     else:
         knot_of = None
-        kseg, klam, kLam = seg, lam, Lam
+        kseg, klam, kLam, kexact = seg, lam, Lam, lam_exact
         counts = any_seg.astype(np.intp)
     N = kseg.size
     if max_knots is not None and max_knots < K - S + N:
@@ -815,13 +979,13 @@ def _insert(ld, t, et, pre, ep, cross, exact, qp, pmax, qt, tmax, taint, li, max
 
     t0, t1 = t[kseg], t[kseg + 1]
     h = t1 - t0
-    tn = klam * h
-    tn += t0
+    tr = klam * h
+    tn = tr + t0
     p0 = np.take(pre, kseg, axis=1)
     dp = np.take(pre, kseg + 1, axis=1)
     dp -= p0
-    pn = klam * dp
-    pn += p0
+    pr = klam * dp
+    pn = pr + p0
     zero_at = unit * N + (np.arange(N) if knot_of is None else knot_of)
     pn.ravel()[zero_at] = 0.0
     if not exact:
@@ -832,6 +996,19 @@ def _insert(ld, t, et, pre, ep, cross, exact, qp, pmax, qt, tmax, taint, li, max
         adp = np.abs(dp)
         epn = _up(np.maximum(f0, f1) + kLam * (adp + f0 + f1) + 4 * U * (klam * adp + np.abs(pn)))
         epn[(f0 == 0) & (f1 == 0) & (dp == 0)] = 0.0  # equal exact ends: exact
+        if kexact is not None and kexact.any():  # exact λ̃: exact where every step was
+            k = np.flatnonzero(kexact)
+            ok_t = (e0[k] == 0) & (e1[k] == 0)
+            ok_t &= _sum_exact(t1[k], -t0[k], h[k]) & _prod_is(klam[k], h[k], tr[k])
+            ok_t &= _sum_exact(tr[k], t0[k], tn[k])
+            etn[k[ok_t]] = 0.0
+            a, b = np.take(pre, kseg[k] + 1, axis=1), p0[:, k]
+            lk = np.broadcast_to(klam[k], a.shape)
+            ok_p = (f0[:, k] == 0) & (f1[:, k] == 0) & _sum_exact(a, -b, dp[:, k])
+            ok_p &= _prod_is(lk, dp[:, k], pr[:, k]) & _sum_exact(pr[:, k], b, pn[:, k])
+            sub = epn[:, k]
+            sub[ok_p] = 0.0
+            epn[:, k] = sub
         epn.ravel()[zero_at] = 0.0
 
     old_pos = np.arange(K)

@@ -169,17 +169,19 @@ def profile(
     domain: tuple[float, float],
     max_knots: int | None = None,
     max_work: int | None = None,
+    max_exact_work: int | None = None,
 ) -> PieceProfile:
     """Exact region, node-piece and output-piece counts by breakpoint propagation.
 
     ``max_knots`` bounds the knots of any layer (:class:`KnotLimitError`); ``max_work``
     bounds Σ over layers of knots × width; non-finite values (float64 overflow on the
     domain) are refused, and so is a network whose decisions lie within float64 rounding
-    on a part too large to recount in exact arithmetic
-    (:data:`~approxlab.theory.core.certified.EXACT_BUDGET`) — all three with
+    on a part too large to recount in exact arithmetic (more than ``max_exact_work``
+    multiply-adds of big integers; default
+    :data:`~approxlab.theory.core.certified.EXACT_BUDGET`) — all three with
     :class:`WorkLimitError` naming the reason.
     """
-    return profiles([net], domain, max_knots, max_work)[0]
+    return profiles([net], domain, max_knots, max_work, max_exact_work)[0]
 
 
 def profiles(
@@ -187,12 +189,16 @@ def profiles(
     domain: tuple[float, float],
     max_knots: int | None = None,
     max_work: int | None = None,
+    max_exact_work: int | None = None,
 ) -> list[PieceProfile]:
     """:func:`profile` of many networks of one architecture, propagated together (one
     vectorized pass per layer; the same counts as one by one)."""
     domain = (float(domain[0]), float(domain[1]))
     try:
-        counts = certified.count(list(nets), [domain] * len(nets), max_knots, max_work, True)
+        budget = certified.Budget(max_exact_work)
+        counts = certified.count(
+            list(nets), [domain] * len(nets), max_knots, max_work, True, budget
+        )
     except (certified.WorkLimitError, certified.FloatRangeError, certified.ExactBudgetError) as e:
         raise WorkLimitError(str(e)) from e
     return [_profile_of(c) for c in counts]
@@ -241,12 +247,13 @@ def report(
     domain: tuple[float, float],
     max_knots: int | None = None,
     max_work: int | None = None,
+    max_exact_work: int | None = None,
 ) -> PieceReport:
     """Exact pieces and breakpoints of ``net`` on ``domain``, the region bound
     ``∏ (m_j + 1)`` and Lemma 4.9's ``2^{L−1} ∏ m_j``, with the two inequalities as checks.
     Limits and errors as in :func:`profile`."""
     widths = hidden_widths(net)
-    prof = profile(net, domain, max_knots, max_work)
+    prof = profile(net, domain, max_knots, max_work, max_exact_work)
     out = prof.function()
     simple = out.simplified()
     bound = region_bound(widths)
