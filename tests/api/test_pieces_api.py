@@ -142,3 +142,76 @@ def test_limits_are_documented(client):
 def test_domain_is_respected(client, domain):
     out = client.post(URL, json=body_of(sawtooth.triangle(), domain)).json()
     assert out["knots"]["x"][0] == domain[0] and out["knots"]["x"][-1] == domain[1]
+
+
+def test_the_response_keeps_its_fields(client):
+    out = client.post(URL, json=body_of(sawtooth.triangle())).json()
+    assert set(out) == {
+        "pieces", "breakpoints", "bound", "bound_formula", "lemma_4_9_bound", "knots",
+        "regions", "hidden_widths", "layers", "nodes", "checks",
+    }  # fmt: skip
+    assert [c["name"] for c in out["checks"]] == [
+        "pieces ≤ ∏_j (m_j + 1)",
+        "∏_j (m_j + 1) ≤ 2^(L−1) ∏_j m_j (Lemma 4.9)",
+    ]
+    assert all(c["holds"] and c["relation"] == "<=" for c in out["checks"])
+
+
+def test_ill_conditioned_networks_are_counted_exactly(client):
+    """The three cases float64 with a slope tolerance got wrong."""
+    cancelling = [
+        (np.array([[1e8], [1e8], [1.0], [1.0]]), np.array([1e8 / 3, 1e8 / 3 + 0.1, -0.3, -0.6])),
+        (np.array([[1.0, -1.0, 0.0, 0.0]]), np.array([0.0])),
+    ]
+    out = client.post(URL, json=body_of(cancelling)).json()
+    assert out["pieces"] == 1 and out["breakpoints"] == [] and out["regions"] == [3]
+    assert out["knots"]["x"] == [0.0, 1.0]
+    tiny_kink = [
+        (np.array([[1.0], [1.0]]), np.array([0.0, -0.5])),
+        (np.array([[1.0, 1e-10]]), np.zeros(1)),
+    ]
+    out = client.post(URL, json=body_of(tiny_kink)).json()
+    assert out["pieces"] == 2 and out["breakpoints"] == [0.5]
+    chain = [
+        (np.eye(1), np.zeros(1)),
+        *[(np.array([[1e-200]]), np.zeros(1))] * 3,
+        (np.eye(1), np.zeros(1)),
+    ]
+    out = client.post(URL, json=body_of(chain, (-1.0, 1.0))).json()
+    assert out["pieces"] == 2 and out["breakpoints"] == [0.0]
+
+
+def with_a_hidden_zero(net):
+    """``net`` with two more layers: σ(y/3) twice, then 3σ(y/3) − 3σ(y/3) beside 3σ(y/3),
+    summed.  The difference is exactly 0, but no float64 bound proves it (y/3 is not
+    dyadic), so every sign decision about it lies within rounding — at every knot."""
+    *front, (W, b) = net
+    k = W.shape[1]
+    third = 1 / 3
+    return (
+        [
+            *front,
+            (np.vstack([W * third, W * third]), np.r_[b, b] * third),
+            (np.array([[3.0, -3.0], [3.0, 0.0]]), np.zeros(2)),
+            (np.array([[1.0, 1.0]]), np.zeros(1)),
+        ]
+        if k
+        else net
+    )
+
+
+def test_too_ill_conditioned_for_exact_counting_is_a_422(client):
+    """Behind Δ^14 (16,384 knots) and a layer of width 60, a zero no bound can prove: the
+    decisions of the last layers lie within rounding everywhere, and recounting it all in
+    exact rational arithmetic is over the budget — 422, saying why."""
+    net = sawtooth.sawtooth(14)
+    W, _ = net[-1]
+    w = 60
+    wide = [*net[:-1], (np.vstack([W] * w), np.ones(w)), (np.ones((1, w)) / w, np.zeros(1))]
+    r = client.post(URL, json=body_of(with_a_hidden_zero(wide)))
+    assert r.status_code == 422, r.text[:300]
+    m = r.json()["message"]
+    assert "too ill-conditioned" in m and "exact rational arithmetic" in m
+    # behind Δ³ the same zero is recounted, exactly
+    out = client.post(URL, json=body_of(with_a_hidden_zero(sawtooth.sawtooth(3)))).json()
+    assert out["pieces"] == 8

@@ -21,7 +21,8 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from approxlab.scenes.chapters import Chapter
-from approxlab.scenes.vocabulary import Relation, Role, TraceKind
+from approxlab.scenes.vocabulary import Role, TraceKind
+from approxlab.theory.core.checks import Check
 
 #: Kept for older imports: a trace's rendering role.
 TraceStyle = Role
@@ -82,53 +83,6 @@ def width_param(default: int, description: str = "Number of hidden units m.") ->
     return param(
         default, ge=1, le=100_000, scale="log", step=0.1, label="width m", description=description
     )
-
-
-@dataclass(frozen=True)
-class Check:
-    """A theorem's inequality evaluated on the construction: ``measured <relation> bound``.
-
-    ``rounding`` is the floating-point rounding allowance of the *measurement* (a few ulps
-    of the magnitudes it is computed from), for bounds that the construction attains with
-    equality in exact arithmetic — e.g. Proposition 2.1 for ``|x − 1/2|``, where every cell
-    has error exactly ε.  It is 0 for exact quantities (counts, dyadic arithmetic) and is
-    reported with the check, never hidden.
-
-    ``confidence`` marks a probabilistic statement ("with probability ≥ 1 − δ over the
-    draw", or a bound on an expectation checked on finitely many draws): the check may
-    legitimately fail for some seeds; ``confidence`` is the stated probability (``None``
-    for deterministic statements, which must hold for every parameter value).
-    """
-
-    name: str
-    measured: float
-    bound: float
-    relation: Relation
-    rounding: float = 0.0
-    confidence: float | None = None
-    #: Optional words for the row (e.g. "corrected from the printed 32d").
-    note: str | None = None
-
-    @property
-    def holds(self) -> bool:
-        m, b, r = self.measured, self.bound, self.rounding
-        if self.relation == "<=":
-            return bool(m <= b + r)
-        if self.relation == ">=":
-            return bool(m >= b - r)
-        return bool(abs(m - b) <= r)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "holds": self.holds,
-            "measured": self.measured,
-            "bound": self.bound,
-            "relation": self.relation,
-            "rounding": self.rounding,
-            "confidence": self.confidence,
-            **({"note": self.note} if self.note else {}),
-        }
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """The visual vocabulary, declared once: trace kinds, check relations, rendering roles.
 
-Trace kinds, check relations and rendering *roles* are declared here once; the result
+Trace kinds, check relations and rendering *roles* are declared here once (the relations
+with the :class:`~approxlab.theory.core.checks.Check` they belong to, re-exported); the result
 dataclasses (:mod:`approxlab.scenes.base`), the API schema, the tests and the frontend
 (through ``GET /api/v1/vocabulary``) all read them from here.  A role is one colour and one
 dash per theme, chosen to stay distinct in greyscale and in the dark and high-contrast
@@ -11,8 +12,9 @@ from __future__ import annotations
 
 from typing import Any, Literal, get_args
 
+from approxlab.theory.core.checks import Relation
+
 TraceKind = Literal["line", "step", "markers", "heatmap", "bar", "band"]
-Relation = Literal["<=", ">=", "=="]
 Role = Literal[
     "target", "construction", "bound", "error", "reference", "highlight", "this-value", "context"
 ]

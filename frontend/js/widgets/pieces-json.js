@@ -9,43 +9,25 @@ import { escapeHtml, formatNumber } from "../format.js";
 import { renderChecks } from "../panels.js";
 import { layoutFor, PLOT_CONFIG, plotFontSize, toPlotly } from "../plots.js";
 
-const DELTA = [
-  { weight: [[1], [1], [1]], bias: [0, -0.5, -1] },
-  { weight: [[2, -4, 2]], bias: [0] },
-];
-
-function compose(times) {
-  return { layers: Array.from({ length: times }, () => DELTA).flat(), domain: [0, 1] };
-}
-
-function gaussian() {
-  let u = 0;
-  while (u === 0) u = Math.random();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * Math.random());
-}
-
-/** A random network: `depth` affine layers, hidden width `width`, He-initialised weights. */
-function randomNetwork(width, depth) {
-  const r3 = (v) => Math.round(v * 1000) / 1000 || 0;
-  const layers = [];
-  let fanIn = 1;
-  for (let l = 0; l < depth; l++) {
-    const out = l === depth - 1 ? 1 : width;
-    const s = Math.sqrt(2 / fanIn);
-    layers.push({
-      weight: Array.from({ length: out }, () => Array.from({ length: fanIn }, () => r3(s * gaussian()))),
-      bias: Array.from({ length: out }, () => r3(0.5 * gaussian())),
-    });
-    fanIn = out;
-  }
-  return { layers, domain: [-1, 1] };
-}
+/**
+ * The examples come from the server (GET …/scenes/{id}/networks, the body format of this
+ * endpoint): Δ^L as the sawtooth scene builds it, and He-initialised random networks as
+ * the pieces scene draws them. `path` is relative to the endpoint's directory.
+ */
+const sawtooth = (nets) => nets.find((n) => String(n.name).startsWith("Δ^")); // not f∘Δ^L
+const sampled = (nets) => nets.find((n) => typeof n.seed === "number"); // not the zigzag
 
 export const PRESETS = [
-  { label: "Δ", title: "the hat function Δ (2 layers)", body: () => compose(1) },
-  { label: "Δ∘Δ", title: "Δ∘Δ, the default (4 layers)", body: () => compose(2) },
-  { label: "Δ³", title: "Δ∘Δ∘Δ (6 layers)", body: () => compose(3) },
-  { label: "random width 8, depth 3", title: "a new random network: 3 layers, 8 units per hidden layer, on [−1, 1]", body: () => randomNetwork(8, 3) },
+  { label: "Δ", title: "the hat function Δ: 3 nodes, 2 layers (the sawtooth scene's network)", path: () => "scenes/sawtooth/networks?L=1", pick: sawtooth, domain: [0, 1] },
+  { label: "Δ∘Δ", title: "Δ∘Δ: 6 nodes, 3 layers — the inner output merged into the next input (the sawtooth scene's network)", path: () => "scenes/sawtooth/networks?L=2", pick: sawtooth, domain: [0, 1] },
+  { label: "Δ³", title: "Δ∘Δ∘Δ: 9 nodes, 4 layers (the sawtooth scene's network)", path: () => "scenes/sawtooth/networks?L=3", pick: sawtooth, domain: [0, 1] },
+  {
+    label: "random width 8, depth 3",
+    title: "a new random network from the pieces scene: 3 layers, 8 units per hidden layer, He-initialised, on [−1, 1]",
+    path: () => `scenes/pieces/networks?width=8&depth=3&samples=1&bias_std=0.5&seed=${Math.floor(Math.random() * 1000001)}`,
+    pick: sampled,
+    domain: [-1, 1],
+  },
 ];
 
 /** JSON text with one layer per line. */
@@ -56,7 +38,16 @@ export function formatBody(body) {
   return `{\n  "layers": [\n${layers}\n  ],\n  "domain": ${flat(body.domain ?? [0, 1])}\n}`;
 }
 
-export const DEFAULT_TEXT = formatBody(compose(2));
+/** The first text: an example of the body format (Δ∘Δ written as two copies of Δ). */
+export const DEFAULT_TEXT = `{
+  "layers": [
+    {"weight": [[1], [1], [1]], "bias": [0, -0.5, -1]},
+    {"weight": [[2, -4, 2]], "bias": [0]},
+    {"weight": [[1], [1], [1]], "bias": [0, -0.5, -1]},
+    {"weight": [[2, -4, 2]], "bias": [0]}
+  ],
+  "domain": [0, 1]
+}`;
 
 /**
  * Where JSON text stops being valid, browser-independently (JSON.parse's messages differ
@@ -216,6 +207,7 @@ export class PiecesJson {
     // relative to the page, so approxlab also works under a path prefix
     this.endpoint = /^[a-z][a-z0-9+.-]*:/i.test(ep) ? ep : ep.replace(/^\/+/, "");
     this.seq = 0;
+    this.presetSeq = 0;
     this.good = null; // last good response
     this.resizer = null;
     const plots = host.view?.plots;
@@ -255,7 +247,7 @@ export class PiecesJson {
       el("span", { class: "presets-label", "aria-hidden": "true", text: "Examples:" }),
       ...PRESETS.map((p) => {
         const b = el("button", { type: "button", class: "btn btn-small", text: p.label, title: p.title, "data-preset": p.label });
-        b.addEventListener("click", () => this.load(formatBody(p.body())));
+        b.addEventListener("click", () => this.loadPreset(p));
         return b;
       }),
     ]);
@@ -299,6 +291,32 @@ export class PiecesJson {
   fitRows() {
     const lines = this.textarea.value.split("\n").length;
     this.textarea.rows = Math.min(20, Math.max(8, lines + 1));
+  }
+
+  /** Fetch a preset's network from the server and count it; a newer click wins. */
+  async loadPreset(preset) {
+    const seq = ++this.presetSeq;
+    let text;
+    try {
+      const url = new URL(preset.path(), new URL(this.endpoint, document.baseURI));
+      const r = await fetch(url, { headers: { Accept: "application/json" } });
+      let body = null;
+      try {
+        body = await r.json();
+      } catch {
+        body = null;
+      }
+      const net = body && Array.isArray(body.networks) ? preset.pick(body.networks) : null;
+      if (!r.ok || !net || !Array.isArray(net.layers)) {
+        throw new Error((body && typeof body.message === "string" && body.message) || `the server answered ${r.status}`);
+      }
+      text = formatBody({ layers: net.layers.map((l) => ({ weight: l.weight, bias: l.bias })), domain: preset.domain });
+    } catch (e) {
+      if (seq === this.presetSeq && this.section) this.showError(`Could not load the example ${preset.label}: ${e.message}`);
+      return;
+    }
+    if (seq !== this.presetSeq || !this.section) return; // a newer preset, or the scene was left
+    this.load(text);
   }
 
   load(text) {

@@ -116,3 +116,50 @@ def test_piecewise_linear_simplified_keeps_the_function():
     s = pl.simplified()
     np.testing.assert_array_equal(s.x, [0.0, 0.5, 1.0])
     assert s.pieces() == pl.pieces() == 2
+
+
+def test_breakpoints_carry_the_exact_answer():
+    """From a network, pieces and breakpoints are exact (not a slope tolerance): a kink
+    of relative size 10⁻¹⁰ counts, and simplified() keeps the count."""
+    net = [layer([[1.0], [1.0]], [0.0, -0.5]), layer([[1.0, 1e-10]], [0.0])]
+    pl = networks.breakpoints(net, (0.0, 1.0))
+    assert pl.pieces() == 2 and pl.breaks is not None
+    np.testing.assert_array_equal(pl.breakpoints(), [0.5])
+    s = pl.simplified()
+    assert s.pieces() == 2 and s.x.tolist() == [0.0, 0.5, 1.0]
+    # built from float data, the tolerance still applies (the data carries rounding)
+    data = PiecewiseLinear(pl.x, pl.y)
+    assert data.pieces() == 1
+
+
+def test_propagate_switches_to_exact_arithmetic():
+    """Two switches one float64 step apart: their order is no float64 decision, so the
+    knots from that layer on come from exact arithmetic (and stay distinct)."""
+    a = -0.61
+    net = [
+        layer([[1.0], [1.0]], [a, np.nextafter(a, -1.0)]),
+        layer([[1.0, -1.0]], [0.0]),
+    ]
+    (_, t0, _), (_, t1, pre1) = networks.propagate(net, (0.0, 1.0))
+    assert t0.tolist() == [0.0, 0.61, np.nextafter(0.61, 1.0), 1.0]
+    np.testing.assert_array_equal(t1, t0)
+    assert pre1[0, -1] == -(0.61 - np.nextafter(0.61, 1.0))  # the exact difference
+    assert networks.pieces(net, (0.0, 1.0)) == 3
+
+
+def test_propagate_many_splices_the_exact_network():
+    rng = np.random.default_rng(4)
+    good = random_net(11, [1, 3, 1])
+    a = -0.25
+    bad = [
+        layer([[1.0], [1.0], [0.0]], [a, np.nextafter(a, -1.0), 1.0]),
+        layer(rng.normal(size=(1, 3)), [0.0]),
+    ]
+    together = list(networks.propagate_many([good, bad, good], (-1.0, 1.0)))
+    for li, t, pre in together:
+        sep = np.flatnonzero(np.isnan(t))
+        blocks = np.split(np.arange(t.size), sep + 1)[:-1]
+        for net, idx in zip([good, bad, good], blocks, strict=True):
+            _, t_one, pre_one = list(networks.propagate(net, (-1.0, 1.0)))[li]
+            np.testing.assert_array_equal(t[idx[:-1]], t_one)
+            np.testing.assert_allclose(pre[:, idx[:-1]], pre_one, rtol=1e-12, atol=1e-15)

@@ -122,6 +122,40 @@ def test_zero_biases_give_two_pieces():
         assert pr.pieces <= 2
 
 
+def test_counts_are_exact_on_ill_conditioned_networks():
+    """Nearly cancelling units and zero-weighted switching units: a constant (float64
+    slopes differ by rounding), with the regions the zero-weighted units still cut."""
+    net = [
+        layer([[1e8], [1e8], [1.0], [1.0]], [1e8 / 3, 1e8 / 3 + 0.1, -0.3, -0.6]),
+        layer([[1.0, -1.0, 0.0, 0.0]], [0.0]),
+    ]
+    pr = ap.profile(net, (0.0, 1.0))
+    assert (pr.regions, pr.node_pieces, pr.pieces) == ([3], [2], 1)
+    assert not pr.breaks.any()  # exact slopes 10⁸ − 10⁸ = 0: flat, in float64 already
+    # regions ≠ pieces: the zero-weighted units cut regions but make no pieces
+    assert pr.function().pieces() == 1 and pr.function().simplified().x.tolist() == [0.0, 1.0]
+
+
+def test_report_is_the_endpoints_body_in_theory():
+    rep = ap.report(sawtooth.sawtooth(3), (0.0, 1.0))
+    assert rep.pieces == 8 and rep.regions == [2, 4, 8]
+    assert rep.bound == 64.0 and rep.lemma_4_9_bound == 2**3 * 27
+    assert rep.breakpoints.tolist() == [k / 8 for k in range(1, 8)]
+    assert rep.knots_x.tolist() == [k / 8 for k in range(9)]
+    assert [c.name for c in rep.checks] == [
+        "pieces ≤ ∏_j (m_j + 1)",
+        "∏_j (m_j + 1) ≤ 2^(L−1) ∏_j m_j (Lemma 4.9)",
+    ]
+    assert all(c.holds for c in rep.checks)
+    assert (rep.checks[0].measured, rep.checks[0].bound) == (8, 64.0)
+
+
+def test_work_limit_names_the_layer():
+    net = sawtooth.sawtooth(10)
+    with pytest.raises(ap.WorkLimitError, match=r"layers\[\d+\].*evaluations"):
+        ap.profile(net, (0.0, 1.0), max_work=1000)
+
+
 def test_knot_limit():
     net = sawtooth.sawtooth(12)
     with pytest.raises(KnotLimitError, match="layer"):

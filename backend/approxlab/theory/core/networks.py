@@ -6,23 +6,62 @@ of affine maps ``z -> W z + b`` with ``W`` of shape ``(out, in)``; the ReLU
 affine maps, "nodes" the hidden ReLU units (``Δ`` has 3 nodes and 2 layers).
 
 For univariate inputs, :func:`breakpoints` pushes the breakpoints of the network through
-it layer by layer, exactly: within a layer, every unit's pre-activation is affine between
+it layer by layer: within a layer, every unit's pre-activation is affine between
 consecutive knots, so it crosses zero at most once there, at a point we can compute
 directly.  No grid is involved, so ``Δ^20`` (2^20 pieces) is counted exactly.
+
+"Exactly" means: the counts are those of the network whose weights are the given float64
+numbers (exact dyadic rationals).  The propagation runs in float64 with a rigorous error
+bound on every number, accepts a decision (a sign at a knot, the order of two switch
+points, whether a slope changes) only outside that bound, and retakes every other decision
+in exact integer arithmetic on the part of the domain it affects — see
+:mod:`approxlab.theory.core.certified`, whose docstring derives each bound.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+
+from approxlab.theory.core import certified
+from approxlab.theory.core.certified import (
+    ExactBudgetError,
+    FloatRangeError,
+    KnotLimitError,
+)
+
+__all__ = [
+    "SLOPE_RTOL",
+    "ExactBudgetError",
+    "FloatRangeError",
+    "KnotLimitError",
+    "Layer",
+    "PiecewiseLinear",
+    "ReLUNetwork",
+    "breakpoints",
+    "compose",
+    "evaluate",
+    "function_of",
+    "hidden_nodes",
+    "input_dim",
+    "layer",
+    "output_dim",
+    "parallel_sum",
+    "pieces",
+    "propagate",
+    "propagate_many",
+    "relu",
+    "validate",
+]
 
 Layer = tuple[np.ndarray, np.ndarray]
 ReLUNetwork = list[Layer]
 
-#: Two adjacent affine pieces are merged when their slopes agree to this relative
-#: tolerance (only rounding can make truly collinear pieces differ).
+#: For a :class:`PiecewiseLinear` built from float data (not from a network), two adjacent
+#: pieces count as one when their slopes agree to this relative tolerance: such data
+#: carries the rounding of whatever computed it.  Pieces of networks are exact instead.
 SLOPE_RTOL = 1e-9
 
 
@@ -143,10 +182,18 @@ class PiecewiseLinear:
 
     ``x`` is strictly increasing; ``y[i]`` is the value at ``x[i]``; the function is affine
     between consecutive knots.  Knots need not all be true breakpoints (see :meth:`pieces`).
+
+    From :func:`breakpoints`, the object also carries the *exact* answer: ``breaks`` marks
+    the interior knots where the network's slope really changes, ``count`` is its number of
+    maximal affine pieces (two exact knots closer than float64 can tell apart share one
+    ``x``, so ``count`` is authoritative).  Built from float data, breakpoints are the knots
+    where the data's slopes differ by more than :data:`SLOPE_RTOL` (relative).
     """
 
     x: np.ndarray
     y: np.ndarray
+    breaks: np.ndarray | None = field(default=None, compare=False, repr=False)
+    count: int | None = field(default=None, compare=False, repr=False)
 
     def __call__(self, t: np.ndarray) -> np.ndarray:
         return np.interp(t, self.x, self.y)
@@ -156,6 +203,8 @@ class PiecewiseLinear:
 
     def breakpoint_mask(self) -> np.ndarray:
         """Boolean mask over interior knots: True where the slope really changes."""
+        if self.breaks is not None:
+            return self.breaks
         s = self.slopes()
         ds = np.abs(np.diff(s))
         scale = np.maximum(np.abs(s[:-1]), np.abs(s[1:]))
@@ -167,25 +216,18 @@ class PiecewiseLinear:
 
     def pieces(self) -> int:
         """Number of maximal affine pieces on ``[x[0], x[-1]]``."""
+        if self.count is not None:
+            return self.count
         if self.x.size < 2:
             return 1
         return int(1 + np.count_nonzero(self.breakpoint_mask()))
 
     def simplified(self) -> PiecewiseLinear:
         """The same function with only its true breakpoints (and the endpoints) as knots."""
-        keep = np.concatenate([[True], self.breakpoint_mask(), [True]])
-        return PiecewiseLinear(self.x[keep], self.y[keep])
-
-
-class KnotLimitError(ValueError):
-    """Raised by :func:`propagate` when a layer would create more knots than ``max_knots``."""
-
-    def __init__(self, layer_index: int, knots: int, limit: int):
-        super().__init__(
-            f"layer {layer_index}: the network has {knots:,} knots on the domain after this "
-            f"layer, more than the limit of {limit:,}"
-        )
-        self.layer_index, self.knots, self.limit = layer_index, knots, limit
+        mask = self.breakpoint_mask()
+        keep = np.concatenate([[True], mask, [True]])
+        breaks = None if self.breaks is None else np.ones(int(mask.sum()), dtype=bool)
+        return PiecewiseLinear(self.x[keep], self.y[keep], breaks, self.count)
 
 
 def propagate(
@@ -199,13 +241,22 @@ def propagate(
     layer's pre-activations at ``knots``, and every unit's pre-activation is affine between
     consecutive knots — so ``PiecewiseLinear(knots, pre[j])`` *is* unit ``j``'s function of
     the input.  At each hidden layer the points where a unit switches (its pre-activation
-    crosses zero inside a segment) are computed in closed form and inserted before the
+    changes sign inside a segment) are computed in closed form and inserted before the
     ReLU.  Cost per layer is O(K · m) for K knots and m units (O(K · m log m) where several
     units switch inside one segment) — vectorized, no grid.
 
+    The knot set is exact (:mod:`~approxlab.theory.core.certified`): decided in float64
+    with certified error bounds, and — from the first layer where a decision lies within
+    rounding — recomputed in exact integer arithmetic (:class:`ExactBudgetError` if that
+    would exceed :data:`~approxlab.theory.core.certified.EXACT_BUDGET`).  The floats
+    yielded are the exact knots and values to within their certified rounding bounds —
+    exactly for dyadic constructions such as Δ^L, a few units in the last place for
+    well-conditioned networks; two exact knots may round to the same float.
+
     With ``max_knots``, a layer whose refined knots would exceed it raises
     :class:`KnotLimitError` after counting the crossings and before allocating them, so
-    the cost of a call is bounded by ``max_knots`` times the widths.
+    the cost of a call is bounded by ``max_knots`` times the widths.  Values beyond the
+    float64 range raise :class:`FloatRangeError`.
     """
     validate(net)
     if input_dim(net) != 1:
@@ -213,18 +264,13 @@ def propagate(
     a, b = float(domain[0]), float(domain[1])
     if not a < b:
         raise ValueError("domain must satisfy a < b")
-    t = np.array([a, b])
-    z = t[None, :]  # (units, knots): one row per unit, contiguous along knots
-    last = len(net) - 1
-    for li, (W, bias) in enumerate(net):
-        pre = W @ z
-        pre += bias[:, None]
-        if li == last:
-            yield li, t, pre
+    for lay in certified.float_layers([net], [(a, b)], max_knots):
+        if lay.taint is not None and lay.taint.any():
+            for ex in certified.exact_layers(net, (a, b), max_knots):
+                if ex.index >= lay.index:
+                    yield ex.index, ex.knots(), ex.values()
             return
-        t, pre = _insert_zero_crossings(t, pre, max_knots, li)
-        yield li, t, pre
-        z = np.maximum(pre, 0.0)
+        yield lay.index, lay.t[:-1], lay.pre[:, :-1]
 
 
 def propagate_many(
@@ -238,7 +284,9 @@ def propagate_many(
     concatenated in order and each network's block followed by a separator knot ``NaN``
     (its pre-activations are held at 0, so no crossing is ever inserted next to it).  One
     vectorized crossing search per layer serves every network, which is what makes
-    distributions over many random networks cheap.  ``max_knots`` bounds the total.
+    distributions over many random networks cheap.  ``max_knots`` bounds the total.  A
+    network whose decisions leave float64's certainty continues in exact arithmetic, as
+    in :func:`propagate`.
     """
     for net in nets:
         validate(net)
@@ -250,24 +298,30 @@ def propagate_many(
     a, b = float(domain[0]), float(domain[1])
     if not a < b:
         raise ValueError("domain must satisfy a < b")
-    t = np.tile([a, b, np.nan], len(nets))
-    z = np.nan_to_num(t)[None, :]
-    last = len(nets[0]) - 1
-    for li in range(last + 1):
-        sep = np.flatnonzero(np.isnan(t))
-        starts = np.concatenate([[0], sep[:-1] + 1])
-        pre = np.empty((shapes[li][0], t.size))
-        for net, lo, hi in zip(nets, starts, sep, strict=True):
-            W, bias = net[li]
-            np.matmul(W, z[:, lo:hi], out=pre[:, lo:hi])
-            pre[:, lo:hi] += bias[:, None]
-        pre[:, sep] = 0.0
-        if li == last:
-            yield li, t, pre
-            return
-        t, pre = _insert_zero_crossings(t, pre, max_knots, li)
-        yield li, t, pre
-        z = np.maximum(pre, 0.0)
+    S = len(nets)
+    exact: dict[int, Iterator[certified.ExactLayer]] = {}
+    for lay in certified.float_layers(list(nets), [(a, b)] * S, max_knots):
+        starts, seps = certified._blocks(lay.t)
+        if lay.taint is not None:
+            for k in range(S):
+                if k not in exact and lay.taint[starts[k] : seps[k]].any():
+                    gen = certified.exact_layers(nets[k], (a, b), max_knots)
+                    for _ in range(lay.index):
+                        next(gen)
+                    exact[k] = gen
+        if not exact:
+            yield lay.index, lay.t, lay.pre
+            continue
+        ts, pres = [], []
+        for k in range(S):
+            if k in exact:
+                ex = next(exact[k])
+                tk, pk = ex.knots(), ex.values()
+            else:
+                tk, pk = lay.t[starts[k] : seps[k]], lay.pre[:, starts[k] : seps[k]]
+            ts += [tk, [np.nan]]
+            pres += [pk, np.zeros((pk.shape[0], 1))]
+        yield lay.index, np.concatenate(ts), np.concatenate(pres, axis=1)
 
 
 def breakpoints(
@@ -276,81 +330,38 @@ def breakpoints(
     """Exact piecewise-linear form of a univariate, single-output ReLU network on ``domain``.
 
     The knots are every point where some unit switches (see :func:`propagate`); knots where
-    the output's slope does not change are kept — use :meth:`PiecewiseLinear.pieces` or
-    :meth:`PiecewiseLinear.simplified`.  ``max_knots`` as in :func:`propagate`.
+    the output's slope does not change are kept, and the returned function knows which
+    they are: :meth:`PiecewiseLinear.pieces` and :meth:`PiecewiseLinear.breakpoints` are
+    exact, :meth:`PiecewiseLinear.simplified` keeps only the true breakpoints.
+    ``max_knots`` as in :func:`propagate`.
     """
     if output_dim(net) != 1:
         raise ValueError("breakpoints needs a network with one output")
-    *_, (_, t, pre) = propagate(net, domain, max_knots)
-    keep = np.concatenate([[True], np.diff(t) > 0])  # drop rounding-collapsed knots
-    return PiecewiseLinear(t[keep], pre[0, keep])
+    validate(net)
+    if input_dim(net) != 1:
+        raise ValueError("breakpoint propagation needs a network with one input")
+    a, b = float(domain[0]), float(domain[1])
+    if not a < b:
+        raise ValueError("domain must satisfy a < b")
+    [c] = certified.count([net], [(a, b)], max_knots)
+    return function_of(c)
 
 
-def _insert_zero_crossings(
-    t: np.ndarray, pre: np.ndarray, max_knots: int | None = None, layer_index: int = 0
-) -> tuple[np.ndarray, np.ndarray]:
-    """Insert, between consecutive knots, the points where any unit's pre-activation is 0.
-
-    ``pre`` (m, K) holds the pre-activations of m units at knots ``t`` (K,); each row is
-    affine between knots.  Returns refined knots and pre-activations, with each switching
-    unit set to exactly 0 at its own crossing.
-    """
-    v0, v1 = pre[:, :-1], pre[:, 1:]
-    cross = (v0 * v1) < 0  # strict sign change inside the segment
-    per_seg = cross.sum(axis=0)
-    if not per_seg.any():
-        return t, pre
-    if per_seg.max() == 1:  # fast path: at most one unit switches per segment
-        seg = np.flatnonzero(per_seg)
-        _check_knot_limit(t.size + seg.size, max_knots, layer_index)
-        unit = np.argmax(np.take(cross, seg, axis=1), axis=0)
-        seg_new = seg
-        units_at_knot = [unit]
-        a0 = pre.ravel()[unit * pre.shape[1] + seg]
-        a1 = pre.ravel()[unit * pre.shape[1] + seg + 1]
-        frac = a0 / (a0 - a1)
-        counts = per_seg
-        knot_of = [np.arange(seg.size)]
-    else:  # general: sort the crossings of each segment by position
-        with np.errstate(divide="ignore", invalid="ignore"):
-            s = np.where(cross, v0 / (v0 - v1), np.inf).T  # (K-1, m)
-        order = np.argsort(s, axis=1, kind="stable")
-        s_sorted = np.take_along_axis(s, order, axis=1)
-        valid = np.isfinite(s_sorted)
-        dup = np.zeros_like(valid)
-        dup[:, 1:] = valid[:, 1:] & (s_sorted[:, 1:] == s_sorted[:, :-1])
-        new = valid & ~dup  # one knot per distinct crossing position
-        counts = new.sum(axis=1)
-        _check_knot_limit(t.size + int(counts.sum()), max_knots, layer_index)
-        seg_new, col = np.nonzero(new)
-        frac = s_sorted[seg_new, col]
-        vseg, vcol = np.nonzero(valid)
-        units_at_knot = [order[vseg, vcol]]
-        knot_of = [np.cumsum(new.ravel()[valid.ravel()]) - 1]
-    t0, t1 = t[seg_new], t[seg_new + 1]
-    new_t = t0 + frac * (t1 - t0)
-    p0, p1 = np.take(pre, seg_new, axis=1), np.take(pre, seg_new + 1, axis=1)
-    p1 -= p0
-    p1 *= frac
-    new_pre = np.add(p0, p1, out=p1)
-    new_pre[units_at_knot[0], knot_of[0]] = 0.0
-
-    # interleave: every new knot goes right after its segment's left knot
-    K, N = t.size, seg_new.size
-    old_pos = np.arange(K)
-    old_pos[1:] += np.cumsum(counts)
-    new_pos = seg_new + 1 + np.arange(N)
-    src = np.empty(K + N, dtype=np.intp)
-    src[old_pos] = np.arange(K)
-    src[new_pos] = K + np.arange(N)
-    out_t = np.concatenate([t, new_t])[src]
-    out_pre = np.take(np.concatenate([pre, new_pre], axis=1), src, axis=1)
-    return out_t, out_pre
-
-
-def _check_knot_limit(knots: int, max_knots: int | None, layer_index: int) -> None:
-    if max_knots is not None and knots > max_knots:
-        raise KnotLimitError(layer_index, knots, max_knots)
+def function_of(c: certified.Count) -> PiecewiseLinear:
+    """The output of a :class:`~approxlab.theory.core.certified.Count` as a
+    :class:`PiecewiseLinear` with its exact breakpoints (float-equal knots merged)."""
+    x, y, mask = c.knots, c.values, c.breaks
+    first = np.concatenate([[True], np.diff(x) > 0])
+    if not first.all():  # distinct exact knots that round to one float: keep one
+        group = np.cumsum(first) - 1
+        keep = first.copy()
+        if not keep[-1]:  # the domain's end stays a knot
+            keep[np.flatnonzero(first)[-1]] = False
+            keep[-1] = True
+        merged = np.zeros(int(first.sum()), dtype=bool)
+        np.logical_or.at(merged, group, np.concatenate([[False], mask, [False]]))
+        x, y, mask = x[keep], y[keep], merged[1:-1]
+    return PiecewiseLinear(x, y, mask, c.pieces)
 
 
 def pieces(net: ReLUNetwork, domain: tuple[float, float] = (0.0, 1.0)) -> int:

@@ -8,7 +8,12 @@ of nodes.  For a univariate network on an interval:
   produces after hidden layer ``ℓ`` split the interval into the activation regions of
   layers ``1..ℓ``; each unit of layer ``ℓ + 1`` switches at most once inside each region,
   so ``regions_ℓ ≤ ∏_{j≤ℓ} (m_j + 1)`` and ``N_A(f) ≤ ∏_{j<L} (m_j + 1)``
-  (:func:`region_bound`, the tightest bound used here).
+  (:func:`region_bound`, the tightest bound used here).  *Regions* count the intervals
+  between switch points (activation patterns along the interval); *pieces* count maximal
+  intervals on which the function is affine (collinear neighbours merged) — a node or the
+  output can have fewer pieces than regions.  Both are exact
+  (:mod:`approxlab.theory.core.certified`: float64 with certified error bounds, exact
+  integer arithmetic wherever a decision lies within rounding).
 * **Lemma 4.9, first bullet** (valid as printed): a node of hidden layer ``i`` has at most
   ``2^i ∏_{j<i} m_j`` pieces (:func:`node_piece_bound`).
 * **Lemma 4.9, second bullet.**  The proof gives ``N_A(f) ≤ 2^{L−1} ∏_{j<L} m_j`` and by
@@ -30,17 +35,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from approxlab.theory.core import certified
+from approxlab.theory.core.checks import Check
 from approxlab.theory.core.networks import (
-    SLOPE_RTOL,
+    PiecewiseLinear,
     ReLUNetwork,
     compose,
+    function_of,
     layer,
-    propagate,
-    propagate_many,
 )
 
 
@@ -132,7 +138,11 @@ class PieceProfile:
 
     ``regions[ℓ]`` — activation regions after hidden layer ``ℓ + 1``; ``node_pieces[ℓ]`` —
     the most pieces of any node (post-ReLU) of hidden layer ``ℓ + 1``; ``pieces`` — maximal
-    affine pieces of the output; ``knots``/``values`` — the output's exact knots.
+    affine pieces of the output; ``knots``/``values`` — the output's knots (float64, within
+    ``knot_error``/``value_error`` of the exact ones; exact knots closer than float64 can
+    separate share one entry).  ``breaks`` marks the interior knots that are breakpoints of
+    the output; ``recounted`` lists the sub-intervals that were counted in exact arithmetic
+    because a float64 decision there lay within rounding.
     """
 
     regions: list[int]
@@ -140,6 +150,14 @@ class PieceProfile:
     pieces: int
     knots: np.ndarray
     values: np.ndarray
+    breaks: np.ndarray | None = field(default=None, compare=False, repr=False)
+    knot_error: np.ndarray | None = field(default=None, compare=False, repr=False)
+    value_error: np.ndarray | None = field(default=None, compare=False, repr=False)
+    recounted: list[tuple[float, float]] = field(default_factory=list, compare=False)
+
+    def function(self) -> PiecewiseLinear:
+        """The output as a :class:`PiecewiseLinear` with its exact breakpoints."""
+        return PiecewiseLinear(self.knots, self.values, self.breaks, self.pieces)
 
 
 class WorkLimitError(ValueError):
@@ -151,106 +169,112 @@ def profile(
     domain: tuple[float, float],
     max_knots: int | None = None,
     max_work: int | None = None,
+    max_exact_work: int | None = None,
 ) -> PieceProfile:
     """Exact region, node-piece and output-piece counts by breakpoint propagation.
 
     ``max_knots`` bounds the knots of any layer (:class:`KnotLimitError`); ``max_work``
-    bounds Σ over layers of knots × width, and non-finite values (float64 overflow on the
-    domain) are refused — both with :class:`WorkLimitError` naming the layer.
+    bounds Σ over layers of knots × width; non-finite values (float64 overflow on the
+    domain) are refused, and so is a network whose decisions lie within float64 rounding
+    on a part too large to recount in exact arithmetic (more than ``max_exact_work``
+    multiply-adds of big integers; default
+    :data:`~approxlab.theory.core.certified.EXACT_BUDGET`) — all three with
+    :class:`WorkLimitError` naming the reason.
     """
-    regions: list[int] = []
-    node_pieces: list[int] = []
-    last = len(net) - 1
-    work = 0
-    with np.errstate(all="ignore"):
-        for li, t, pre in propagate(net, domain, max_knots):
-            if not np.all(np.isfinite(pre)):
-                raise WorkLimitError(f"layers[{li}]: values overflow float64 on the domain")
-            if li < last:
-                work += t.size * net[li + 1][0].shape[0]
-                if max_work is not None and work > max_work:
-                    raise WorkLimitError(
-                        f"layers[{li + 1}]: propagating {t.size:,} knots through the remaining "
-                        f"layers exceeds the limit of {max_work:,} (unit, knot) evaluations"
-                    )
-                regions.append(int(np.count_nonzero(np.diff(t) > 0)))
-                node_pieces.append(int(np.max(_row_pieces(t, np.maximum(pre, 0.0)))))
-                continue
-            keep = np.concatenate([[True], np.diff(t) > 0])
-            t, y = t[keep], pre[0, keep]
-            return PieceProfile(regions, node_pieces, int(_row_pieces(t, y[None, :])[0]), t, y)
-    raise AssertionError("propagate yields the output layer last")
+    return profiles([net], domain, max_knots, max_work, max_exact_work)[0]
 
 
 def profiles(
-    nets: Sequence[ReLUNetwork], domain: tuple[float, float], max_knots: int | None = None
+    nets: Sequence[ReLUNetwork],
+    domain: tuple[float, float],
+    max_knots: int | None = None,
+    max_work: int | None = None,
+    max_exact_work: int | None = None,
 ) -> list[PieceProfile]:
-    """:func:`profile` of many networks of one architecture, propagated together
-    (:func:`~approxlab.theory.core.networks.propagate_many`): identical counts, one vectorized
-    pass per layer."""
-    S = len(nets)
-    regions = np.zeros((S, len(nets[0]) - 1), dtype=np.int64)
-    node_pieces = np.zeros_like(regions)
-    last = len(nets[0]) - 1
-    for li, t, pre in propagate_many(nets, domain, max_knots):
-        t, pre = _drop_collapsed(t, pre)
-        owner = np.cumsum(np.isnan(t)) - np.isnan(t)  # network index of every knot
-        if li < last:
-            regions[:, li] = np.bincount(owner[1:], np.diff(t) > 0, minlength=S)
-            node_pieces[:, li] = _row_pieces_many(t, np.maximum(pre, 0.0), owner, S).max(axis=0)
-            continue
-        out = _row_pieces_many(t, pre[:1], owner, S)[0]
-        real = ~np.isnan(t)
-        bounds = np.searchsorted(owner[real], np.arange(S + 1))
-        x, y = t[real], pre[0, real]
-        return [
-            PieceProfile(
-                list(map(int, regions[i])),
-                list(map(int, node_pieces[i])),
-                int(out[i]),
-                x[bounds[i] : bounds[i + 1]],
-                y[bounds[i] : bounds[i + 1]],
-            )
-            for i in range(S)
-        ]
-    raise AssertionError("propagate_many yields the output layer last")
+    """:func:`profile` of many networks of one architecture, propagated together (one
+    vectorized pass per layer; the same counts as one by one)."""
+    domain = (float(domain[0]), float(domain[1]))
+    try:
+        budget = certified.Budget(max_exact_work)
+        counts = certified.count(
+            list(nets), [domain] * len(nets), max_knots, max_work, True, budget
+        )
+    except (certified.WorkLimitError, certified.FloatRangeError, certified.ExactBudgetError) as e:
+        raise WorkLimitError(str(e)) from e
+    return [_profile_of(c) for c in counts]
 
 
-def _drop_collapsed(t: np.ndarray, pre: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Drop knots that rounding made equal to their predecessor (zero-length segments)."""
-    keep = np.concatenate([[True], np.diff(t) != 0])  # NaN separators compare unequal
-    if keep.all():
-        return t, pre
-    return t[keep], pre[:, keep]
+def _profile_of(c: certified.Count) -> PieceProfile:
+    f = function_of(c)
+    kerr, verr = c.knot_err, c.value_err
+    if f.x.size != c.knots.size:  # float-equal knots merged: the larger bound
+        starts = np.flatnonzero(np.concatenate([[True], np.diff(c.knots) > 0]))
+        kerr, verr = np.maximum.reduceat(kerr, starts), np.maximum.reduceat(verr, starts)
+    return PieceProfile(
+        regions=[n + 1 for n in c.interior],
+        node_pieces=[1 + int(np.max(nb)) for nb in c.node_breaks],
+        pieces=c.pieces,
+        knots=f.x,
+        values=f.y,
+        breaks=f.breaks,
+        knot_error=kerr,
+        value_error=verr,
+        recounted=list(c.recounted),
+    )
 
 
-def _row_pieces_many(t: np.ndarray, y: np.ndarray, owner: np.ndarray, S: int) -> np.ndarray:
-    """Pieces of each row of ``y`` for each of ``S`` networks (NaN-separated knots ``t``);
-    returns shape ``(rows, S)``.  A breakpoint needs two real segments, so the separators
-    (NaN slopes) never count."""
-    s = np.diff(y, axis=1) / np.diff(t)
-    ds = np.abs(np.diff(s, axis=1))
-    scale = np.maximum(np.abs(s[:, :-1]), np.abs(s[:, 1:]))
-    bp = ds > SLOPE_RTOL * scale  # at interior knots 1..K−2; NaN compares False
-    rows = y.shape[0]
-    idx = (np.arange(rows)[:, None] * S + owner[None, 1:-1]).ravel()
-    counts = np.bincount(idx, bp.ravel(), minlength=rows * S).reshape(rows, S)
-    return 1 + counts.astype(np.int64)
+@dataclass(frozen=True)
+class PieceReport:
+    """What ``POST /api/v1/pieces`` answers: the exact count of a network and Lemma 4.9's
+    inequalities on it (:func:`report`)."""
+
+    pieces: int
+    breakpoints: np.ndarray
+    bound: float
+    bound_formula: str
+    lemma_4_9_bound: float
+    knots_x: np.ndarray
+    knots_y: np.ndarray
+    regions: list[int]
+    hidden_widths: list[int]
+    layers: int
+    nodes: int
+    checks: list[Check]
 
 
-def _row_pieces(t: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Maximal affine pieces of each row of ``y`` (rows piecewise linear on knots ``t``).
-
-    Same slope test as :meth:`~approxlab.theory.core.networks.PiecewiseLinear.pieces`;
-    zero-length segments (rounding-collapsed knots) are skipped.
-    """
-    keep = np.diff(t) > 0
-    s = np.diff(y, axis=1)[:, keep] / np.diff(t)[keep]
-    if s.shape[1] < 2:
-        return np.ones(y.shape[0], dtype=np.int64)
-    ds = np.abs(np.diff(s, axis=1))
-    scale = np.maximum(np.abs(s[:, :-1]), np.abs(s[:, 1:]))
-    return 1 + np.count_nonzero(ds > SLOPE_RTOL * scale, axis=1)
+def report(
+    net: ReLUNetwork,
+    domain: tuple[float, float],
+    max_knots: int | None = None,
+    max_work: int | None = None,
+    max_exact_work: int | None = None,
+) -> PieceReport:
+    """Exact pieces and breakpoints of ``net`` on ``domain``, the region bound
+    ``∏ (m_j + 1)`` and Lemma 4.9's ``2^{L−1} ∏ m_j``, with the two inequalities as checks.
+    Limits and errors as in :func:`profile`."""
+    widths = hidden_widths(net)
+    prof = profile(net, domain, max_knots, max_work, max_exact_work)
+    out = prof.function()
+    simple = out.simplified()
+    bound = region_bound(widths)
+    lemma = lemma_4_9_proved(widths)
+    return PieceReport(
+        pieces=prof.pieces,
+        breakpoints=out.breakpoints(),
+        bound=bound,
+        bound_formula="∏_j (m_j + 1) over the hidden layers' widths m_j",
+        lemma_4_9_bound=lemma,
+        knots_x=simple.x,
+        knots_y=simple.y,
+        regions=prof.regions,
+        hidden_widths=widths,
+        layers=len(net),
+        nodes=int(sum(widths)),
+        checks=[
+            Check("pieces ≤ ∏_j (m_j + 1)", prof.pieces, bound, "<="),
+            Check("∏_j (m_j + 1) ≤ 2^(L−1) ∏_j m_j (Lemma 4.9)", bound, lemma, "<="),
+        ],
+    )
 
 
 # ----------------------------------------------------------------------------- the scene's
