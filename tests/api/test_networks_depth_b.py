@@ -147,14 +147,7 @@ def test_pieces_figures(client):
     [
         {},
         {"values": "1, -2, 3.5, 0.25, 0.5, 7", "knots": "0, 0.1, 0.15, 0.5, 0.9, 1"},
-        pytest.param(
-            {"values": "1, -2, 3.5, 0, 0, 7", "knots": "0, 0.1, 0.15, 0.5, 0.9, 1"},
-            marks=pytest.mark.xfail(
-                reason="issue 12.4: float slope merging counts the deep network's rounding "
-                "residue where f = 0 as a sixth piece (exact counting gives 5)",
-                strict=False,
-            ),
-        ),
+        {"values": "1, -2, 3.5, 0, 0, 7", "knots": "0, 0.1, 0.15, 0.5, 0.9, 1"},
     ],
 )
 def test_cpwl_networks_are_f_and_count_its_pieces(client, params):
