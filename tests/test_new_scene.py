@@ -101,9 +101,7 @@ def test_one_module_plus_one_line_is_a_working_scene(throwaway_package: str) -> 
     assert bad.status_code == 422 and "a" in bad.json()["message"]
 
     nets = client.get("/api/v1/scenes/doubling/networks", params={"a": 1.5}).json()
-    counted = client.post(
-        "/api/v1/pieces", json={"layers": nets["networks"][0]["layers"], "domain": [0, 1]}
-    )
+    counted = client.post("/api/v1/pieces", json={**nets["networks"][0], "domain": [0, 1]})
     assert counted.status_code == 200 and counted.json()["pieces"] == 1
 
     assert "`doubling`" in scene_table(scenes.values())

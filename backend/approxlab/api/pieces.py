@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, model_validator
@@ -81,6 +81,16 @@ class PiecesRequest(BaseModel):
     )
 
     layers: list[LayerIn] = Field(min_length=1, max_length=MAX_LAYERS)
+    # What ``GET /api/v1/scenes/{id}/networks`` hands out, so a fetched network posts back
+    # as it is: these fields are accepted and, but for ``activation``, not used.
+    activation: Literal["relu"] = Field(
+        "relu", description="only ReLU networks are counted here (ReLU after all but the last)"
+    )
+    name: str | None = Field(None, max_length=200)
+    input_dim: Literal[1] | None = None
+    output_dim: Literal[1] | None = None
+    seed: int | None = None
+    notes: list[Annotated[str, Field(max_length=2000)]] | None = Field(None, max_length=20)
     domain: list[Num] = Field(
         [0.0, 1.0],
         min_length=2,
