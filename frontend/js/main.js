@@ -544,7 +544,13 @@ async function render(result, seq, url) {
     if (hooks.firstRender === null) hooks.firstRender = now;
     hooks.rendered = { seq, url, scene: scene.id, params: { ...result.params } };
     dom.plots.dataset.renderSeq = String(seq);
-    window.dispatchEvent(new CustomEvent("approxlab:render", { detail: { seq, url, t: now } }));
+    // Extension point for self-contained modules (network panel, export, share …): they
+    // listen here instead of being wired into main.js.
+    window.dispatchEvent(
+      new CustomEvent("approxlab:render", {
+        detail: { seq, url, t: now, scene, params: { ...result.params }, result, view: { ...app.view } },
+      }),
+    );
     prefetchNeighbours(scene);
   }
   settleBusy();
