@@ -3,7 +3,7 @@
 // View options (VIEW_KEYS) change how the scene is shown; they stay in the URL but are
 // never sent to the API. Everything else is a scene parameter.
 
-export const VIEW_KEYS = ["embed", "controls", "plots"];
+export const VIEW_KEYS = ["embed", "controls", "plots", "checks", "present", "theme"];
 
 function truthy(v) {
   return v !== undefined && v !== null && !["0", "false", "no", "off"].includes(v.toLowerCase());
@@ -24,7 +24,7 @@ function list(v) {
  */
 export function parseHash(hash) {
   const h = (hash || "").replace(/^#/, "");
-  const empty = { embed: false, controls: null, plots: null, raw: {} };
+  const empty = { embed: false, controls: null, plots: null, checks: true, present: false, theme: null, raw: {} };
   if (h === "" || h === "/") return { isRoute: true, id: null, params: {}, view: empty };
   if (!h.startsWith("/")) return { isRoute: false, id: null, params: {}, view: empty };
   const q = h.indexOf("?");
@@ -46,6 +46,11 @@ export function parseHash(hash) {
     embed: truthy(raw.embed),
     controls: list(raw.controls),
     plots: list(raw.plots),
+    // checks=0 hides the one-line check summary (embeds); present=1 is presenter mode;
+    // theme=light|dark|contrast overrides prefers-color-scheme / forced-colors.
+    checks: raw.checks === undefined ? true : truthy(raw.checks),
+    present: truthy(raw.present),
+    theme: raw.theme || null,
     raw,
   };
   return { isRoute: true, id: id || null, params, view };
@@ -68,5 +73,5 @@ export function buildHash(id, params, viewRaw = {}) {
 
 /** A key that changes whenever the chrome of the view (not the parameters) changes. */
 export function viewKey(view) {
-  return JSON.stringify([view.embed, view.controls, view.plots]);
+  return JSON.stringify([view.embed, view.controls, view.plots, view.checks, view.present, view.theme]);
 }
