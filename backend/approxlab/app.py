@@ -172,7 +172,7 @@ def create_app(settings: Settings | None = None, scenes: dict[str, Scene] | None
     )
     app.state.compute_pool = pool
     app.state.renderer = renderer
-    app.include_router(build_networks_router(scenes, settings))
+    app.include_router(build_networks_router(scenes, settings, renderer))
     app.include_router(build_router(scenes, settings, renderer))
     app.include_router(pieces_api.router)
 

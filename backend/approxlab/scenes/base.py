@@ -124,14 +124,6 @@ class Trace:
         return d
 
 
-def band(name: str, x: np.ndarray, lower: np.ndarray, upper: np.ndarray, **kw: Any) -> Trace:
-    """A filled band between ``lower`` and ``upper`` over ``x``, as a closed polygon."""
-    x = np.asarray(x, dtype=float)
-    xs = np.concatenate([x, x[::-1]])
-    ys = np.concatenate([np.broadcast_to(upper, x.shape), np.broadcast_to(lower, x.shape)[::-1]])
-    return Trace(name, "band", xs, ys, **kw)
-
-
 def _plot_array(a: Any) -> Any:
     """Plot data travels as float32 (7 significant digits is beyond screen resolution)."""
     arr = np.asarray(a)
