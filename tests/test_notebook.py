@@ -53,3 +53,22 @@ def test_the_example_notebook_runs() -> None:
     nbclient.NotebookClient(nb, timeout=120, kernel_name="python3").execute()
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
+
+
+def test_attention_network_evaluates_in_the_notebook() -> None:
+    """``Network`` runs a softmax attention on tokens: the exported layer on the embedded
+    tokens of an instance is qSA up to the scene's measured worst error."""
+    from approxlab.theory.attention import attention as sa
+
+    N, q, m, d = 16, 2, 48, 1
+    nets = approxlab.networks("attention", N=N, q=q, m=m, d_prime=d, seed=3)
+    layer, codes = nets[0], nets[1]
+    assert layer.activation == "softmax-attention"
+    u = codes(np.eye(N))  # one-hot positions → codes, shape (N, m)
+    assert np.allclose(u, sa.codes(N, m, 3))
+    sets = sa.row_sets(N, q, N, 3)[:N]
+    z = sa.random_values(N, d, 3)
+    out = layer(sa.embed_tokens(z, sets, u))
+    err = float(np.linalg.norm(out - sa.qsa(z, sets), axis=1).max())
+    worst = approxlab.result("attention", N=N, q=q, m=m, d_prime=d, seed=3)["metrics"]
+    assert err <= worst["max_error"] * (1 + 1e-9) + 1e-12

@@ -19,7 +19,7 @@ import numpy as np
 
 from approxlab.scenes.base import NetworkExport, Scene
 from approxlab.scenes.export import checked, numpy_snippet, torch_snippet
-from approxlab.theory.core.activations import forward
+from approxlab.theory.core.activations import SOFTMAX_ATTENTION, attend, forward
 
 
 def _scene(scene_id: str) -> Scene:
@@ -58,6 +58,10 @@ class Network:
     source: str = ""
 
     def __call__(self, x: Any) -> np.ndarray:
+        """``f(x)`` for inputs of shape ``(n,)`` or ``(n, d)``; a softmax attention takes its
+        tokens, shape ``(N, d)``, and returns one output row per token."""
+        if self.activation == SOFTMAX_ATTENTION:
+            return attend(self.layers, np.asarray(x, dtype=float))
         return forward(self.layers, self.activation, np.asarray(x, dtype=float))
 
     def export(self) -> NetworkExport:

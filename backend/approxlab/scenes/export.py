@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from approxlab.scenes.base import NetworkExport
+from approxlab.theory.core.activations import SOFTMAX_ATTENTION
 
 #: Most weights and biases, over all networks of one response (422 beyond).
 MAX_EXPORT_PARAMETERS = 250_000
@@ -195,7 +196,7 @@ def torch_snippet(networks: Sequence[NetworkExport], source: str) -> str:
 #: ``activation`` of a one-layer softmax attention: ``layers`` are the query, key and value
 #: maps ``(W, b)`` applied to every token (rows of the input), and token ``i``'s output is
 #: ``Σ_k softmax_k(⟨q_i, k_k⟩)·v_k``.
-ATTENTION = "softmax-attention"
+ATTENTION = SOFTMAX_ATTENTION
 
 
 def _attention_numpy(name: str, n: NetworkExport) -> list[str]:

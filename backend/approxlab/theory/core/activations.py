@@ -42,3 +42,18 @@ def forward(layers: list[tuple[np.ndarray, np.ndarray]], name: str, x: np.ndarra
         if i < len(layers) - 1:
             z = sigma(z)
     return z[0] if z.shape[0] == 1 else z.T
+
+
+#: The ``activation`` of a one-layer softmax attention (scene ``attention``): ``layers`` are
+#: the query, key and value maps ``(W, b)`` applied to every token.
+SOFTMAX_ATTENTION = "softmax-attention"
+
+
+def attend(layers: list[tuple[np.ndarray, np.ndarray]], tokens: np.ndarray) -> np.ndarray:
+    """One softmax-attention layer on ``tokens`` of shape ``(N, d)`` (one row per token):
+    token ``i`` outputs ``Σ_k softmax_k(⟨q_i, k_k⟩)·v_k`` with ``q = W_q t + b_q`` etc."""
+    t = np.asarray(tokens, dtype=float)
+    (Wq, bq), (Wk, bk), (Wv, bv) = ((np.asarray(W, float), np.asarray(b, float)) for W, b in layers)
+    s = (t @ Wq.T + bq) @ (t @ Wk.T + bk).T
+    w = np.exp(s - s.max(axis=1, keepdims=True))
+    return (w / w.sum(axis=1, keepdims=True)) @ (t @ Wv.T + bv)
