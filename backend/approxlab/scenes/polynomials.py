@@ -35,10 +35,10 @@ from approxlab.theory.core import networks
 from approxlab.theory.depth import polynomials as poly
 
 DOMAIN = (0.0, 1.0)
-I_MAX = 8
+I_MAX = 5
 #: Cost limit: (products) · 2^i — the exact breakpoint propagation of every i′ ≤ i grows
 #: with the number of products and with 2^i (the pieces each product adds).
-MAX_WORK = 128
+MAX_WORK = 64
 #: The error is drawn piece by piece up to this many pieces in the window; beyond, its
 #: exact range per pixel column.
 ARCHES = 256

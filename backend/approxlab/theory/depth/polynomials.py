@@ -256,6 +256,42 @@ def horner_network(a: tuple[float, ...], i: int) -> ReLUNetwork:
     return net
 
 
+@dataclass(frozen=True)
+class Trace:
+    """Horner's rule with ``g_i`` evaluated stage by stage (not as one network) at points
+    ``x``: per product, the Horner value entering it (``v``, network; ``v_exact``, exact),
+    its rescaled input ``u`` and the product's error ``P − v·x``; and the result."""
+
+    v: list[np.ndarray]
+    v_exact: list[np.ndarray]
+    u: list[np.ndarray]
+    product_error: list[np.ndarray]
+    f: np.ndarray
+
+
+def horner_trace(a: tuple[float, ...], i: int, x: np.ndarray) -> Trace:
+    """The computation of :func:`horner_network`, one product network call per stage — a
+    reference for the one-network build and for every step of the error derivation."""
+    x = np.asarray(x, dtype=float)
+    pl_ = plan(a, i)
+    c = np.asarray(a, dtype=float)
+    if pl_.degree <= 1:
+        return Trace([], [], [], [], np.polyval(c, x))
+    g = product.product_skip_network(i).flatten("nonneg")
+    vals = horner_values(a)
+    v = a[0] * x + a[1]
+    vs, ves, us, pes = [], [], [], []
+    for k, S in enumerate(pl_.scales):
+        u = (v + S) / (2.0 * S)
+        P = 2.0 * S * networks.evaluate(g, np.stack([u, x], 1)) - S * x
+        vs.append(v)
+        ves.append(np.polyval(vals[k + 1], x))
+        us.append(u)
+        pes.append(P - v * x)
+        v = P + a[k + 2]
+    return Trace(vs, ves, us, pes, v)
+
+
 # ------------------------------------------------------------------ exact sup error
 
 
