@@ -51,7 +51,12 @@ def test_polynomials_presets_custom_coefficients_and_slider(app):
     if SHOTS:
         out = Path(SHOTS)
         out.mkdir(parents=True, exist_ok=True)
+        here = app.hash()
         for w, h in SIZES:
             page.set_viewport_size({"width": w, "height": h})
-            page.wait_for_timeout(300)  # Plotly's resize
+            page.goto("/about:blank")
+            app.open(here)  # fresh, from the top of the page
             page.screenshot(path=str(out / f"polynomials-{w}x{h}.png"))
+        page.set_viewport_size({"width": 1280, "height": 720})
+        app.open(here)
+        page.locator("#plots").screenshot(path=str(out / "polynomials-plots.png"))
