@@ -91,7 +91,10 @@ class Params(SceneParams):
         le=I_MAX,
         step=1,
         label="i (resolution of each product)",
-        description="Each multiplication uses the product network g_i, error ≤ 4^(−i).",
+        description=(
+            "Each multiplication uses the product network g_i, error ≤ 4^(−i). Cost limit: "
+            f"(number of products)·2^i ≤ {MAX_WORK}."
+        ),
     )
     x_lo: float = window_param("lo", DOMAIN)
     x_hi: float = window_param("hi", DOMAIN)
@@ -279,7 +282,7 @@ def bound_plot(a: tuple[float, ...], i: int, sup: float) -> Plot:
     if pos.any():
         traces += [
             line("bound (error propagation through Horner)", ii[pos], bounds[pos], "bound"),
-            line("Lemma 5.4 summed: Σ j·|a_j|·4^(−i)", ii[pos], mono[pos], "reference"),
+            line("Lemma 5.4 summed (separate monomial chains)", ii[pos], mono[pos], "reference"),
         ]
     ok = sups > 0
     if ok.any():
