@@ -31,6 +31,7 @@ SCENE_MODULES: tuple[str, ...] = (
     "sawtooth",
     "squaring",
     "product",
+    "polynomials",
     "parity",
     "separation",
     "learnability",
