@@ -13,7 +13,7 @@ const DEBOUNCE_MS = 200;
 const CACHE_MAX = 12;
 const SHOW_ALL = 60; // columns up to this many nodes are drawn in full …
 const SHOW_ENDS = 24; // … beyond, the first and last this many and "… n more"
-const MAX_EDGES = 1500; // per layer; beyond, the largest |w| only
+const MAX_EDGES = 700; // per layer; beyond, the largest |w| only
 const TOP_WEIGHTS = 8; // incoming weights listed in the node box
 const SUB = { 0: "₀", 1: "₁", 2: "₂", 3: "₃", 4: "₄", 5: "₅", 6: "₆", 7: "₇", 8: "₈", 9: "₉" };
 
@@ -96,7 +96,7 @@ function ensureDom() {
               <div class="net-diagram" data-net-diagram></div>
               <figcaption class="net-legend"><span class="net-key net-key-pos" aria-hidden="true"></span> positive weight
                 <span class="net-key net-key-neg" aria-hidden="true"></span> negative weight; thicker and darker = larger |w|.
-                Hover a node, or focus one (Tab) and move with the arrow keys.</figcaption>
+                Hover a node, or focus one (Tab) and move with the arrow keys. <span class="net-omitted" data-net-omitted></span></figcaption>
             </figure>
             <aside class="net-info" data-net-info aria-live="polite" aria-label="The selected node"></aside>
           </div>
@@ -104,6 +104,7 @@ function ensureDom() {
             <h3 class="net-units-title" id="net-units-title">Unit by unit</h3>
             <p class="net-units-caption" data-net-units-caption></p>
             <div class="net-units-plot" id="net-units-plot"></div>
+            <label class="net-stack"><input type="checkbox" data-net-stack> <span>Stack the units into f, in the order they switch on (the bricks)</span></label>
             <label class="net-unit-pick"><span>Highlighted unit</span>
               <input type="range" min="1" max="1" step="1" value="1" data-net-unit>
               <output data-net-unit-out></output></label>
@@ -129,12 +130,15 @@ function ensureDom() {
     notes: $("[data-net-notes]", panel),
     diagram: $("[data-net-diagram]", panel),
     info: $("[data-net-info]", panel),
+    omitted: $("[data-net-omitted]", panel),
     units: $("[data-net-units]", panel),
     unitsCaption: $("[data-net-units-caption]", panel),
     unitsPlot: $("#net-units-plot", panel),
     unitRange: $("[data-net-unit]", panel),
     unitOut: $("[data-net-unit-out]", panel),
+    stack: $("[data-net-stack]", panel),
   };
+  dom.stack.addEventListener("change", () => plotUnits());
   dom.details.addEventListener("toggle", () => {
     if (dom.details.open) schedule(0);
   });
@@ -446,6 +450,12 @@ function drawDiagram(net) {
   });
   out.push("</svg>");
   dom.diagram.innerHTML = out.join("");
+  const omitted = [...dom.diagram.querySelectorAll(".net-edges")].reduce((n, g) => n + Number(g.dataset.omitted), 0);
+  const hiddenNodes = w.reduce((n, v, l) => n + v - cols[l].list.length, 0);
+  const words = [];
+  if (hiddenNodes) words.push(`${formatNumber(hiddenNodes)} nodes are summarised as "… more" (first and last ${SHOW_ENDS} of each large layer drawn)`);
+  if (omitted) words.push(`only the ${formatNumber(MAX_EDGES)} largest weights of each layer between drawn nodes are drawn`);
+  dom.omitted.textContent = words.length ? `${cap(words.join("; "))}.` : "";
 }
 
 function nodeEl(layer, unit) {
@@ -582,11 +592,17 @@ function renderInfo(net, layer, unit) {
     )}">${formatNumber(b)}</dd>`,
     `<dt>${last ? "activation" : "then"}</dt><dd>${last ? "none (linear output)" : escapeHtml(ACTIVATION_WORDS[net.activation] || net.activation)}</dd></dl>`,
   );
-  const order = row.map((v, j) => j).sort((i, j) => Math.abs(row[j]) - Math.abs(row[i]));
+  const order = row
+    .map((v, j) => j)
+    .filter((j) => row[j] !== 0)
+    .sort((i, j) => Math.abs(row[j]) - Math.abs(row[i]));
+  const zeros = row.length - order.length;
   const top = order.slice(0, TOP_WEIGHTS);
   const from = (j) => (layer === 1 ? (net.input_dim === 1 ? "x" : `x${sub(j + 1)}`) : `unit ${j + 1}`);
   parts.push(
-    `<p class="net-info-sub">${row.length > TOP_WEIGHTS ? `Incoming weights, the ${TOP_WEIGHTS} largest of ${formatNumber(row.length)}` : "Incoming weights"}</p>`,
+    `<p class="net-info-sub">${order.length > TOP_WEIGHTS ? `Incoming weights, the ${TOP_WEIGHTS} largest of ${formatNumber(order.length)}` : "Incoming weights"}${
+      zeros ? ` (${formatNumber(zeros)} of ${formatNumber(row.length)} are zero)` : ""
+    }</p>`,
     `<ul class="net-weights">${top
       .map(
         (j) =>
@@ -596,9 +612,9 @@ function renderInfo(net, layer, unit) {
       )
       .join("")}</ul>`,
   );
-  if (row.length > TOP_WEIGHTS) {
+  if (order.length > TOP_WEIGHTS) {
     const rest = Math.abs(row[order[TOP_WEIGHTS]]);
-    parts.push(`<p class="net-info-more">and ${formatNumber(row.length - TOP_WEIGHTS)} more, each of size at most ${formatNumber(rest)}.</p>`);
+    parts.push(`<p class="net-info-more">and ${formatNumber(order.length - TOP_WEIGHTS)} more, each of size at most ${formatNumber(rest)}.</p>`);
   }
   const fwd = net.input_dim === 1 ? forwardGrid() : null;
   if (fwd) {
@@ -682,7 +698,13 @@ function unitValues(net) {
   const c = L2.bias[0];
   const units = L1.weight.map((row, j) => at.map((x) => a[j] * sigma(row[0] * x + L1.bias[j])));
   const sum = at.map((_, t) => units.reduce((s, u) => s + u[t], c));
-  return { xs: pts, units, sum, outBias: c, shape: steps ? "hv" : "linear" };
+  // the order in which the units switch on along x (constant units first)
+  const kink = (j) => {
+    const w = L1.weight[j][0];
+    return w === 0 ? -Infinity : -L1.bias[j] / w;
+  };
+  const order = units.map((_, j) => j).sort((i, j) => kink(i) - kink(j) || i - j);
+  return { xs: pts, units, sum, order, outBias: c, shape: steps ? "hv" : "linear" };
 }
 
 function drawUnits(net) {
@@ -729,23 +751,41 @@ function plotUnits() {
   const P = window.Plotly;
   const u = state.units;
   if (!P || !u || dom.units.hidden) return;
+  const stacked = dom.stack.checked;
+  const j = state.unit;
+  const n = u.xs.length;
+  // stacked: partial sums c + Σ of the units switched on so far; unit j fills the gap
+  // between the partial sums before and after it
+  let lower = null;
+  let upper = null;
+  let curves = u.units;
+  if (stacked) {
+    const acc = new Float64Array(n).fill(u.outBias);
+    curves = [];
+    for (const i of u.order) {
+      if (i === j) lower = Array.from(acc);
+      for (let t = 0; t < n; t++) acc[t] += u.units[i][t];
+      curves.push(Array.from(acc));
+      if (i === j) upper = Array.from(acc);
+    }
+  }
   const xs = [];
   const ys = [];
-  u.units.forEach((vals) => {
-    for (let t = 0; t < u.xs.length; t++) {
+  curves.forEach((vals) => {
+    for (let t = 0; t < n; t++) {
       xs.push(u.xs[t]);
       ys.push(vals[t]);
     }
     xs.push(null);
     ys.push(null);
   });
-  const j = state.unit;
   const shape = u.shape;
   const traces = [
     {
       type: "scatter",
       mode: "lines",
-      name: "each unit aⱼσ(wⱼx + bⱼ)",
+      name: stacked ? "running sums, unit by unit" : "each unit aⱼσ(wⱼx + bⱼ)",
+      meta: "units",
       x: xs,
       y: ys,
       line: { color: PALETTE.reference, width: 0.8, shape },
@@ -762,7 +802,24 @@ function plotUnits() {
       line: { color: PALETTE.construction, width: 2.8, shape },
       meta: "sum",
     },
-    {
+  ];
+  if (stacked) {
+    traces.push(
+      { type: "scatter", mode: "lines", x: u.xs, y: lower, line: { width: 0, shape }, showlegend: false, hoverinfo: "skip", meta: "below" },
+      {
+        type: "scatter",
+        mode: "lines",
+        name: `unit ${j + 1}`,
+        x: u.xs,
+        y: upper,
+        fill: "tonexty",
+        fillcolor: "rgba(230, 159, 0, 0.55)",
+        line: { color: PALETTE.highlight, width: 1.5, shape },
+        meta: "highlight",
+      },
+    );
+  } else {
+    traces.push({
       type: "scatter",
       mode: "lines",
       name: `unit ${j + 1}`,
@@ -770,8 +827,8 @@ function plotUnits() {
       y: u.units[j],
       line: { color: PALETTE.highlight, width: 3, shape },
       meta: "highlight",
-    },
-  ];
+    });
+  }
   const fontSize = plotFontSize();
   const layout = layoutFor({ x: { label: "x" }, y: { label: "value" }, traces: [{}, {}, {}] }, { uirevision: "net-units", fontSize, compact: false });
   layout.height = 300;

@@ -55,7 +55,7 @@ def check_node_box(app, net: dict, layer: int, unit: int) -> None:
     assert float(info.locator(".net-bias").get_attribute("data-bias")) == lay["bias"][unit]
     row = lay["weight"][unit]
     listed = info.locator(".net-weights li")
-    assert listed.count() == min(len(row), 8)
+    assert listed.count() == min(sum(w != 0 for w in row), 8)
     for k in range(listed.count()):
         li = listed.nth(k)
         j = int(li.get_attribute("data-source"))
@@ -155,6 +155,21 @@ def test_threshold_network_panel(app: Any, base_url: str) -> None:
         "() => document.getElementById('net-units-plot').data[2].name === 'unit 7'"
     )
     check_node_box(app, net, 1, 6)
+    # stacked, the running sums end in f and unit 7 fills the gap its step adds
+    app.page.locator("[data-net-stack]").check()
+    stacked = app.page.evaluate(
+        """() => { const d = document.getElementById('net-units-plot').data;
+            const runs = d[0].y, f = d[1].y, n = f.length;
+            const last = runs.slice(runs.length - 1 - n, runs.length - 1);
+            const a = window.approxlabNetwork.network().layers[1].weight[0][6];
+            const gap = d[3].y.map((v, i) => v - d[2].y[i]);
+            return {end: Math.max(...last.map((v, i) => Math.abs(v - f[i]))),
+                    gap: Math.max(...gap.map(Math.abs)), a: Math.abs(a),
+                    name: d[3].name, fill: d[3].fill}; }"""
+    )
+    assert stacked["end"] < 1e-12 and stacked["name"] == "unit 7", stacked
+    assert stacked["fill"] == "tonexty" and abs(stacked["gap"] - stacked["a"]) < 1e-12, stacked
+    app.page.locator("[data-net-stack]").uncheck()
 
     # keyboard: focus a node, move with the arrows; the same box follows
     node = app.page.locator('.net-node[tabindex="0"]')
