@@ -239,6 +239,8 @@ async function load() {
     if (token !== state.token) return;
     state.shownUrl = null;
     state.data = null;
+    state.net = null;
+    clearView();
     dom.status.textContent = `The network could not be loaded: ${e.message}`;
     dom.panel.dataset.state = "error";
   } finally {
@@ -565,11 +567,11 @@ function markNode(layer, unit) {
   state.focus = { layer, unit };
   for (const el of dom.diagram.querySelectorAll(".net-node.selected")) el.classList.remove("selected");
   for (const el of dom.diagram.querySelectorAll('.net-node[tabindex="0"]')) el.setAttribute("tabindex", "-1");
-  const el = nodeEl(layer, unit) || dom.diagram.querySelector(".net-node");
-  if (el) {
-    el.classList.add("selected");
-    el.setAttribute("tabindex", "0");
-  }
+  const el = nodeEl(layer, unit);
+  if (el) el.classList.add("selected");
+  // a unit summarised under "… n more" has no node: its column's first node takes the Tab stop
+  const stop = el || dom.diagram.querySelector(`.net-node[data-layer="${layer}"]`) || dom.diagram.querySelector(".net-node");
+  if (stop) stop.setAttribute("tabindex", "0");
 }
 
 function renderInfo(net, layer, unit) {
@@ -893,6 +895,17 @@ async function download(kind) {
 
 // ---------------------------------------------------------------- wiring
 
+function clearView() {
+  dom.diagram.replaceChildren();
+  dom.info.replaceChildren();
+  dom.header.textContent = "";
+  dom.omitted.textContent = "";
+  dom.notes.replaceChildren();
+  dom.units.hidden = true;
+  dom.pick.hidden = true;
+  state.units = null;
+}
+
 function hide() {
   state.scene = null;
   state.url = null;
@@ -922,13 +935,8 @@ window.addEventListener("approxlab:render", (e) => {
     state.index = 0;
     state.unit = 0;
     state.focus = { layer: 1, unit: 0 };
-    d.details.open = false;
-    d.diagram.replaceChildren();
-    d.info.replaceChildren();
-    d.header.textContent = "";
-    d.notes.replaceChildren();
-    d.units.hidden = true;
-    d.pick.hidden = true;
+    clearView();
+    d.status.textContent = "";
     d.panel.dataset.state = "closed";
   }
   state.scene = scene;

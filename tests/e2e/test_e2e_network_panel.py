@@ -272,6 +272,14 @@ def test_no_panel_without_networks_and_accessibility(app: Any) -> None:
         (v["id"], v["help"], [n["target"] for n in v["nodes"]][:5]) for v in serious
     ]
 
+    # the panel stays open on the next scene; a network too large to send says so
+    before = app.render_seq()
+    app.page.evaluate("() => { location.hash = '#/grid?d=8'; }")
+    app.wait_rendered(before)
+    app.page.wait_for_selector('#network-panel[data-state="error"]')
+    expect(app.page.locator(".net-status")).to_contain_text("limit of 250,000")
+    assert app.page.locator(".net-node").count() == 0
+
     before = app.render_seq()
     app.page.evaluate("() => { location.hash = '#/kernel-fit'; }")
     app.wait_rendered(before)
