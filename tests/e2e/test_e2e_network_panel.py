@@ -5,6 +5,7 @@ adding up to the scene's plotted f, keyboard navigation, downloads and accessibi
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,13 @@ import pytest
 from playwright.sync_api import expect
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+#: Set APPROXLAB_SCREENSHOTS=1 to refresh docs/screenshots/network-panel-*.png.
+REFRESH = os.environ.get("APPROXLAB_SCREENSHOTS") == "1"
+
+
+def shot(page, name: str) -> None:
+    if REFRESH:
+        page.screenshot(path=str(SHOTS / name), animations="disabled", caret="hide")
 
 
 def networks_json(app, scene: str) -> dict:
@@ -187,7 +195,7 @@ def test_threshold_network_panel(app: Any, base_url: str) -> None:
     assert focused["name"].startswith("hidden unit 8 of"), focused
     app.page.keyboard.press("ArrowRight")
     check_node_box(app, net, 2, 0)
-    app.page.screenshot(path=str(SHOTS / "network-panel-threshold-1280.png"), full_page=False)
+    shot(app.page, "network-panel-threshold-1280.png")
 
     # downloads: JSON equal to the endpoint's network, snippets equal to the endpoints'
     name, text = download(app, '[data-net-download="json"]')
@@ -242,7 +250,7 @@ def test_maurey_per_unit_and_selector(app: Any) -> None:
     assert name.startswith("maurey-") and name.endswith(".json"), name
     assert json.loads(text) == data["networks"][2]
     app.page.locator("#network-panel").scroll_into_view_if_needed()
-    app.page.screenshot(path=str(SHOTS / "network-panel-maurey-1280.png"))
+    shot(app.page, "network-panel-maurey-1280.png")
 
 
 def test_no_panel_without_networks_and_accessibility(app: Any) -> None:
