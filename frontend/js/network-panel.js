@@ -329,16 +329,15 @@ function findDomain(net, result) {
     }
     return hi > lo ? [lo, hi] : null;
   };
-  for (const p of plots) {
-    for (const t of p.traces || []) {
-      if ((t.name === net.name || t.name === base) && t.kind !== "heatmap") {
-        const e = extent(t);
-        if (e) return e;
-      }
-    }
+  const overX = (p) => !p.x?.log && /^\s*x\b/.test(p.x?.label || "");
+  const named = (p) => (p.traces || []).find((t) => (t.name === net.name || t.name === base) && t.kind !== "heatmap");
+  for (const p of [...plots.filter(overX), ...plots.filter((q) => !q.x?.log && !overX(q))]) {
+    const t = named(p);
+    const e = t && extent(t);
+    if (e) return e;
   }
   for (const p of plots) {
-    if (p.x?.log || !/^\s*x\b/.test(p.x?.label || "")) continue;
+    if (!overX(p)) continue;
     for (const t of p.traces || []) {
       if (t.kind === "line" || t.kind === "step") {
         const e = extent(t);

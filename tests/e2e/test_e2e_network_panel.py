@@ -220,6 +220,20 @@ def test_threshold_network_panel(app: Any, base_url: str) -> None:
     assert shown_network(app) == net2
     check_columns(app, net2)
 
+    # quick successive changes: the panel ends on the last parameters, whatever the order
+    # in which the replies come back
+    before = app.render_seq()
+    app.page.evaluate(
+        """() => { location.hash = '#/threshold?eps=0.2';
+                   setTimeout(() => { location.hash = '#/threshold?eps=0.15'; }, 20); }"""
+    )
+    app.wait_for_params("threshold", eps=0.15)
+    app.wait_rendered(before)
+    app.page.wait_for_function(
+        "() => (window.approxlabNetwork.state.url || '').includes('eps=0.15')"
+    )
+    assert shown_network(app) == networks_json(app, "threshold")["networks"][0]
+
 
 def test_maurey_per_unit_and_selector(app: Any) -> None:
     app.open("#/maurey?k=40&trials=20")
