@@ -719,7 +719,7 @@ function drawUnits(net) {
   const k = net.layers[0].bias.length;
   dom.unitRange.max = String(k);
   const thr = net.activation === "threshold";
-  dom.unitsCaption.textContent = thr
+  state.unitsCaption = thr
     ? `Each of the ${formatNumber(k)} units adds a step aⱼ·1[wⱼx + bⱼ ≥ 0] (thin); their sum plus the output bias ${formatNumber(
         state.units.outBias,
       )} is f (bold)${state.data?.scene === "threshold" ? " — the bricks of Proposition 2.1" : state.data?.scene === "maurey" ? " — the k sampled units of Maurey's lemma" : ""}.`
@@ -754,6 +754,9 @@ function plotUnits() {
   if (!P || !u || dom.units.hidden) return;
   const stacked = dom.stack.checked;
   const j = state.unit;
+  dom.unitsCaption.textContent = stacked
+    ? `${state.unitsCaption} Stacked: each thin curve is the running sum after one more unit, in the order the units switch on; the highlighted unit fills the strip it adds.`
+    : state.unitsCaption;
   const n = u.xs.length;
   // stacked: partial sums c + Σ of the units switched on so far; unit j fills the gap
   // between the partial sums before and after it
