@@ -63,6 +63,14 @@ const state = {
 };
 
 const sub = (n) => String(n).replace(/[0-9]/g, (c) => SUB[c]);
+const SUP = { 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹", "+": "⁺", "-": "⁻", "−": "⁻", n: "ⁿ", i: "ⁱ" };
+const toSup = (t) => ([...t].every((c) => c in SUP) ? [...t].map((c) => SUP[c]).join("") : null);
+/** Names as plain text (option labels, aria-labels): x^4 → x⁴, h_3 → h₃ where Unicode has them. */
+function plainMath(s) {
+  return String(s)
+    .replace(/\^\{([^{}]*)\}|\^\(([^()]*)\)|\^([0-9]+)(?![.0-9])/g, (m, a, b, c) => toSup(a ?? b ?? c) ?? m)
+    .replace(/_([0-9]+)(?![A-Za-z0-9])/g, (m, d) => sub(d));
+}
 const $ = (sel, root = document) => root.querySelector(sel);
 
 // ---------------------------------------------------------------- DOM
@@ -260,7 +268,7 @@ function showData() {
     ...nets.map((n, i) => {
       const o = document.createElement("option");
       o.value = String(i);
-      o.textContent = n.name;
+      o.textContent = plainMath(n.name);
       return o;
     }),
   );
@@ -310,6 +318,7 @@ function showNetwork() {
   const f = state.focus;
   const valid = f.layer >= 0 && f.layer <= last && f.unit < w[f.layer];
   selectNode(valid ? f.layer : Math.min(1, last), valid ? f.unit : 0, { from: "init" });
+  fitDiagram();
   drawUnits(net);
 }
 
@@ -391,7 +400,7 @@ function drawDiagram(net) {
   const out = [];
   out.push(
     `<svg class="net-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="group" aria-label="${escapeHtml(
-      `Diagram of ${net.name}: layer widths ${w.join(", ")}`,
+      `Diagram of ${plainMath(net.name)}: layer widths ${w.join(", ")}`,
     )}">`,
   );
   // edges, per layer: the largest |w| first so the strongest draw on top (reverse order)
@@ -451,6 +460,9 @@ function drawDiagram(net) {
   });
   out.push("</svg>");
   dom.diagram.innerHTML = out.join("");
+  const svg = dom.diagram.querySelector("svg");
+  svg.dataset.width = String(width);
+  svg.dataset.height = String(height);
   const omitted = [...dom.diagram.querySelectorAll(".net-edges")].reduce((n, g) => n + Number(g.dataset.omitted), 0);
   const hiddenNodes = w.reduce((n, v, l) => n + v - cols[l].list.length, 0);
   const words = [];
@@ -458,6 +470,25 @@ function drawDiagram(net) {
   if (omitted) words.push(`only the ${formatNumber(MAX_EDGES)} largest weights of each layer between drawn nodes are drawn`);
   dom.omitted.textContent = words.length ? `${cap(words.join("; "))}.` : "";
 }
+
+/** Shrink a slightly too wide diagram to fit its box; a much wider one (deep networks)
+ *  keeps its size and scrolls. */
+function fitDiagram() {
+  const svg = dom?.diagram.querySelector("svg");
+  if (!svg) return;
+  const width = Number(svg.dataset.width);
+  const height = Number(svg.dataset.height);
+  const room = dom.diagram.clientWidth - 2;
+  const w = room > 0 && width > room && width * 0.6 <= room ? room : width;
+  svg.setAttribute("width", String(w));
+  svg.setAttribute("height", String(Math.round((height * w) / width)));
+}
+
+let resizeTimer = null;
+window.addEventListener("resize", () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(fitDiagram, 150);
+});
 
 function nodeEl(layer, unit) {
   return dom.diagram.querySelector(`.net-node[data-layer="${layer}"][data-unit="${unit}"]`);
@@ -590,7 +621,7 @@ function renderInfo(net, layer, unit) {
   parts.push(
     `<dl class="net-info-list"><dt>bias</dt><dd class="net-bias" data-bias="${escapeHtml(String(b))}" title="${escapeHtml(
       String(b),
-    )}">${formatNumber(b)}</dd>`,
+    )}">${formatNumber(b === 0 ? 0 : b)}</dd>`,
     `<dt>${last ? "activation" : "then"}</dt><dd>${last ? "none (linear output)" : escapeHtml(ACTIVATION_WORDS[net.activation] || net.activation)}</dd></dl>`,
   );
   const order = row
@@ -908,6 +939,18 @@ function clearView() {
   state.units = null;
 }
 
+/** Whatever way the page is themed (hash, prefers-color-scheme, forced colours), the edge
+ *  colours follow the panel's actual background: light edges on a dark one. */
+function darkBackground(el) {
+  for (let e = el; e && e.nodeType === 1; e = e.parentElement) {
+    const m = getComputedStyle(e).backgroundColor.match(/rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?/);
+    if (!m || (m[4] !== undefined && Number(m[4]) === 0)) continue;
+    const [r, g, b] = [m[1], m[2], m[3]].map((v) => Number(v) / 255);
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.45;
+  }
+  return false;
+}
+
 function hide() {
   state.scene = null;
   state.url = null;
@@ -930,6 +973,7 @@ window.addEventListener("approxlab:render", (e) => {
   if (!d) return;
   d.panel.hidden = false;
   if (b) b.hidden = false;
+  d.panel.dataset.tone = darkBackground(d.panel) ? "dark" : "light";
   if (state.scene?.id !== scene.id) {
     state.data = null;
     state.net = null;
