@@ -112,7 +112,7 @@ function ensureDom() {
             <h3 class="net-units-title" id="net-units-title">Unit by unit</h3>
             <p class="net-units-caption" data-net-units-caption></p>
             <div class="net-units-plot" id="net-units-plot"></div>
-            <label class="net-stack"><input type="checkbox" data-net-stack> <span>Stack the units into f, in the order they switch on (the bricks)</span></label>
+            <label class="net-stack" data-net-stack-label><input type="checkbox" data-net-stack> <span>Stack the units into f, in the order they switch on (the bricks) <span class="net-stack-note" data-net-stack-note></span></span></label>
             <label class="net-unit-pick"><span>Highlighted unit</span>
               <input type="range" min="1" max="1" step="1" value="1" data-net-unit>
               <output data-net-unit-out></output></label>
@@ -145,6 +145,8 @@ function ensureDom() {
     unitRange: $("[data-net-unit]", panel),
     unitOut: $("[data-net-unit-out]", panel),
     stack: $("[data-net-stack]", panel),
+    stackLabel: $("[data-net-stack-label]", panel),
+    stackNote: $("[data-net-stack-note]", panel),
   };
   dom.stack.addEventListener("change", () => plotUnits());
   dom.details.addEventListener("toggle", () => {
@@ -697,12 +699,17 @@ function isTwoLayer1d(net) {
   return !!net && net.layers.length === 2 && net.input_dim === 1 && net.output_dim === 1 && !!ACTIVATIONS[net.activation] && !!state.domain;
 }
 
-/** Points where the plot must break: the domain's ends and each unit's kink −b/w. */
-function unitPoints(net) {
+const PIECEWISE = new Set(["threshold", "relu", "identity"]);
+const STACK_MAX = 400; // running sums are k curves on the common grid: k² numbers
+const SMOOTH_POINTS = 60; // per unit, for activations without kinks
+
+/** Sorted distinct points where f must break: the domain's ends and each unit's kink
+ *  −b/w (plus a grid for smooth activations). */
+function unitPoints(net, extra = []) {
   const [a, b] = state.domain;
   const W = net.layers[0].weight;
   const B = net.layers[0].bias;
-  const pts = [a, b];
+  const pts = [a, b, ...extra];
   W.forEach((row, j) => {
     const w = row[0];
     if (w !== 0) {
@@ -710,33 +717,57 @@ function unitPoints(net) {
       if (t > a && t < b) pts.push(t);
     }
   });
-  if (net.activation !== "threshold" && net.activation !== "relu" && net.activation !== "identity") {
+  if (!PIECEWISE.has(net.activation)) {
     for (let i = 1; i < 300; i++) pts.push(a + ((b - a) * i) / 300);
   }
   pts.sort((p, q) => p - q);
   return pts.filter((v, i) => i === 0 || v > pts[i - 1]);
 }
 
-/** Each unit's contribution aⱼσ(wⱼx + bⱼ) on the breakpoints; for threshold units the value
- *  on [pᵢ, pᵢ₊₁) is taken at its midpoint and drawn as a step (exact, no rounding at the
- *  jumps). */
+/** Values of a piecewise curve on its points: for threshold units the value on
+ *  [pᵢ, pᵢ₊₁) is taken at the midpoint and drawn as a step (exact, no rounding at the
+ *  jumps); the last point repeats the last step. */
+function evalOn(pts, steps, fn) {
+  const n = pts.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    if (!steps) out[i] = fn(pts[i]);
+    else if (i < n - 1) out[i] = fn(0.5 * (pts[i] + pts[i + 1]));
+    else out[i] = n > 1 ? out[i - 1] : fn(pts[i]);
+  }
+  return out;
+}
+
+/** Each unit's contribution aⱼσ(wⱼx + bⱼ) on its own few points (its kink and the ends),
+ *  and f = c + Σ on all kinks. */
 function unitValues(net) {
   const sigma = ACTIVATIONS[net.activation];
   const steps = net.activation === "threshold";
-  const pts = unitPoints(net);
-  const at = pts.map((p, i) => (steps && i < pts.length - 1 ? 0.5 * (p + pts[i + 1]) : p));
+  const [lo, hi] = state.domain;
   const [L1, L2] = net.layers;
   const a = L2.weight[0];
   const c = L2.bias[0];
-  const units = L1.weight.map((row, j) => at.map((x) => a[j] * sigma(row[0] * x + L1.bias[j])));
-  const sum = at.map((_, t) => units.reduce((s, u) => s + u[t], c));
+  const k = L1.bias.length;
+  const w = L1.weight.map((row) => row[0]);
+  const bias = L1.bias;
+  const pts = unitPoints(net);
+  const sum = evalOn(pts, steps, (x) => {
+    let acc = c;
+    for (let j = 0; j < k; j++) acc += a[j] * sigma(w[j] * x + bias[j]);
+    return acc;
+  });
+  const grid = PIECEWISE.has(net.activation) ? [] : Array.from({ length: SMOOTH_POINTS - 2 }, (_, i) => lo + ((hi - lo) * (i + 1)) / (SMOOTH_POINTS - 1));
+  const units = L1.weight.map((_, j) => {
+    const own = [lo, hi, ...grid];
+    const t = w[j] !== 0 ? -bias[j] / w[j] : null;
+    if (t !== null && t > lo && t < hi) own.push(t);
+    own.sort((p, q) => p - q);
+    return { xs: own, ys: evalOn(own, steps, (x) => a[j] * sigma(w[j] * x + bias[j])) };
+  });
   // the order in which the units switch on along x (constant units first)
-  const kink = (j) => {
-    const w = L1.weight[j][0];
-    return w === 0 ? -Infinity : -L1.bias[j] / w;
-  };
+  const kink = (j) => (w[j] === 0 ? -Infinity : -bias[j] / w[j]);
   const order = units.map((_, j) => j).sort((i, j) => kink(i) - kink(j) || i - j);
-  return { xs: pts, units, sum, order, outBias: c, shape: steps ? "hv" : "linear" };
+  return { xs: pts, units, sum: Array.from(sum), order, outBias: c, steps, shape: steps ? "hv" : "linear" };
 }
 
 function drawUnits(net) {
@@ -749,6 +780,9 @@ function drawUnits(net) {
   state.units = unitValues(net);
   const k = net.layers[0].bias.length;
   dom.unitRange.max = String(k);
+  dom.stack.disabled = k > STACK_MAX;
+  dom.stackLabel.title = k > STACK_MAX ? `Stacking is offered up to ${STACK_MAX} units.` : "";
+  dom.stackNote.textContent = k > STACK_MAX ? `(up to ${STACK_MAX} units; this network has ${formatNumber(k)})` : "";
   const thr = net.activation === "threshold";
   state.unitsCaption = thr
     ? `Each of the ${formatNumber(k)} units adds a step aⱼ·1[wⱼx + bⱼ ≥ 0] (thin); their sum plus the output bias ${formatNumber(
@@ -783,7 +817,7 @@ function plotUnits() {
   const P = window.Plotly;
   const u = state.units;
   if (!P || !u || dom.units.hidden) return;
-  const stacked = dom.stack.checked;
+  const stacked = dom.stack.checked && !dom.stack.disabled;
   const j = state.unit;
   dom.unitsCaption.textContent = stacked
     ? `${state.unitsCaption} Stacked: each thin curve is the running sum after one more unit, in the order the units switch on; the highlighted unit fills the strip it adds.`
@@ -795,25 +829,32 @@ function plotUnits() {
   let upper = null;
   let curves = u.units;
   if (stacked) {
+    const net = state.net;
+    const sigma = ACTIVATIONS[net.activation];
+    const [L1, L2] = net.layers;
     const acc = new Float64Array(n).fill(u.outBias);
     curves = [];
     for (const i of u.order) {
       if (i === j) lower = Array.from(acc);
-      for (let t = 0; t < n; t++) acc[t] += u.units[i][t];
-      curves.push(Array.from(acc));
+      const ai = L2.weight[0][i];
+      const wi = L1.weight[i][0];
+      const bi = L1.bias[i];
+      const vals = evalOn(u.xs, u.steps, (x) => ai * sigma(wi * x + bi));
+      for (let t = 0; t < n; t++) acc[t] += vals[t];
+      curves.push({ xs: u.xs, ys: Array.from(acc) });
       if (i === j) upper = Array.from(acc);
     }
   }
   const xs = [];
   const ys = [];
-  curves.forEach((vals) => {
-    for (let t = 0; t < n; t++) {
-      xs.push(u.xs[t]);
-      ys.push(vals[t]);
+  for (const cv of curves) {
+    for (let t = 0; t < cv.xs.length; t++) {
+      xs.push(cv.xs[t]);
+      ys.push(cv.ys[t]);
     }
     xs.push(null);
     ys.push(null);
-  });
+  }
   const shape = u.shape;
   const traces = [
     {
@@ -858,8 +899,8 @@ function plotUnits() {
       type: "scatter",
       mode: "lines",
       name: `unit ${j + 1}`,
-      x: u.xs,
-      y: u.units[j],
+      x: u.units[j].xs,
+      y: Array.from(u.units[j].ys),
       line: { color: PALETTE.highlight, width: 3, shape },
       meta: "highlight",
     });

@@ -75,40 +75,47 @@ def check_node_box(app, net: dict, layer: int, unit: int) -> None:
 
 
 def per_unit_against_scene(app, plot_id: str, trace_name: str) -> dict[str, float]:
-    """In the page: (1) the bold f of the per-unit view is the sum of the thin units plus
-    the output bias; (2) on every cell of the scene's plotted step trace f, the per-unit
-    f (a step function too) has the plotted value. Returns the largest differences."""
+    """In the page, on step functions: (1) on every cell of the per-unit view's bold f, the
+    thin units (each a step with its own points) plus the output bias add up to f; (2) on
+    every cell of the scene's plotted step trace f, the per-unit f has the plotted value.
+    Returns the largest differences."""
     return app.page.evaluate(
         """([plotId, name]) => {
             const u = document.getElementById('net-units-plot').data;
             const units = u[0], sum = u[1];
             const net = window.approxlabNetwork.network();
             const c = net.layers[1].bias[0];
-            // (1) split the thin trace at its gaps
-            const n = sum.x.length;
-            const acc = new Float64Array(n).fill(c);
-            let t = 0, count = 0;
+            // a step curve (Plotly 'hv'): the value at t is y at the last x <= t
+            const at = (xs, ys, t) => {
+                let j = 0;
+                while (j + 1 < xs.length && xs[j + 1] <= t) j++;
+                return ys[j];
+            };
+            const curves = [];
+            let cx = [], cy = [];
             for (let i = 0; i < units.y.length; i++) {
-                if (units.y[i] === null) { t = 0; count++; continue; }
-                if (units.x[i] !== sum.x[t]) return {error: 'x mismatch'};
-                acc[t++] += units.y[i];
+                if (units.y[i] === null) { curves.push([cx, cy]); cx = []; cy = []; continue; }
+                cx.push(units.x[i]); cy.push(units.y[i]);
             }
+            const n = sum.x.length;
             let sumDiff = 0;
-            for (let i = 0; i < n; i++) sumDiff = Math.max(sumDiff, Math.abs(acc[i] - sum.y[i]));
-            // (2) the scene's f
+            for (let i = 0; i + 1 < n; i++) {
+                const t = 0.5 * (sum.x[i] + sum.x[i + 1]);
+                let acc = c;
+                for (const [xs, ys] of curves) acc += at(xs, ys, t);
+                sumDiff = Math.max(sumDiff, Math.abs(acc - sum.y[i]));
+            }
             const d = document.getElementById('plot-' + plotId);
             const f = d.data.find(tr => tr.name === name);
             let sceneDiff = 0, scale = 0, cells = 0;
             for (let i = 0; i + 1 < f.x.length; i++) {
-                const x = 0.5 * (f.x[i] + f.x[i + 1]);
-                let j = 0;
-                while (j + 1 < n && sum.x[j + 1] <= x) j++;
-                sceneDiff = Math.max(sceneDiff, Math.abs(sum.y[j] - f.y[i]));
+                const t = 0.5 * (f.x[i] + f.x[i + 1]);
+                sceneDiff = Math.max(sceneDiff, Math.abs(at(sum.x, sum.y, t) - f.y[i]));
                 scale = Math.max(scale, Math.abs(f.y[i]));
                 cells++;
             }
-            return {units: count, sumDiff, sceneDiff, scale, cells,
-                    highlighted: u[2].name};
+            return {units: curves.length, sumDiff, sceneDiff, scale, cells,
+                    shape: sum.line.shape, highlighted: u[2].name};
         }""",
         [plot_id, trace_name],
     )
@@ -154,7 +161,7 @@ def test_threshold_network_panel(app: Any, base_url: str) -> None:
     assert got["units"] == hidden
     assert got["sumDiff"] < 1e-12, got
     assert got["sceneDiff"] <= 1e-6 * max(1.0, got["scale"]), got  # the plot sends float32
-    assert got["cells"] == hidden, got
+    assert got["cells"] == hidden and got["shape"] == "hv", got
     # stepping with the slider highlights the next unit
     slider = app.page.locator("[data-net-unit]")
     slider.focus()
