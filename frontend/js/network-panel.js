@@ -650,6 +650,17 @@ function renderInfo(net, layer, unit) {
     const rest = Math.abs(row[order[TOP_WEIGHTS]]);
     parts.push(`<p class="net-info-more">and ${formatNumber(order.length - TOP_WEIGHTS)} more, each of size at most ${formatNumber(rest)}.</p>`);
   }
+  if (!last) {
+    const next = net.layers[layer].weight.map((r) => r[unit]);
+    const into = layer + 1 === net.layers.length ? (net.output_dim === 1 ? "f" : "output") : "unit";
+    if (next.length === 1) {
+      parts.push(`<p class="net-info-more" data-outgoing="${escapeHtml(String(next[0]))}">Outgoing weight to ${into}: ${formatNumber(next[0])}</p>`);
+    } else {
+      const big = next.reduce((m, v) => (Math.abs(v) > Math.abs(m) ? v : m), 0);
+      const nz = next.filter((v) => v !== 0).length;
+      parts.push(`<p class="net-info-more">Feeds ${formatNumber(nz)} of the ${formatNumber(next.length)} nodes of the next layer; the largest outgoing weight is ${formatNumber(big)}.</p>`);
+    }
+  }
   const fwd = net.input_dim === 1 ? forwardGrid() : null;
   if (fwd) {
     const ys = fwd.values[layer][unit];

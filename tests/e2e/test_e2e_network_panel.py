@@ -148,6 +148,8 @@ def test_threshold_network_panel(app: Any, base_url: str) -> None:
     # hovering a node: its bias and incoming weights are the JSON's
     app.page.locator('.net-node[data-layer="1"][data-unit="5"]').hover()
     check_node_box(app, net, 1, 5)
+    outgoing = app.page.locator("[data-net-info] [data-outgoing]").get_attribute("data-outgoing")
+    assert float(outgoing) == net["layers"][1]["weight"][0][5]
     expect(app.page.locator("[data-net-info] .net-spark svg")).to_be_visible()
     app.page.locator('.net-node[data-layer="2"][data-unit="0"]').hover()
     check_node_box(app, net, 2, 0)
