@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import pytest
 from playwright.sync_api import expect
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -294,14 +293,18 @@ def test_no_panel_without_networks_and_accessibility(app: Any) -> None:
     assert app.page.evaluate("() => document.activeElement.classList.contains('net-node')")
     expect(app.page.locator("[data-net-info] .net-bias")).to_be_visible()
 
-    axe = pytest.importorskip("axe_playwright_python.sync_playwright")
-    results = axe.Axe().run(app.page, context={"include": [["#network-panel"]]})
-    serious = [
-        v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")
-    ]
-    assert not serious, [
-        (v["id"], v["help"], [n["target"] for n in v["nodes"]][:5]) for v in serious
-    ]
+    try:  # axe-playwright-python (pip) bundles axe-core; without it this check is left out
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        Axe = None
+    if Axe is not None:
+        results = Axe().run(app.page, context={"include": [["#network-panel"]]})
+        serious = [
+            v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")
+        ]
+        assert not serious, [
+            (v["id"], v["help"], [n["target"] for n in v["nodes"]][:5]) for v in serious
+        ]
 
     # the panel stays open on the next scene; a network too large to send says so
     before = app.render_seq()
