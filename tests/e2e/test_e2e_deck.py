@@ -87,6 +87,11 @@ def test_deck_from_file_advances_with_pagedown_inside_an_embed(page, base_url, a
     nxt.slider(p2).focus()
     nxt.slider(p2).press("Shift+Space")
     page.wait_for_function("() => Reveal.getIndices().h === 1")
+    # the clicker's "black screen" button ("b" or ".") pauses the deck and resumes it
+    demo.slider(param).press("b")
+    page.wait_for_function("() => Reveal.isPaused()")
+    demo.slider(param).press(".")
+    page.wait_for_function("() => !Reveal.isPaused()")
     assert demo.number(param).input_value() == moved
     assert nxt.number(p2).input_value() == v2
     assert demo.render_seq() == seq and nxt.render_seq() == seq2
