@@ -68,6 +68,8 @@ def test_deck_from_file_advances_with_pagedown_inside_an_embed(page, base_url, a
     assert demo.number(param).input_value() == moved
     assert demo.hash() == hash_ and demo.render_seq() == seq
     assert demo.frame.evaluate("() => window.approxlab.idle")
+    # the hidden demo gives the keyboard back: the deck's own keys work again
+    page.wait_for_function("() => document.activeElement === document.body")
 
     # on the next slide's demo: PageUp returns, space and Shift+space too
     nxt = _demo(page, base_url, app)
