@@ -36,6 +36,7 @@ SCENE_MODULES: tuple[str, ...] = (
     "learnability",
     "radial",
     "pieces",
+    "regions",
     "cpwl",
     "sobolev",
     "attention",
