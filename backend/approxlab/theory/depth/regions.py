@@ -68,7 +68,6 @@ import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 import numpy as np
 
@@ -192,8 +191,9 @@ class _Exact:
         num = [int(A[j, 0]) * nx + int(A[j, 1]) * ny + int(c[j]) * det for j in range(len(c))]
         den = S * det
         sgn = 1 if den > 0 else -1
-        x = np.array([Fraction(nx, det).__float__(), Fraction(ny, det).__float__()])
-        p = np.array([float(Fraction(n, den)) for n in num])
+        # int / int is correctly rounded in Python (no Fraction needed)
+        x = np.array([nx / det, ny / det])
+        p = np.array([n / den for n in num])
         return x, p, [sgn * ((n > 0) - (n < 0)) for n in num]
 
 
@@ -395,14 +395,24 @@ def _cut(st: _State, S: _Store, j: int, ell: int, s: np.ndarray) -> _State:
     )
 
 
+class WorkLimitError(ValueError):
+    """Propagation would exceed its work limit or its budget of exact decisions."""
+
+
 def partition(
-    net: ReLUNetwork, box: Box = SQUARE, max_regions: int | None = MAX_REGIONS
+    net: ReLUNetwork,
+    box: Box = SQUARE,
+    max_regions: int | None = MAX_REGIONS,
+    max_work: int | None = None,
+    max_exact: int | None = None,
 ) -> Partition:
     """The exact activation regions of ``net`` (input dimension 2) on ``box``.
 
     Raises :class:`RegionLimitError` when there are more than ``max_regions`` (checked
-    after every unit's cut), ``ValueError`` for a network with another input dimension or
-    values beyond float64 on the box.
+    after every unit's cut); :class:`WorkLimitError` when Σ over units of the vertices
+    examined would exceed ``max_work``, or more than ``max_exact`` vertices need exact
+    arithmetic (the network is too ill-conditioned for float64 there); ``ValueError``
+    for a network with another input dimension or values beyond float64 on the box.
     """
     if net[0][0].shape[1] != 2:
         raise ValueError(f"the network has {net[0][0].shape[1]} inputs, expected 2")
@@ -423,9 +433,22 @@ def partition(
         np.zeros((1, widths[0]), dtype=bool),
     )
     by_layer: list[int] = []
+    work = 0
     for ell, n in enumerate(widths, start=1):
         for j in range(n):
+            work += st.row.size
+            if max_work is not None and work > max_work:
+                raise WorkLimitError(
+                    f"hidden layer {ell}: cutting the box would examine more than "
+                    f"{max_work:,} (vertex, unit) pairs, the limit"
+                )
             s = _signs(st, S, j, ell, ex, stats)
+            if max_exact is not None and stats[0] > max_exact:
+                raise WorkLimitError(
+                    f"hidden layer {ell}: more than {max_exact:,} vertices lie within "
+                    "float64 rounding of a unit's zero line and would need exact arithmetic, "
+                    "the limit (the network is too ill-conditioned)"
+                )
             st = _cut(st, S, j, ell, s)
             if max_regions is not None and st.cur.shape[0] > max_regions:
                 raise RegionLimitError(ell, st.cur.shape[0], max_regions)
