@@ -49,7 +49,7 @@ def test_scene_counts(client, params, regions):
 @pytest.mark.parametrize(
     ("params", "word"),
     [
-        ({"width": 32, "depth": 6}, "at most 96"),
+        ({"width": 32, "depth": 2}, "at most 48"),
         ({"network": "product", "L": 5}, "at most 4"),
         ({"network": "nonsense"}, "network"),
     ],

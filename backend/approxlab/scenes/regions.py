@@ -27,10 +27,10 @@ from approxlab.theory.core.networks import ReLUNetwork
 from approxlab.theory.depth import regions as rg
 
 NetworkName = Literal["random", "sawtooth", "product"]
-#: Cost limit of the random networks: width × depth (≈ 5,000 regions at most in practice).
-MAX_NEURONS = 96
+#: Cost limit of the random networks: width × depth (≈ 1,500 regions in practice; ≤ 0.1 s).
+MAX_NEURONS = 48
 #: The construction's size L: powers of Δ, or squaring steps of the product network.
-MAX_L = {"sawtooth": 10, "product": 4}
+MAX_L = {"sawtooth": 8, "product": 4}
 GRID = 201
 #: Region fills: a small repeating palette (the frontend's colour of each role, tinted).
 PALETTE = ("construction", "highlight", "error", "reference", "target")
@@ -56,10 +56,10 @@ class Params(SceneParams):
     L: int = param(
         4,
         ge=1,
-        le=10,
+        le=8,
         step=1,
         label="construction size L",
-        description="Powers of Δ (sawtooth, up to 10) or squaring steps i (product, up to 4).",
+        description="Powers of Δ (sawtooth) or squaring steps i (product, up to 4).",
     )
     seed: int = seed_param("Seed of the random network.")
 

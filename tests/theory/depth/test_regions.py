@@ -159,3 +159,11 @@ def test_upper_bound_formula():
     assert rg.upper_bound([4, 4]) == 11 * 11
     assert rg.upper_bound([]) == 1
     assert rg.one_layer_bound(10) == 1 + 10 + math.comb(10, 2)
+
+
+@pytest.mark.parametrize("depth", rg.SWEEP_DEPTHS)
+def test_stored_sweep_is_recomputed_exactly(depth):
+    np.testing.assert_array_equal(rg.sweep_counts(depth), rg.compute_sweep(depth))
+    counts = rg.sweep_counts(depth)
+    for k, N in enumerate(rg.SWEEP_NEURONS):
+        assert counts[:, k].max() <= rg.upper_bound([N // depth] * depth)

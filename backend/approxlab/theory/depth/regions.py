@@ -58,8 +58,22 @@ Bounds
 Constructions: :func:`sawtooth_plane` (Δ^L of ``(x₁ + x₂ + 2)/4``: ``2^L`` strips, see
 :func:`sawtooth_regions`) and :func:`product_plane` (Corollary 4.3's product network).
 
-``regioncam`` (PyPI 0.5.2, Rust, float32) was evaluated as an engine; see the report and
-:data:`REGIONCAM_DECISION`.
+Why not ``regioncam``
+---------------------
+``regioncam`` 0.5.2 (PyPI; Rust, MIT/Apache) was evaluated as the engine (scratch venv,
+``Regioncam(size=1)`` then ``linear``/``relu`` per hidden layer, ``num_faces``).  On 18
+random He networks (widths 8–32, 1–6 hidden layers, up to 4,477 regions), the sawtooth
+(L = 4, 8, 10) and the product network (i = 2, 3) its counts equal these exactly, and it is
+5–50× faster (e.g. 3,897 regions: 0.13 s against 0.9 s on a loaded machine).  But it
+computes in float32 with no error bounds: three lines through one point (x₁ = 0.1,
+x₂ = 0.1, x₁ + x₂ = 0.2 in float64) give 7 cells there instead of the exact 6, and a second
+layer moved by 2⁻⁶⁰ (below float64's resolution) gives 6 instead of the exact 9 — the
+float32 weights are a different network, and its coincidences are decided by rounding.
+Keeping it exact would mean re-deciding every vertex near a line in exact arithmetic,
+which needs the polygon's lines and patterns — the bookkeeping this module does anyway.
+So it is not adopted (:data:`REGIONCAM_DECISION`); the tests cross-check the counts
+independently (exact line arrangements, the 1-D certified count of ridge networks, grid
+patterns, ``2^L`` for the sawtooth).
 """
 
 from __future__ import annotations
@@ -81,9 +95,10 @@ MAX_REGIONS = 20_000
 
 REGIONCAM_DECISION = (
     "regioncam 0.5.2 was evaluated and not adopted: it works in float32 without error "
-    "bounds, so its counts are those of a rounded network and can differ from the exact "
-    "ones where lines meet or nearly meet; counting here is exact (certified float64, exact "
-    "rationals for undecided signs) and fast enough for the scene's sizes."
+    "bounds, so its counts are those of a rounded network — equal on random networks, "
+    "wrong where lines meet or nearly meet (7 instead of 6 cells for three concurrent "
+    "lines); counting here is exact (certified float64, exact rationals for undecided "
+    "signs) and fast enough for the scene's sizes."
 )
 
 Box = tuple[tuple[float, float], tuple[float, float]]
@@ -566,18 +581,50 @@ def grid_patterns(net: ReLUNetwork, box: Box = SQUARE, points: int = 201) -> np.
 # ----------------------------------------------------------------------------- the sweep
 
 #: Neurons N (multiples of 6, so every depth 1, 2, 3 divides them) and seeds of the sweep.
-SWEEP_NEURONS = (6, 12, 18, 24, 36)
+SWEEP_NEURONS = (6, 12, 18, 24, 36, 48)
 SWEEP_DEPTHS = (1, 2, 3)
-SWEEP_SEEDS = (101, 102, 103)
+SWEEP_SEEDS = (101, 102, 103, 104, 105)
 
 
-@functools.cache
-def sweep_counts(depth: int) -> np.ndarray:
-    """Exact region counts of He-initialised networks with ``depth`` hidden layers of equal
-    width ``N/depth``: shape (seeds, len(SWEEP_NEURONS)) (cached per depth)."""
+def compute_sweep(depth: int) -> np.ndarray:
+    """Exact region counts of He-initialised networks (:func:`he_network`, seeds
+    :data:`SWEEP_SEEDS`) with ``depth`` hidden layers of equal width ``N/depth`` for each
+    ``N`` in :data:`SWEEP_NEURONS`: shape (seeds, neurons)."""
     return np.array(
         [
             [partition(he_network([N // depth] * depth, seed)).count for N in SWEEP_NEURONS]
             for seed in SWEEP_SEEDS
         ]
     )
+
+
+#: :func:`compute_sweep` of each depth, stored (≈ 2 s of work; the counts are exact
+#: integers, and ``tests/theory/depth/test_regions.py`` recomputes every entry).
+SWEEP_TABLE: dict[int, tuple[tuple[int, ...], ...]] = {
+    1: (
+        (21, 76, 161, 285, 602, 1108),
+        (21, 69, 156, 278, 618, 1109),
+        (21, 73, 161, 281, 637, 1086),
+        (15, 67, 146, 253, 598, 1055),
+        (22, 77, 150, 269, 597, 1073),
+    ),
+    2: (
+        (14, 74, 186, 308, 631, 1165),
+        (20, 78, 147, 251, 577, 1149),
+        (19, 72, 176, 218, 663, 1104),
+        (16, 68, 145, 337, 547, 1066),
+        (12, 57, 175, 327, 519, 1295),
+    ),
+    3: (
+        (7, 62, 180, 306, 629, 1182),
+        (8, 37, 162, 289, 456, 944),
+        (4, 57, 140, 301, 534, 1124),
+        (7, 29, 139, 255, 739, 876),
+        (12, 33, 99, 334, 636, 839),
+    ),
+}
+
+
+def sweep_counts(depth: int) -> np.ndarray:
+    """The stored sweep of one depth (:data:`SWEEP_TABLE`), shape (seeds, neurons)."""
+    return np.array(SWEEP_TABLE[depth])
