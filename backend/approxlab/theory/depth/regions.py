@@ -78,7 +78,6 @@ patterns, ``2^L`` for the sawtooth).
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
