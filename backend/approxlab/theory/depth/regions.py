@@ -574,7 +574,18 @@ def grid_patterns(net: ReLUNetwork, box: Box = SQUARE, points: int = 201) -> np.
         z = W @ z + b[:, None]
         pats.append(z > 0)
         z = np.maximum(z, 0.0)
-    return np.unique(np.concatenate(pats).T, axis=0)
+    P = np.concatenate(pats).T  # (points, units)
+    # each pattern as 64-bit words, then distinct rows by one lexicographic sort
+    k = -(-P.shape[1] // 64)
+    bits = np.zeros((P.shape[0], 64 * k), dtype=np.uint64)
+    bits[:, : P.shape[1]] = P
+    words = (bits.reshape(P.shape[0], k, 64) << np.arange(64, dtype=np.uint64)).sum(
+        axis=2, dtype=np.uint64
+    )
+    order = np.lexsort(words.T[::-1])
+    w = words[order]
+    new = np.r_[True, (w[1:] != w[:-1]).any(axis=1)]
+    return P[np.sort(order[new])]
 
 
 # ----------------------------------------------------------------------------- the sweep
