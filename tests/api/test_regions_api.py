@@ -49,7 +49,7 @@ def test_scene_counts(client, params, regions):
 @pytest.mark.parametrize(
     ("params", "word"),
     [
-        ({"width": 32, "depth": 2}, "at most 48"),
+        ({"width": 17}, "width"),
         ({"network": "product", "L": 5}, "at most 4"),
         ({"network": "nonsense"}, "network"),
     ],

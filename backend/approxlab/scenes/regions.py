@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Literal
 
 import numpy as np
-from pydantic import model_validator
+from pydantic import ValidationInfo, field_validator
 
 from approxlab.scenes.base import (
     Axis,
@@ -27,8 +27,6 @@ from approxlab.theory.core.networks import ReLUNetwork
 from approxlab.theory.depth import regions as rg
 
 NetworkName = Literal["random", "sawtooth", "product"]
-#: Cost limit of the random networks: width × depth (≈ 1,500 regions in practice; ≤ 0.1 s).
-MAX_NEURONS = 48
 #: The construction's size L: powers of Δ, or squaring steps of the product network.
 MAX_L = {"sawtooth": 8, "product": 4}
 GRID = 201
@@ -48,7 +46,13 @@ class Params(SceneParams):
         },
     )
     width: int = param(
-        8, ge=1, le=32, step=1, label="width", description="Units per hidden layer (random)."
+        8,
+        ge=1,
+        le=16,
+        step=1,
+        label="width",
+        description="Units per hidden layer (random; up to 16 × 6 = 96 neurons, ≈ 4,000 "
+        "regions, to stay within the latency budget).",
     )
     depth: int = param(
         2, ge=1, le=6, step=1, label="hidden layers", description="Hidden layers (random)."
@@ -63,17 +67,14 @@ class Params(SceneParams):
     )
     seed: int = seed_param("Seed of the random network.")
 
-    @model_validator(mode="after")
-    def _cost(self) -> Params:
-        if self.network == "random" and self.width * self.depth > MAX_NEURONS:
-            raise ValueError(
-                f"width × hidden layers = {self.width * self.depth}: at most {MAX_NEURONS} "
-                "neurons for a random network"
-            )
-        top = MAX_L.get(self.network)
-        if top is not None and top < self.L:
-            raise ValueError(f"L = {self.L}: at most {top} for the {self.network} network")
-        return self
+    @field_validator("L")
+    @classmethod
+    def _size(cls, L: int, info: ValidationInfo) -> int:
+        net = info.data.get("network")
+        top = MAX_L.get(net) if isinstance(net, str) else None
+        if top is not None and top < L:
+            raise ValueError(f"L = {L}: at most {top} for the {net} network")
+        return L
 
 
 def network(p: Params) -> tuple[str, ReLUNetwork]:
@@ -138,17 +139,17 @@ def compute(p: Params) -> SceneResult:
 def _regions_plot(part: rg.Partition, name: str) -> Plot:
     traces: list[Trace] = []
     group = "activation regions (a colour each)"
-    polys = part.polygons
+    ids = np.arange(part.count)
     for c, role in enumerate(PALETTE):
-        mine = polys[c :: len(PALETTE)]
-        if not mine:
+        mine = ids[c :: len(PALETTE)]
+        if not mine.size:
             continue
-        xs = np.concatenate([np.r_[q[:, 0], np.nan] for q in mine])
-        ys = np.concatenate([np.r_[q[:, 1], np.nan] for q in mine])
-        traces.append(Trace(group, "band", xs, ys, style=role, group=group, legend=c == 0))  # type: ignore[arg-type]
-    ex = np.concatenate([np.r_[q[:, 0], q[0, 0], np.nan] for q in polys])
-    ey = np.concatenate([np.r_[q[:, 1], q[0, 1], np.nan] for q in polys])
-    traces.append(line("region edges (exact)", ex, ey, "context"))
+        xy = part.outlines(mine, closed=False)
+        traces.append(
+            Trace(group, "band", xy[:, 0], xy[:, 1], style=role, group=group, legend=c == 0)  # type: ignore[arg-type]
+        )
+    edges = part.outlines()
+    traces.append(line("region edges (exact)", edges[:, 0], edges[:, 1], "context"))
     n = part.count
     return Plot(
         "regions",

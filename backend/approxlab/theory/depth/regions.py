@@ -236,6 +236,23 @@ class Partition:
     def count(self) -> int:
         return len(self.polygons)
 
+    def outlines(self, which: np.ndarray | None = None, closed: bool = True) -> np.ndarray:
+        """The polygons ``which`` (default all) as one (M, 2) array for drawing: each
+        polygon's vertices (and its first again when ``closed``), then a row of NaN."""
+        k = np.array([len(q) for q in self.polygons], dtype=np.int64)
+        starts = np.cumsum(k) - k
+        ids = np.arange(k.size) if which is None else np.asarray(which, dtype=np.int64)
+        X = np.concatenate([*self.polygons, np.full((1, 2), np.nan)]) if k.size else None
+        if X is None or ids.size == 0:
+            return np.empty((0, 2))
+        extra = 2 if closed else 1
+        n = k[ids] + extra
+        pid = np.repeat(np.arange(ids.size), n)
+        local = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
+        kk, st = k[ids][pid], starts[ids][pid]
+        idx = np.where(local < kk, st + local, np.where(closed & (local == kk), st, -1))
+        return X[idx]
+
 
 class _Store:
     """Vertex data, append-only: ``X`` (coordinates), ``E`` (their error bound), ``P``/``F``
@@ -576,12 +593,11 @@ def grid_patterns(net: ReLUNetwork, box: Box = SQUARE, points: int = 201) -> np.
         z = np.maximum(z, 0.0)
     P = np.concatenate(pats).T  # (points, units)
     # each pattern as 64-bit words, then distinct rows by one lexicographic sort
-    k = -(-P.shape[1] // 64)
-    bits = np.zeros((P.shape[0], 64 * k), dtype=np.uint64)
-    bits[:, : P.shape[1]] = P
-    words = (bits.reshape(P.shape[0], k, 64) << np.arange(64, dtype=np.uint64)).sum(
-        axis=2, dtype=np.uint64
-    )
+    packed = np.packbits(P, axis=1)
+    k = -(-packed.shape[1] // 8)
+    padded = np.zeros((P.shape[0], 8 * k), dtype=np.uint8)
+    padded[:, : packed.shape[1]] = packed
+    words = padded.view(np.uint64)
     order = np.lexsort(words.T[::-1])
     w = words[order]
     new = np.r_[True, (w[1:] != w[:-1]).any(axis=1)]
