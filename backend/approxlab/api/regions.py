@@ -9,10 +9,10 @@ and the square ``[a, b]²``; then :func:`approxlab.theory.depth.regions.partitio
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -69,8 +69,8 @@ class RegionsRequest(BaseModel):
     name: str | None = Field(None, max_length=200)
     input_dim: Literal[2] | None = None
     output_dim: Literal[1] | None = None
-    seed: int | None = None
-    notes: list[str] | None = Field(None, max_length=20)
+    seed: Annotated[int, Strict()] | None = None
+    notes: list[Annotated[str, Field(max_length=2000)]] | None = Field(None, max_length=20)
     domain: list[Num] = Field(
         [-1.0, 1.0],
         min_length=2,
