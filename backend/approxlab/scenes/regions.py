@@ -271,4 +271,5 @@ SCENE = Scene(
         "grid_regions": f"distinct patterns on a {GRID} × {GRID} grid",
         "exact_decisions": "vertices decided in exact arithmetic",
     },
+    widgets=({"type": "regions-json", "endpoint": "/api/v1/regions"},),
 )
