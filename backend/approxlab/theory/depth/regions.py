@@ -338,17 +338,25 @@ def _signs(st: _State, S: _Store, j: int, ell: int, ex: _Exact, stats: list[int]
         prv[nx] = np.arange(nx.size)
         for i in und:
             r = st.row[i]
-            if S.F[r, j] <= abs(S.P[r, j]) and (S.P[r, j] != 0 or S.F[r, j] == 0):
-                s[i] = _sign(S.P[r, j], S.F[r, j])  # resolved already (a shared row)
+            again = _sign(S.P[r, j], S.F[r, j])
+            if again != 2:  # resolved already through another polygon (a shared row)
+                s[i] = again
                 continue
             row = st.pat[st.poly[i]]
-            x, pv, _ = ex.vertex(tuple(st.lab[prv[i]]), tuple(st.lab[i]), ell, row)
+            x, pv, sg = ex.vertex(tuple(st.lab[prv[i]]), tuple(st.lab[i]), ell, row)
             stats[0] += 1
+            exact = np.array(sg)
+            fv = np.where(exact == 0, 0.0, _up(U * np.abs(pv)))
+            if np.any((exact != 0) & (np.abs(pv) <= fv)):
+                raise ValueError(
+                    f"hidden layer {ell}: a unit's value at a vertex is below float64's "
+                    "normal range (the network is too ill-conditioned)"
+                )
             S.X[r] = x
             S.E[r] = _up(U * np.max(np.abs(x)))
-            S.P[r] = pv
-            S.F[r] = np.where(pv == 0, 0.0, _up(U * np.abs(pv)))
-            s[i] = _sign(S.P[r, j], S.F[r, j])
+            S.P[r] = np.where(exact == 0, 0.0, pv)
+            S.F[r] = fv
+            s[i] = exact[j]
     return s
 
 
