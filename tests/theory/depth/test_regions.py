@@ -167,3 +167,18 @@ def test_stored_sweep_is_recomputed_exactly(depth):
     counts = rg.sweep_counts(depth)
     for k, N in enumerate(rg.SWEEP_NEURONS):
         assert counts[:, k].max() <= rg.upper_bound([N // depth] * depth)
+
+
+def test_random_counts_do_not_grow_with_depth_like_the_bound():
+    """Hanin–Rolnick in the stored sweep: at equal neurons, three hidden layers give about
+    as many regions as one (within 1.5×), while the worst-case bound grows by orders of
+    magnitude; and the counts grow like N² (slope of log count against log N near 2)."""
+    N = np.array(rg.SWEEP_NEURONS, dtype=float)
+    one, three = rg.sweep_counts(1).mean(axis=0), rg.sweep_counts(3).mean(axis=0)
+    big = N >= 18
+    assert np.all(three[big] <= 1.5 * one[big])
+    b1 = np.array([rg.upper_bound([int(n)]) for n in N])
+    b3 = np.array([rg.upper_bound([int(n) // 3] * 3) for n in N])
+    assert np.all(b3[N >= 24] >= 100 * b1[N >= 24])
+    slope = np.polyfit(np.log(N[big]), np.log(one[big]), 1)[0]
+    assert 1.6 <= slope <= 2.2
