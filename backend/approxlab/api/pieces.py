@@ -89,7 +89,7 @@ class PiecesRequest(BaseModel):
     name: str | None = Field(None, max_length=200)
     input_dim: Literal[1] | None = None
     output_dim: Literal[1] | None = None
-    seed: int | None = None
+    seed: Annotated[int, Strict()] | None = None
     notes: list[Annotated[str, Field(max_length=2000)]] | None = Field(None, max_length=20)
     domain: list[Num] = Field(
         [0.0, 1.0],
