@@ -29,6 +29,7 @@ from starlette.responses import Response
 
 from approxlab import __version__
 from approxlab.api import pieces as pieces_api
+from approxlab.api import regions as regions_api
 from approxlab.api.cache import Representations
 from approxlab.api.compute import ComputePool, lower_priority
 from approxlab.api.guard import CSP, BodyLimit, SecurityHeaders
@@ -175,6 +176,7 @@ def create_app(settings: Settings | None = None, scenes: dict[str, Scene] | None
     app.include_router(build_networks_router(scenes, settings, renderer))
     app.include_router(build_router(scenes, settings, renderer))
     app.include_router(pieces_api.router)
+    app.include_router(regions_api.router)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, exc: RequestValidationError) -> Response:
@@ -193,6 +195,7 @@ def create_app(settings: Settings | None = None, scenes: dict[str, Scene] | None
             schema = FastAPI.openapi(app)
             components = schema.setdefault("components", {}).setdefault("schemas", {})
             components.update(pieces_api.REQUEST_SCHEMAS)
+            components.update(regions_api.REQUEST_SCHEMAS)
             app.openapi_schema = schema
         return app.openapi_schema
 

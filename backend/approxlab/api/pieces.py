@@ -89,7 +89,7 @@ class PiecesRequest(BaseModel):
     name: str | None = Field(None, max_length=200)
     input_dim: Literal[1] | None = None
     output_dim: Literal[1] | None = None
-    seed: int | None = None
+    seed: Annotated[int, Strict()] | None = None
     notes: list[Annotated[str, Field(max_length=2000)]] | None = Field(None, max_length=20)
     domain: list[Num] = Field(
         [0.0, 1.0],
@@ -192,9 +192,10 @@ def named_errors(errors: list[Any]) -> Response:
     return error_json(422, "; ".join(i["msg"] for i in items), items)
 
 
-def parse_request(body: bytes) -> PiecesRequest | Response:
-    """JSON → validated request, or the 422 naming the problem (runs in a worker thread:
-    a body of up to the size limit is parsed and validated off the event loop)."""
+def parse_request(body: bytes, model: type[BaseModel] = PiecesRequest) -> Any:
+    """JSON → validated request (a ``model``, :class:`PiecesRequest` unless another body of
+    the same style is given), or the 422 naming the problem (runs in a worker thread: a
+    body of up to the size limit is parsed and validated off the event loop)."""
     if not body.strip():
         return error_json(
             422,
@@ -209,7 +210,7 @@ def parse_request(body: bytes) -> PiecesRequest | Response:
         msg = f"body: invalid JSON at character {pos} ({reason})"
         return error_json(422, msg, [{"loc": ["body", pos], "msg": msg, "type": "json_invalid"}])
     try:
-        return PiecesRequest.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         return named_errors(exc.errors(include_url=False))
 

@@ -37,6 +37,7 @@ SCENE_MODULES: tuple[str, ...] = (
     "learnability",
     "radial",
     "pieces",
+    "regions",
     "cpwl",
     "sobolev",
     "attention",

@@ -21,6 +21,7 @@
 
 import { DragKnots } from "./drag-knots.js";
 import { PiecesJson } from "./pieces-json.js";
+import { RegionsJson } from "./regions-json.js";
 
 const REGISTRY = new Map();
 
@@ -30,6 +31,7 @@ export function registerWidget(type, factory) {
 
 registerWidget("drag-knots", DragKnots);
 registerWidget("pieces-json", PiecesJson);
+registerWidget("regions-json", RegionsJson);
 
 // A broken widget must not take the page down; report it (tests see it as a page error).
 function report(e) {
