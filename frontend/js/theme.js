@@ -30,7 +30,7 @@ export const THEME_LAYOUT = {
     plot: "#11161e",
     grid: "#2a323e",
     line: "#6f7a8b",
-    band: 0.26,
+    band: 0.34,
     colorscale: "Viridis",
     cycle: ["#56b4e9", "#3ddc97", "#f2a3d0", "#ffc94d", "#9ad0f5", "#ff9a4d", "#eef1f5"],
   },
