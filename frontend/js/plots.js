@@ -12,6 +12,7 @@
 import { richText } from "./format.js";
 import { activeTheme, THEME_LAYOUT } from "./theme.js";
 import { plotTools, updatePlotTools } from "./plot-export.js";
+import "./print.js";
 
 const FONT =
   'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "Liberation Sans", "DejaVu Sans", sans-serif';
@@ -394,6 +395,60 @@ const AREAS = new Set();
 function redrawAll() {
   for (const area of AREAS) area.restyle();
 }
+
+// Printed plot heights (CSS px): the primary plot, the others (print.css keeps the rest).
+const PRINT_HEIGHT = { primary: 260, other: 170 };
+let printing = false;
+
+function redrawIfDrawn(div) {
+  return div._fullLayout && Array.isArray(div.data) && div.isConnected ? window.Plotly.redraw(div) : null;
+}
+
+/**
+ * Print: draw every plot now (also those waiting off screen) at `width` px, or (on=false)
+ * give them back to the page's size. Resolves when Plotly is done.
+ */
+export async function printLayout(on, width = 700) {
+  const Plotly = window.Plotly;
+  if (!Plotly) return;
+  const jobs = [];
+  if (on) printing = true;
+  for (const area of AREAS) {
+    await area._drawPending([...area.figures.values()]);
+    for (const f of area.figures.values()) {
+      if (!f.drawn || !f.div._fullLayout) continue;
+      if (on) {
+        const primary = f.fig.classList.contains("primary");
+        const h = primary ? PRINT_HEIGHT.primary : PRINT_HEIGHT.other;
+        // Squares and discs side by side, two a row (print.css); everything else full width.
+        const w = f.plot?.aspect === "equal" && !primary ? Math.floor(width / 2) - 8 : width;
+        // (a full redraw: after a relayout, a legend that changed its number of rows keeps
+        // its old position)
+        jobs.push(
+          Plotly.relayout(f.div, { width: w, height: h })
+            .then(() => redrawIfDrawn(f.div))
+            .then(() => {
+              // A legend of several rows must not eat the plotting area: grow the figure.
+              const size = f.div._fullLayout?._size;
+              const want = primary ? 170 : 105;
+              if (!size || size.h >= want) return null;
+              return Plotly.relayout(f.div, { height: h + (want - size.h) }).then(() => redrawIfDrawn(f.div));
+            }),
+        );
+      } else {
+        jobs.push(
+          Plotly.relayout(f.div, { width: null, height: null })
+            .then(() => f.div._fullLayout && Plotly.Plots.resize(f.div))
+            .then(() => redrawIfDrawn(f.div)),
+        );
+      }
+    }
+  }
+  await Promise.all(jobs.map((j) => j.catch(() => {}))); // a plot may be gone meanwhile
+  // Plotly pushes the margins for an outside legend in a second pass: let it finish.
+  await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 30)));
+  if (!on) printing = false;
+}
 window.addEventListener("approxlab:theme", redrawAll);
 coarse?.addEventListener?.("change", redrawAll);
 
@@ -425,6 +480,7 @@ export class PlotArea {
               const w = Math.round(e.contentRect.width);
               const h = Math.round(e.contentRect.height);
               const full = div._fullLayout;
+              if (printing) continue; // print: sized by printLayout()
               if (full && window.Plotly && (Math.abs(full.width - w) > 1 || Math.abs(full.height - h) > 1)) {
                 window.Plotly.Plots.resize(div);
               }
@@ -671,6 +727,7 @@ export class PlotArea {
       f.fig.classList.toggle("primary", plot.id === primaryId);
       f.fig.classList.toggle("present", Boolean(present));
       f.fig.classList.toggle("zoomable", Boolean(plot.zoom));
+      f.fig.classList.toggle("equal", plot.aspect === "equal");
       const title = richText(plot.title ?? "");
       if (f.caption.innerHTML !== title) f.caption.innerHTML = title;
       const text = plot.caption ? richText(plot.caption) : "";
