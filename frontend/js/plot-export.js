@@ -4,6 +4,7 @@
 // SVG or PNG at slide resolution (1920×1080) with its title, parameters and source drawn in,
 // and its data as CSV. Files are named <scene>-<plot>-<params>.svg|png|csv (issue 11.5).
 
+import { richText } from "./format.js";
 import { activeTheme, THEME_LAYOUT } from "./theme.js";
 import { layoutFor, tracesFor } from "./plots.js";
 
@@ -167,7 +168,7 @@ export function slideFigure(f) {
     yref: "container",
     font: { size: 36, color: th.text },
     automargin: true,
-    subtitle: { text: esc(sceneTitle), font: { size: 24, color: th.muted } },
+    subtitle: { text: richText(sceneTitle), font: { size: 24, color: th.muted } },
   };
   layout.annotations = [
     ...(layout.annotations || []),

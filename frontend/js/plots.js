@@ -393,7 +393,11 @@ function domainOf(plot, schema) {
 // Every PlotArea on the page: a theme or pointer change redraws them all.
 const AREAS = new Set();
 function redrawAll() {
-  for (const area of AREAS) area.restyle();
+  // After the current event: a new hash (theme=…) may remount the scene first (main.js),
+  // and a plot must not be redrawn while it is being purged.
+  requestAnimationFrame(() => {
+    for (const area of AREAS) area.restyle();
+  });
 }
 
 // Printed plot heights (CSS px): the primary plot, the others (print.css keeps the rest).
@@ -598,7 +602,7 @@ export class PlotArea {
   /** Redraw every drawn plot with the same data (the theme or the pointer changed). */
   restyle() {
     for (const f of this.figures.values()) {
-      if (f.drawn && f.job) this._draw(f, f.job);
+      if (f.drawn && f.job && f.div.isConnected) this._draw(f, f.job);
     }
   }
 
