@@ -401,7 +401,7 @@ function redrawAll() {
 }
 
 // Printed plot heights (CSS px): the primary plot, the others (print.css keeps the rest).
-const PRINT_HEIGHT = { primary: 260, other: 170 };
+const PRINT_HEIGHT = { primary: 240, other: 150 };
 let printing = false;
 
 function redrawIfDrawn(div) {
