@@ -177,6 +177,7 @@ export class Controls {
     for (const [name, raw] of Object.entries(props)) {
       if (only && !only.includes(name)) continue;
       const prop = resolve(schema, raw);
+      if (prop.hidden) continue; // in the URL, no control (e.g. a zoom window; docs/contract.md)
       let w;
       if (Array.isArray(prop.enum)) w = this._enum(name, prop);
       else if (prop.type === "boolean") w = this._boolean(name, prop);

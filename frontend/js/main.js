@@ -524,7 +524,10 @@ async function render(result, seq, url) {
     await plotlyReady;
     if (seq !== app.renderedSeq || app.scene !== scene) return; // overtaken while Plotly loaded
     const shown = app.widgets ? app.widgets.transform(result) : result;
-    await plots.render(shown, { sceneId: scene.id, only: app.view.plots, compact: app.view.embed });
+    await plots.render(shown, {
+      sceneId: scene.id, scene, schema: scene.params_schema, only: app.view.plots, compact: app.view.embed, present: app.view.present,
+      onWindow: (lo, hi, plot) => changeParams({ [plot.zoom.lo]: String(lo), [plot.zoom.hi]: String(hi) }, "repeat", null),
+    });
     if (seq === app.renderedSeq && app.scene === scene) app.widgets?.rendered(result);
   } catch (e) {
     showMessage(`<p>Could not draw the plots: ${escapeHtml(e.message)}</p>`, { keepScene: true });
