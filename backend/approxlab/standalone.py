@@ -65,9 +65,12 @@ class ExportError(ValueError):
     """Bad input: ``field`` names the parameter at fault (a 422 on the API)."""
 
     def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
+        super().__init__(field, message)  # picklable: raised in the heavy process pool too
         self.field = field
         self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
 
 
 # ------------------------------------------------------------------ the slider's values

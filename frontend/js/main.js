@@ -8,6 +8,7 @@ import { PlotArea } from "./plots.js";
 import { buildHash, parseHash, viewKey } from "./route.js";
 import { escapeHtml, paramString, richText } from "./format.js";
 import { mountWidgets } from "./widgets/index.js";
+import "./offline-export.js";
 
 const BUSY_DELAY_MS = 150;
 // While dragging, at most this many results are fetched at once; the newest value goes
