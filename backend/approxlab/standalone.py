@@ -187,31 +187,35 @@ def sweep_grid(scene: Scene, params: dict[str, Any], sweep: str | None) -> Grid:
 
 
 def choose(grid: Grid, current: Any, n: int) -> list[tuple[float, Any]]:
-    """At most about ``n`` of the grid's (position, value) pairs, evenly spaced on the
-    slider's scale, always with both ends and ``current`` (inserted in order if it is not a
-    grid value).  All of them when they fit."""
+    """At most ``n`` of the grid's (position, value) pairs, evenly spaced on the slider's
+    scale, always with both ends and ``current`` (inserted in order if it is not a grid
+    value): the current value splits the slider, and each side gets its share of the
+    values.  All of them when they fit."""
     pairs = list(zip(grid.positions, grid.values, strict=True))
     cur = _position(grid, current)
     extra = [] if current in grid.values or cur is None else [(cur, current)]
     if len(pairs) + len(extra) <= n:
         return sorted(pairs + extra, key=lambda pv: pv[0])
     n = max(2, n)
-    keep: set[int] = set()
-    targets = n - 1 if cur is not None else n
-    while True:
-        lo, hi = pairs[0][0], pairs[-1][0]
-        keep = {0, len(pairs) - 1}
-        for j in range(max(2, targets)):
-            t = lo + (hi - lo) * j / (max(2, targets) - 1)
-            keep.add(min(range(len(pairs)), key=lambda i, t=t: abs(pairs[i][0] - t)))
-        chosen = [pairs[i] for i in sorted(keep)]
-        if current in grid.values:
-            chosen = sorted({*chosen, pairs[grid.values.index(current)]}, key=lambda pv: pv[0])
-        elif cur is not None:
-            chosen = sorted([*chosen, (cur, current)], key=lambda pv: pv[0])
-        if len(chosen) <= n or targets <= 2:
-            return chosen
-        targets -= 1
+    lo, hi = pairs[0][0], pairs[-1][0]
+
+    def spaced(a: float, b: float, k: int) -> list[float]:
+        return [a + (b - a) * j / (k - 1) for j in range(k)] if k > 1 else [a]
+
+    if cur is None or not lo < cur < hi or n < 3:
+        targets = spaced(lo, hi, n)
+    else:
+        left = min(n - 2, max(1, round((n - 1) * (cur - lo) / (hi - lo))))
+        targets = spaced(lo, cur, left + 1) + spaced(cur, hi, n - left)[1:]
+    positions = [p for p, _ in pairs]
+    chosen: dict[Any, float] = {}
+    for t in targets:
+        if cur is not None and t == cur:
+            chosen[current] = cur
+            continue
+        i = min(range(len(pairs)), key=lambda i, t=t: abs(positions[i] - t))
+        chosen.setdefault(pairs[i][1], pairs[i][0])
+    return sorted(((p, v) for v, p in chosen.items()), key=lambda pv: pv[0])
 
 
 def _position(grid: Grid, value: Any) -> float | None:
@@ -511,10 +515,12 @@ def render(
     values = [v for _, v in kept]
     current = base[grid.name]
     start = values.index(current) if current in values else 0
-    total = len(grid.values) + (0 if current in grid.values else 1)
+    total = len(grid.values)
     scale = "logarithmic" if grid.log else "linear"
-    if len(values) >= total:
-        choice = f"This file holds all {len(values)} values of the slider."
+    if all(v in values for v in grid.values):
+        choice = f"This file holds all {total} values of the slider."
+        if current not in grid.values:
+            choice = choice[:-1] + f", and the value it was made at ({_label_of(grid, current)})."
     else:
         choice = (
             f"This file holds {len(values)} of the slider's {total} values, chosen evenly on "
