@@ -579,23 +579,27 @@ def render(
         f"<h1 data-rich>{html.escape(scene.title)}</h1>\n",
         '<p class="source"><span class="source-label">Source</span> '
         f"<cite>{html.escape(scene.source)}</cite></p>\n",
-        f'<p class="summary" data-rich>{html.escape(scene.summary)}</p>\n</header>\n',
-        f'<section class="statement" aria-label="Statement">{statement}</section>\n',
-        '<section class="card sweep" aria-labelledby="sweep-label">\n',
+        "</header>\n",
+        '<div class="columns">\n<div class="side">\n',
+        '<section class="card sweep" aria-label="The slider of this file">\n',
         '<div class="sweep-row"><label id="sweep-label" for="sweep">'
         f"{html.escape(grid.label)}</label>"
-        '<output id="sweep-value" for="sweep" aria-live="polite"></output></div>\n',
+        '<output id="sweep-value" for="sweep"></output></div>\n',
         f'<input type="range" id="sweep" min="0" max="{len(values) - 1}" step="1" '
-        f'value="{start}" aria-describedby="sweep-choice">\n',
-        f'<p class="muted" id="sweep-choice">{html.escape(choice)}</p>\n',
-        '<p class="muted" id="fixed"></p>\n</section>\n',
-        '<div class="columns">\n<div class="side">\n',
-        '<section class="card" aria-labelledby="metrics-title"><h2 id="metrics-title">Measured'
-        '</h2><dl id="metrics" class="metrics"></dl></section>\n',
-        '<section class="card" aria-labelledby="checks-title"><h2 id="checks-title">Theorem '
-        'checks</h2><p id="checks-summary" class="checks-summary"></p>'
-        '<ul id="checks" class="checks"></ul></section>\n</div>\n',
+        f'value="{start}" aria-describedby="sweep-choice">\n</section>\n',
+        f'<div class="sweep-notes"><p class="muted" id="sweep-choice">{html.escape(choice)}</p>\n',
+        '<p class="muted" id="fixed"></p></div>\n',
+        '<section class="card checks-card" aria-labelledby="checks-title"><h2 id="checks-title">'
+        'Theorem checks</h2><p id="checks-summary" class="checks-summary" aria-live="polite">'
+        '</p><ul id="checks" class="checks"></ul></section>\n',
+        '<section class="card metrics-card" aria-labelledby="metrics-title"><h2 '
+        'id="metrics-title">Measured</h2><dl id="metrics" class="metrics"></dl></section>\n',
+        "</div>\n",
         '<section class="plots" id="plots" aria-label="Plots"></section>\n</div>\n',
+        '<section class="statement" aria-labelledby="statement-title">'
+        '<h2 id="statement-title">Statement</h2>'
+        f'<p class="summary" data-rich>{html.escape(scene.summary)}</p>\n'
+        f"<p>{statement}</p></section>\n",
         '<section class="notes" id="notes-section" aria-labelledby="notes-title" hidden>'
         '<h2 id="notes-title">Notes</h2><ul id="notes"></ul></section>\n',
         '<footer class="muted">An offline demo written by approxlab '
