@@ -83,11 +83,25 @@ async function download() {
   }
 }
 
+/** Whether the scene has a control whose values a file can hold (cpwl has none). */
+function sweepable(scene) {
+  const props = scene.params_schema?.properties || {};
+  return Object.values(props).some(
+    (p) =>
+      !p.hidden &&
+      (Array.isArray(p.enum) ||
+        p.type === "boolean" ||
+        ((p.type === "number" || p.type === "integer") && Number.isFinite(p.minimum) && Number.isFinite(p.maximum))),
+  );
+}
+
 window.addEventListener("approxlab:render", (e) => {
   const { scene, params } = e.detail || {};
   if (!scene || !params) return;
   const changed = current && current.scene.id !== scene.id;
   current = { scene, params };
   const ui = parts();
-  if (ui && changed && !busy) ui.status.textContent = "";
+  if (!ui) return;
+  ui.wrap.hidden = !sweepable(scene);
+  if (changed && !busy) ui.status.textContent = "";
 });

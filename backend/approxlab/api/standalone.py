@@ -51,7 +51,10 @@ def build_scene(
 
 
 def _filename(scene: Scene, params: dict[str, Any], sweep: str) -> str:
-    text = "-".join(f"{k}{v}" for k, v in params.items() if k != sweep)
+    props = scene.params.model_json_schema()["properties"]
+    text = "-".join(
+        f"{k}{v}" for k, v in params.items() if k != sweep and not props[k].get("hidden")
+    )
     slug = re.sub(r"[^A-Za-z0-9.-]+", "_", text)[:60].strip("_")
     return f"{scene.id}-{sweep}-offline{'-' + slug if slug else ''}.html"
 
