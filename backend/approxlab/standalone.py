@@ -339,18 +339,34 @@ def build(
             f"one result is {max(sizes) / 1e6:.1f} MB: two of them do not fit in "
             f"{max_bytes / 1e6:.0f} MB; choose parameters with smaller plots",
         )
-    while True:
+    everything = len(choose(grid, current, 10**9))
+    best: tuple[bytes, list[tuple[float, Any]], list[tuple[float, Any]]] | None = None
+    shrunk = False
+    for _ in range(8):
         chosen = choose(grid, current, min(limit, fit))
         want = len(chosen)
         for _, v in chosen:
             result(v)
         kept = [(pos, v) for pos, v in chosen if results[v] is not None]
         page = render(scene, base, grid, kept, results, shell, want, limit, frontend_dir)
-        if len(page) <= max_bytes or fit <= 2:
+        if len(page) > max_bytes:
+            if fit <= 2:
+                break
+            shrunk = True
+            fit = max(2, min(fit - 1, int(fit * max_bytes / len(page) * 0.97)))
+            continue
+        best = (page, kept, chosen)
+        if shrunk or want >= min(limit, everything):
             break
-        fit = max(2, int(fit * max_bytes / len(page) * 0.97))
-    if len(page) > max_bytes:
+        # repeated arrays are stored once: later values cost less than the first ones
+        per_value = (len(page) - len(shell)) / max(1, len(kept))
+        grown = int((max_bytes * 0.97 - len(shell)) / per_value)
+        if grown <= fit:
+            break
+        fit = grown
+    if best is None:
         raise ExportError(grid.name, f"the file would exceed {max_bytes / 1e6:.0f} MB")
+    page, kept, chosen = best
     return Export(
         html=page,
         scene=scene.id,
@@ -496,6 +512,35 @@ def _number_text(v: Any) -> str:
     return f"{v:.4g}"
 
 
+#: Arrays at least this long are stored once per file (``{"$pool": i}`` in the traces).
+POOL_MIN = 8
+
+
+def _pooled(results: list[bytes | None]) -> tuple[list[bytes | None], list[bytes]]:
+    """The results with every repeated plot array (a grid of x, a target curve, a heatmap
+    that does not depend on the swept value) stored once in a pool."""
+    pool: list[bytes] = []
+    index: dict[bytes, int] = {}
+    out: list[bytes | None] = []
+    for raw in results:
+        if raw is None:
+            out.append(None)
+            continue
+        r = orjson.loads(raw)
+        for plot in r.get("plots", []):
+            for t in plot.get("traces", []):
+                for k in ("x", "y", "z"):
+                    a = t.get(k)
+                    if isinstance(a, list) and len(a) >= POOL_MIN:
+                        key = orjson.dumps(a)
+                        i = index.setdefault(key, len(pool))
+                        if i == len(pool):
+                            pool.append(key)
+                        t[k] = {"$pool": i}
+        out.append(orjson.dumps(r))
+    return out, pool
+
+
 def render(
     scene: Scene,
     base: dict[str, Any],
@@ -562,8 +607,16 @@ def render(
     head = _dumps(
         {"scene": meta, "sweep": sweep, "fixed": fixed, "roles": ROLES, "version": __version__}
     )
+    pooled, pool = _pooled([results[v] for v in values])
     data = b"".join(
-        [head[:-1], b',"results":[', b",".join(results[v] or b"null" for v in values), b"]}"]
+        [
+            head[:-1],
+            b',"pool":[',
+            b",".join(pool),
+            b'],"results":[',
+            b",".join(r or b"null" for r in pooled),
+            b"]}",
+        ]
     ).replace(b"<", b"\\u003c")
     title = html.escape(f"{scene.title} — approxlab offline demo")
     statement = to_html(scene.statement)

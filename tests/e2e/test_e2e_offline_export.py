@@ -14,8 +14,7 @@ DEMO_STATE = "() => window.approxlabDemo && {index: window.approxlabDemo.index, 
 
 # Every plot of result i, as Plotly holds it, is the file's precomputed data for value i.
 PLOTS_MATCH = """(i) => {
-    const data = JSON.parse(document.getElementById('demo-data').textContent);
-    const r = data.results[i];
+    const r = window.approxlabDemo.results[i];
     return r.plots.every((p) => {
         const div = document.getElementById('plot-' + p.id);
         return div && div.data && div.data.length === p.traces.length && p.traces.every(

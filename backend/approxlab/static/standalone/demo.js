@@ -7,12 +7,23 @@
 (() => {
   const data = JSON.parse(document.getElementById("demo-data").textContent);
   const { scene, sweep, fixed, roles, results } = data;
+  // Arrays repeated across values are stored once (standalone.py, _pooled).
+  const pool = data.pool || [];
+  for (const r of results) {
+    for (const p of r?.plots || []) {
+      for (const t of p.traces || []) {
+        for (const k of ["x", "y", "z"]) {
+          if (t[k] && !Array.isArray(t[k]) && Number.isInteger(t[k].$pool)) t[k] = pool[t[k].$pool];
+        }
+      }
+    }
+  }
   const $ = (id) => document.getElementById(id);
   const slider = $("sweep");
   const output = $("sweep-value");
   const plotsEl = $("plots");
   const figures = new Map();
-  const state = { index: -1, seq: 0 };
+  const state = { index: -1, seq: 0, results };
   window.approxlabDemo = state;
 
   for (const e of document.querySelectorAll("[data-rich]")) e.innerHTML = richText(e.textContent);
