@@ -75,7 +75,7 @@ def test_offline_demo_downloads_and_its_slider_redraws_from_file(app, page, page
     page.route(re.compile(r"^(https?|wss?)://"), block)
     page_guard["allowed"].append("file://")
     page.goto(path.as_uri())
-    page.wait_for_function("() => window.approxlabDemo && window.approxlabDemo.seq > 0")
+    page.wait_for_function("() => window.approxlabDemo && window.approxlabDemo.settled > 0")
     state = page.evaluate(DEMO_STATE)
     assert state["index"] == start and state["value"] == params["alpha"]
     assert page.evaluate(PLOTS_MATCH, start)
@@ -90,9 +90,8 @@ def test_offline_demo_downloads_and_its_slider_redraws_from_file(app, page, page
     for key, index in (("ArrowRight", start + 1), ("End", target)):
         seq = state["seq"]
         page.keyboard.press(key)
-        page.wait_for_function(
-            "(seq) => window.approxlabDemo.seq > seq && window.approxlabDemo.index !== -1", arg=seq
-        )
+        # drawn, plots out of view included (they follow once the slider is quiet)
+        page.wait_for_function("(seq) => window.approxlabDemo.settled > seq", arg=seq)
         state = page.evaluate(DEMO_STATE)
         assert state["index"] == index and state["value"] == values[index]
         assert page.locator("#sweep-value").inner_text() == data["sweep"]["labels"][index]

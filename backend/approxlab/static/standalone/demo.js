@@ -97,32 +97,77 @@
     return first > 0 ? [plots[first], ...plots.slice(0, first), ...plots.slice(first + 1)] : plots;
   }
 
-  function drawPlots(result) {
+  // Plots in (or near) the viewport are redrawn at once; the others once the slider has
+  // been quiet for a moment, or as soon as they scroll into view (as in the app).
+  const QUIET_MS = 150;
+  let quietTimer = null;
+  const viewport =
+    typeof IntersectionObserver === "function"
+      ? new IntersectionObserver(
+          (entries) => {
+            for (const e of entries) {
+              const f = [...figures.values()].find((g) => g.div === e.target);
+              if (!f) continue;
+              f.visible = e.isIntersecting;
+              if (f.visible && f.pending) flush();
+            }
+          },
+          { rootMargin: "100px" },
+        )
+      : null;
+
+  function draw(f, plot) {
+    f.pending = null;
+    f.drawn = true;
+    const size = fontSize();
+    const traces = (plot.traces || []).map((t, j) => styled(t, toPlotly(t, j, size)));
+    const layout = layoutFor(plot, { uirevision: `${scene.id}/${plot.id}`, fontSize: size, compact: false });
+    layout.xaxis = axisPatch(layout.xaxis, plot.x);
+    layout.yaxis = axisPatch(layout.yaxis, plot.y);
+    if (plot.aspect === "equal") layout.yaxis.scaleanchor = "x";
+    return window.Plotly.react(f.div, traces, layout, PLOT_CONFIG);
+  }
+
+  function settle() {
+    if ([...figures.values()].some((f) => f.pending)) return;
+    state.settled = state.seq;
+    window.dispatchEvent(new CustomEvent("approxlab:demo-settled", { detail: { index: state.index, seq: state.seq } }));
+  }
+
+  async function flush() {
+    const jobs = [...figures.values()].filter((f) => f.pending).map((f) => draw(f, f.pending));
+    await Promise.all(jobs);
+    settle();
+  }
+
+  async function drawPlots(result) {
     const plots = ordered(result.plots || []);
     const keep = new Set(plots.map((p) => p.id));
     for (const [id, f] of figures) {
       if (!keep.has(id)) {
+        viewport?.unobserve(f.div);
         window.Plotly.purge(f.div);
         f.fig.remove();
         figures.delete(id);
       }
     }
-    const size = fontSize();
-    return Promise.all(
-      plots.map((plot, i) => {
-        const f = figureFor(plot, i);
-        f.fig.classList.toggle("primary", i === 0);
-        f.title.innerHTML = richText(plot.title ?? "");
-        f.caption.textContent = plot.caption || "";
-        f.caption.hidden = !plot.caption;
-        const traces = (plot.traces || []).map((t, j) => styled(t, toPlotly(t, j, size)));
-        const layout = layoutFor(plot, { uirevision: `${scene.id}/${plot.id}`, fontSize: size, compact: false });
-        layout.xaxis = axisPatch(layout.xaxis, plot.x);
-        layout.yaxis = axisPatch(layout.yaxis, plot.y);
-        if (plot.aspect === "equal") layout.yaxis.scaleanchor = "x";
-        return window.Plotly.react(f.div, traces, layout, PLOT_CONFIG);
-      }),
-    );
+    const now = [];
+    plots.forEach((plot, i) => {
+      const f = figureFor(plot, i);
+      if (!f.observed) {
+        viewport?.observe(f.div);
+        f.observed = true;
+      }
+      f.fig.classList.toggle("primary", i === 0);
+      f.title.innerHTML = richText(plot.title ?? "");
+      f.caption.textContent = plot.caption || "";
+      f.caption.hidden = !plot.caption;
+      if (!f.drawn || f.visible || !viewport) now.push(draw(f, plot));
+      else f.pending = plot;
+    });
+    await Promise.all(now);
+    clearTimeout(quietTimer);
+    quietTimer = setTimeout(flush, QUIET_MS);
   }
 
   async function show(i) {
@@ -139,6 +184,7 @@
     state.seq += 1;
     state.value = sweep.values[i];
     window.dispatchEvent(new CustomEvent("approxlab:demo-render", { detail: { index: i, value: sweep.values[i], seq: state.seq } }));
+    settle();
   }
 
   slider.addEventListener("input", () => show(Number(slider.value)));
