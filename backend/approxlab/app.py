@@ -36,6 +36,7 @@ from approxlab.api.guard import CSP, BodyLimit, SecurityHeaders
 from approxlab.api.networks import build_networks_router
 from approxlab.api.responses import dumps, error_json, represent
 from approxlab.api.routes import SceneRenderer, build_router
+from approxlab.api.standalone import build_standalone_router
 from approxlab.api.static import StaticAssets
 from approxlab.scenes.base import Scene
 from approxlab.scenes.registry import SCENES
@@ -174,6 +175,7 @@ def create_app(settings: Settings | None = None, scenes: dict[str, Scene] | None
     app.state.compute_pool = pool
     app.state.renderer = renderer
     app.include_router(build_networks_router(scenes, settings, renderer))
+    app.include_router(build_standalone_router(scenes, settings, renderer))
     app.include_router(build_router(scenes, settings, renderer))
     app.include_router(pieces_api.router)
     app.include_router(regions_api.router)
