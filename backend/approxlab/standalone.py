@@ -464,6 +464,9 @@ def _shell(frontend_dir: Path, stamp: tuple[int, ...]) -> tuple[str, str]:
     modules, names = bundle(frontend_dir / "js", FRONTEND_MODULES)
     runtime = read(RUNTIME / "demo.js")
     script = (
+        # the roles of the vocabulary, before the modules: plots.js then never fetches
+        'globalThis.APPROXLAB_ROLES = JSON.parse(document.getElementById("demo-data")'
+        ".textContent).roles;\n"
         f"{modules}\nconst {{ formatNumber, richText }} = {names['format.js']};\n"
         f"const {{ toPlotly, layoutFor, PLOT_CONFIG }} = {names['plots.js']};\n"
         f"const {{ renderMetrics, renderChecks, renderNotes }} = {names['panels.js']};\n{runtime}"

@@ -7,7 +7,7 @@
 // fetched only while the panel is open (debounced, cached by URL, stale replies ignored).
 
 import { escapeHtml, formatNumber, richText } from "./format.js";
-import { PALETTE, PLOT_CONFIG, layoutFor, plotFontSize } from "./plots.js";
+import { PLOT_CONFIG, layoutFor, plotFontSize, roleColour } from "./plots.js";
 
 const DEBOUNCE_MS = 200;
 const CACHE_MAX = 12;
@@ -875,7 +875,7 @@ function plotUnits() {
       meta: "units",
       x: xs,
       y: ys,
-      line: { color: PALETTE.reference, width: 0.8, shape },
+      line: { color: roleColour("reference"), width: 0.8, shape },
       opacity: 0.55,
       hoverinfo: "skip",
       connectgaps: false,
@@ -886,7 +886,7 @@ function plotUnits() {
       name: "f = their sum + output bias",
       x: u.xs,
       y: u.sum,
-      line: { color: PALETTE.construction, width: 2.8, shape },
+      line: { color: roleColour("construction"), width: 2.8, shape },
       meta: "sum",
     },
   ];
@@ -901,7 +901,7 @@ function plotUnits() {
         y: upper,
         fill: "tonexty",
         fillcolor: "rgba(230, 159, 0, 0.55)",
-        line: { color: PALETTE.highlight, width: 1.5, shape },
+        line: { color: roleColour("highlight"), width: 1.5, shape },
         meta: "highlight",
       },
     );
@@ -912,7 +912,7 @@ function plotUnits() {
       name: `unit ${j + 1}`,
       x: u.units[j].xs,
       y: Array.from(u.units[j].ys),
-      line: { color: PALETTE.highlight, width: 3, shape },
+      line: { color: roleColour("highlight"), width: 3, shape },
       meta: "highlight",
     });
   }

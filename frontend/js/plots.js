@@ -21,13 +21,18 @@ const FONT =
 
 let ROLES = {}; // role -> {label, dash, width, marker, color: {light, dark, contrast}}
 /** Resolves once the roles are known (or the server could not say: then the cycle). */
-export const vocabularyReady = fetch("api/v1/vocabulary", { headers: { Accept: "application/json" } })
-  .then((r) => (r.ok ? r.json() : null))
-  .then((v) => {
-    if (v && v.roles) ROLES = v.roles;
-    return ROLES;
-  })
-  .catch(() => ROLES);
+// A page that carries its own vocabulary (the offline demo file: `globalThis.APPROXLAB_ROLES`
+// set before this module runs) never asks the server.
+const PRESET_ROLES = globalThis.APPROXLAB_ROLES || null;
+export const vocabularyReady = PRESET_ROLES
+  ? Promise.resolve((ROLES = PRESET_ROLES))
+  : fetch("api/v1/vocabulary", { headers: { Accept: "application/json" } })
+      .then((r) => (r.ok ? r.json() : null))
+      .then((v) => {
+        if (v && v.roles) ROLES = v.roles;
+        return ROLES;
+      })
+      .catch(() => ROLES);
 
 /** The roles of the vocabulary (empty until it has loaded). */
 export function roles() {
