@@ -222,6 +222,7 @@ class _LayerData:
         self.gamma = gamma(self.n + 1)
         self._lane: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
         self._groups: dict[int, np.ndarray] = {}
+        self._partners: dict[int, np.ndarray] = {}
 
     def lane(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Entrywise quanta of W and b and the entrywise largest |W|, |b| over the
@@ -248,6 +249,51 @@ class _LayerData:
             W, b = self.Ws[k], self.bs[k]
             self._groups[k] = _proportional(np.hstack([W, b[:, None]]))
         return self._groups[k]
+
+    def partners(self, k: int) -> np.ndarray:
+        """Network k's :func:`_partners` matrix."""
+        if k not in self._partners:
+            W = np.ascontiguousarray(self.Ws[k])
+            self._partners[k] = _partners_cached(W.tobytes(), W.shape)
+        return self._partners[k]
+
+
+@functools.lru_cache(maxsize=1024)
+def _partners_cached(wb: bytes, shape: tuple[int, int]) -> np.ndarray:
+    return _partners(np.frombuffer(wb).reshape(shape))
+
+
+def _partners(W: np.ndarray) -> np.ndarray:
+    """``A`` (m, m): ``A[j, i] = a ≠ 0`` when ``W_j = a·W_i`` exactly with ``a = ±2^e`` (a
+    nonzero row; j ≠ i), else 0.  At a switch point of unit i (``pre_i = 0`` exactly) unit
+    j's exact value is then ``b_j − a·b_i``, whatever the knot's rounding."""
+    m = W.shape[0]
+    A = np.zeros((m, m))
+    if m < 2:
+        return A
+    nz = W != 0
+    live = nz.any(axis=1)
+    first = np.argmax(nz, axis=1)
+    lead = W[np.arange(m), first]
+    with np.errstate(all="ignore"):
+        a = lead[:, None] / lead[None, :]  # candidate A[j, i] = W_j[f] / W_i[f]
+        mant, _ = np.frexp(np.abs(a))
+        cand = (
+            live[:, None]
+            & live[None, :]
+            & (first[:, None] == first[None, :])
+            & (mant == 0.5)
+            & np.isfinite(a)
+            & ~np.eye(m, dtype=bool)
+        )
+        if not cand.any():
+            return A
+        for j, i in zip(*np.nonzero(cand), strict=True):
+            scaled = a[j, i] * W[i]
+            # a power of two: the products are exact unless they underflow
+            if np.array_equal(scaled, W[j]) and np.array_equal(scaled / a[j, i], W[i]):
+                A[j, i] = a[j, i]
+    return A
 
 
 def _proportional(rows: np.ndarray) -> np.ndarray:
@@ -447,6 +493,8 @@ def float_layers(
             sl, flat = _slopes_pre(ld, sl_z, flat, starts, seps)
         if not exact:
             _exact_columns(ld, ep, z, ez, seps)
+            if ez is not None:
+                _exact_reads(ld, ep, z, ez, seps)
             pre, ep = _structural_zeros(ld, pre, ep, z, ez, starts, seps)
 
         if last:
@@ -756,6 +804,37 @@ def _exact_columns(ld, ep, z, ez, seps) -> None:
         ep[r, cols[c]] = 0.0
 
 
+def _exact_reads(ld, ep, z, ez, seps) -> None:
+    """Entries whose row reads only exact inputs (``e_z = 0`` wherever the row's weight is
+    nonzero) are exact when every product and partial sum is representable: the exact
+    lane's argument, entry by entry, with the row's finest weight digit and the finest
+    digit of the column's exact inputs.  Exact values at inexact knots arise at the
+    crossings (a unit is 0 at its own switch point, and so are its partners' affine images,
+    :func:`_partners`) and propagate through every unit that reads only them — e.g. the
+    sawtooth of Theorem 4.2 evaluated at the point where its input crosses ½."""
+    exact_in = ez == 0
+    if exact_in.all():
+        return
+    q_w, q_b, aW, ab = ld.lane()
+    reads = (aW > 0).astype(float)
+    cand = (reads @ (~exact_in).astype(float)) == 0
+    cand &= ep > 0
+    cand[:, seps] = False
+    if not cand.any():
+        return
+    cols = np.flatnonzero(cand.any(axis=0))
+    zc = z[:, cols]
+    qz = np.where(exact_in[:, cols], quanta(zc), _NO_Q)
+    qcol = qz.min(axis=0)
+    q = np.minimum(q_w.min(axis=1)[:, None] + qcol[None, :], q_b[:, None])
+    size = _up(aW @ np.abs(zc) + ab[:, None])
+    with np.errstate(over="ignore", invalid="ignore"):
+        ok = cand[:, cols] & (q >= -1074) & (np.frexp(size)[1] <= 53 + q) & np.isfinite(size)
+    if ok.any():
+        r, c = np.nonzero(ok)
+        ep[r, cols[c]] = 0.0
+
+
 def _exact_entries(ld, pre, ep, z, ez, cols, rest) -> None:
     """Entries still undecided whose float64 sum was exact after all: exact inputs, and
     every product and partial sum representable (the exact lane's argument, entry by
@@ -1010,6 +1089,7 @@ def _insert(ld, t, et, pre, ep, cross, exact, qp, pmax, qt, tmax, taint, li, max
             sub[ok_p] = 0.0
             epn[:, k] = sub
         epn.ravel()[zero_at] = 0.0
+        _partner_values(ld, t, kseg, unit, knot_of, pn, epn, S)
 
     old_pos = np.arange(K)
     old_pos[1:] += np.cumsum(counts)
@@ -1032,6 +1112,39 @@ def _insert(ld, t, et, pre, ep, cross, exact, qp, pmax, qt, tmax, taint, li, max
         for lo, hi in zip(p1 - 1, p2 + 1, strict=True):
             taint[lo:hi] = True
     return out_t, out_et, out_pre, out_ep, taint, exact, qnew, qt, new_pos, (seg, unit), counts
+
+
+def _partner_values(ld, t, kseg, unit, knot_of, pn, epn, S) -> None:
+    """At a new knot where unit i switches, every partner j of i (:func:`_partners`) has the
+    exact value ``b_j − a·b_i`` (when that is computed exactly in float64): set it, bound 0."""
+    nodes = np.arange(kseg.size) if knot_of is None else knot_of
+    if ld.same or len(ld.Ws) == 1:
+        A = ld.partners(0)
+        if not A.any():
+            return
+        a = A[:, unit]  # (m, crossings)
+        b = np.broadcast_to(ld.bs[0][:, None], a.shape)
+        bi = ld.bs[0][unit][None, :]
+    else:
+        owner = _owner(t)[kseg[nodes]]
+        As = [ld.partners(int(k)) for k in range(len(ld.Ws))]
+        if not any(A.any() for A in As):
+            return
+        a = np.stack(As)[owner, :, unit].T  # (m, crossings)
+        Bs = np.stack(ld.bs)
+        b = Bs[owner].T
+        bi = Bs[owner, unit][None, :]
+    r, c = np.nonzero(a)
+    if r.size == 0:
+        return
+    ar, bir, br = a[r, c], bi[0, c], b[r, c]
+    with np.errstate(all="ignore"):
+        prod = ar * bir
+        val = br - prod
+        ok = _prod_is(ar, bir, prod) & _sum_exact(br, -prod, val)
+    r, col = r[ok], nodes[c[ok]]
+    pn[r, col] = val[ok]
+    epn[r, col] = 0.0
 
 
 def _interleave(old: np.ndarray, new: np.ndarray, old_pos, new_pos) -> np.ndarray:
@@ -1085,7 +1198,16 @@ class Budget:
 
 
 def _int_matrix(a: np.ndarray) -> tuple[np.ndarray, int]:
-    """``a = A / s`` with ``A`` integers (object array) and ``s`` a power of two."""
+    """``a = A / s`` with ``A`` integers (object array) and ``s`` a power of two (cached by
+    value: the exact pass meets the same layers again for every recounted part)."""
+    a = np.ascontiguousarray(a, dtype=float)
+    A, s = _int_matrix_cached(a.tobytes(), a.shape)
+    return A.copy(), s
+
+
+@functools.lru_cache(maxsize=1024)
+def _int_matrix_cached(ab: bytes, shape: tuple[int, ...]) -> tuple[np.ndarray, int]:
+    a = np.frombuffer(ab).reshape(shape)
     ratios = [float(v).as_integer_ratio() for v in np.ravel(a)]
     s = max((d for _, d in ratios), default=1)
     A = np.empty(len(ratios), dtype=object)
@@ -1260,13 +1382,15 @@ class Count:
     node_breaks: list[np.ndarray]
     knots: np.ndarray
     values: np.ndarray
-    breaks: np.ndarray
+    breaks: np.ndarray | None
     knot_err: np.ndarray
     value_err: np.ndarray
     recounted: list[tuple[float, float]] = field(default_factory=list)
 
     @property
     def pieces(self) -> int:
+        if self.breaks is None:
+            raise ValueError("counted without the output's breakpoints (breaks=False)")
         return 1 + int(np.count_nonzero(self.breaks))
 
 
@@ -1284,27 +1408,32 @@ def count(
     max_work: int | None = None,
     nodes: bool = False,
     budget: Budget | None = None,
+    breaks: bool = True,
 ) -> list[Count]:
     """Exact :class:`Count` of every (network, domain) pair: one certified float64 pass over
-    all of them, then an exact recount of the parts where a decision lay within rounding."""
+    all of them, then an exact recount of the parts where a decision lay within rounding.
+
+    ``breaks=False`` skips the output's breakpoint decisions (``Count.breaks`` is then
+    ``None``): for callers that need only the knots and the output's values there, and
+    should not pay for an exact recount where only a slope change was undecided."""
     budget = budget or Budget()
-    raws = _float_count(nets, domains, max_knots, max_work, nodes)
+    raws = _float_count(nets, domains, max_knots, max_work, nodes, breaks)
     out = []
     for net, dom, raw in zip(nets, domains, raws, strict=True):
         if raw.taint is None or not raw.taint.any():
             out.append(raw.count)
             continue
-        out.append(_recount(net, dom, raw, max_knots, max_work, nodes, budget))
+        out.append(_recount(net, dom, raw, max_knots, max_work, nodes, budget, breaks))
     return out
 
 
-def _float_count(nets, domains, max_knots, max_work, nodes) -> list[_Raw]:
+def _float_count(nets, domains, max_knots, max_work, nodes, breaks=True) -> list[_Raw]:
     S = len(nets)
     interior: list[np.ndarray] = []
     node_breaks: list[np.ndarray] = []
     first_taint = np.full(S, -1)
     last = None
-    for lay in float_layers(nets, domains, max_knots, max_work, nodes=nodes, output=True):
+    for lay in float_layers(nets, domains, max_knots, max_work, nodes=nodes, output=breaks):
         if lay.last:
             last = lay
             break
@@ -1318,8 +1447,10 @@ def _float_count(nets, domains, max_knots, max_work, nodes) -> list[_Raw]:
     assert last is not None
     starts, seps = _blocks(last.t) if S > 1 else (np.array([0]), np.array([last.t.size - 1]))
     raws = []
-    ob = np.zeros(last.t.size, dtype=bool)
-    ob[1:-1] = last.out_breaks
+    ob = None
+    if last.out_breaks is not None:
+        ob = np.zeros(last.t.size, dtype=bool)
+        ob[1:-1] = last.out_breaks
     for s in range(S):
         lo, hi = starts[s], seps[s]
         t = last.t[lo:hi]
@@ -1329,7 +1460,7 @@ def _float_count(nets, domains, max_knots, max_work, nodes) -> list[_Raw]:
             node_breaks=[nb[s] for nb in node_breaks],
             knots=t,
             values=y,
-            breaks=ob[lo + 1 : hi - 1],
+            breaks=None if ob is None else ob[lo + 1 : hi - 1],
             knot_err=np.zeros(t.size) if last.et is None else last.et[lo:hi],
             value_err=np.zeros(t.size) if last.ep is None else last.ep[0, lo:hi],
         )
@@ -1339,9 +1470,9 @@ def _float_count(nets, domains, max_knots, max_work, nodes) -> list[_Raw]:
     return raws
 
 
-def _exact_count(net, domain, max_knots, nodes, budget) -> Count:
+def _exact_count(net, domain, max_knots, nodes, budget, breaks=True) -> Count:
     interior, node_breaks = [], []
-    for lay in exact_layers(net, domain, max_knots, budget, nodes=nodes, output=True):
+    for lay in exact_layers(net, domain, max_knots, budget, nodes=nodes, output=breaks):
         if not lay.last:
             interior.append(lay.P.size - 2)
             if nodes:
@@ -1362,7 +1493,7 @@ def _exact_count(net, domain, max_knots, nodes, budget) -> Count:
     raise AssertionError("exact_layers yields the output layer last")
 
 
-def _hybrid_count(net, domain, stop: int, max_knots, nodes, budget) -> Count:
+def _hybrid_count(net, domain, stop: int, max_knots, nodes, budget, breaks=True) -> Count:
     """Exact arithmetic through layer ``stop`` (where float64 first met a decision within
     rounding), then float64 again from the exact values — whose bounds start afresh at
     an ulp — and exact arithmetic again up to any later layer whose decisions lie within
@@ -1371,7 +1502,7 @@ def _hybrid_count(net, domain, stop: int, max_knots, nodes, budget) -> Count:
     L = len(net)
     interior: list[int] = []
     node_breaks: list[np.ndarray] = []
-    ex_layers = exact_layers(net, domain, max_knots, budget, nodes=nodes, output=True)
+    ex_layers = exact_layers(net, domain, max_knots, budget, nodes=nodes, output=breaks)
     while True:
         ex = None
         for ex in ex_layers:
@@ -1398,7 +1529,7 @@ def _hybrid_count(net, domain, stop: int, max_knots, nodes, budget) -> Count:
         f_interior: list[int] = []
         f_nodes: list[np.ndarray] = []
         undecided_at = None
-        for lay in float_layers([net], [domain], max_knots, None, nodes, True, resume):
+        for lay in float_layers([net], [domain], max_knots, None, nodes, breaks, resume):
             if lay.taint is not None and lay.taint.any():
                 undecided_at = lay.index
                 break
@@ -1408,7 +1539,7 @@ def _hybrid_count(net, domain, stop: int, max_knots, nodes, budget) -> Count:
                     node_breaks=node_breaks + f_nodes,
                     knots=lay.t[:-1],
                     values=lay.pre[0, :-1],
-                    breaks=lay.out_breaks[: lay.t.size - 3],
+                    breaks=None if not breaks else lay.out_breaks[: lay.t.size - 3],
                     knot_err=lay.et[:-1],
                     value_err=lay.ep[0, :-1],
                     recounted=[(float(domain[0]), float(domain[1]))],
@@ -1449,7 +1580,7 @@ def _cuts(t: np.ndarray, et: np.ndarray, taint: np.ndarray) -> tuple[list, np.nd
             return cuts, taint
 
 
-def _recount(net, domain, raw: _Raw, max_knots, max_work, nodes, budget) -> Count:
+def _recount(net, domain, raw: _Raw, max_knots, max_work, nodes, budget, breaks=True) -> Count:
     """Cut the domain next to the marked segments; count the marked parts exactly and the
     others in float64 again (exactly, too, should a decision there lie within rounding)."""
     c = raw.count
@@ -1465,13 +1596,13 @@ def _recount(net, domain, raw: _Raw, max_knots, max_work, nodes, budget) -> Coun
     floats = [(lo, hi) for lo, hi, marked in parts if not marked]
     again: dict[tuple[float, float], Count] = {}
     if floats:
-        raws = _float_count([net] * len(floats), floats, max_knots, max_work, nodes)
+        raws = _float_count([net] * len(floats), floats, max_knots, max_work, nodes, breaks)
         for dom, r in zip(floats, raws, strict=True):
             if r.taint is None or not r.taint.any():
                 again[dom] = r.count
     results = [
         again.get((lo, hi))
-        or _hybrid_count(net, (lo, hi), raw.first_taint, max_knots, nodes, budget)
+        or _hybrid_count(net, (lo, hi), raw.first_taint, max_knots, nodes, budget, breaks)
         for lo, hi, _ in parts
     ]
     return _combine(results)
@@ -1498,7 +1629,9 @@ def _combine(parts: list[Count]) -> Count:
         node_breaks=[sum(p.node_breaks[i] for p in parts) for i in range(len(first.node_breaks))],
         knots=cat(lambda p: p.knots),
         values=cat(lambda p: p.values),
-        breaks=np.concatenate([p.breaks for p in parts]),
+        breaks=None
+        if any(p.breaks is None for p in parts)
+        else np.concatenate([p.breaks for p in parts]),
         knot_err=cat(lambda p: p.knot_err),
         value_err=cat(lambda p: p.value_err),
         recounted=[r for p in parts for r in p.recounted],

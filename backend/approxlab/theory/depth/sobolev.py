@@ -55,7 +55,7 @@ from functools import cache, lru_cache
 
 import numpy as np
 
-from approxlab.theory.core import networks
+from approxlab.theory.core import certified, networks
 from approxlab.theory.core.errors import rounding_allowance
 from approxlab.theory.core.networks import ReLUNetwork, compose, evaluate, layer
 from approxlab.theory.depth import squaring
@@ -677,11 +677,10 @@ def exact_form(target_name: str, k: int, s: int, r: int) -> networks.PiecewiseLi
         compose(branch_network(k, s, 1, r, v, wv), [layer([[b - a]], [a])])
         for v, wv, a, b in zip(grid, w, lo, hi, strict=True)
     ]
-    *_, (_, u, pre) = networks.propagate_many(nets, (0.0, 1.0))
-    real = ~np.isnan(u)
-    owner = (np.cumsum(~real) - ~real)[real]  # branch index of every knot
-    x = lo[owner] + (hi - lo)[owner] * u[real]
-    y = pre[0, real]
+    counts = certified.count(nets, [(0.0, 1.0)] * len(nets), breaks=False)
+    owner = np.repeat(np.arange(len(nets)), [c.knots.size for c in counts])
+    x = lo[owner] + (hi - lo)[owner] * np.concatenate([c.knots for c in counts])
+    y = np.concatenate([c.values for c in counts])
     t = np.union1d(x, grid[:, 0])
     f = np.zeros_like(t)
     bounds = np.searchsorted(owner, np.arange(len(nets) + 1))
