@@ -493,8 +493,7 @@ def float_layers(
             sl, flat = _slopes_pre(ld, sl_z, flat, starts, seps)
         if not exact:
             _exact_columns(ld, ep, z, ez, seps)
-            if ez is not None:
-                _exact_reads(ld, ep, z, ez, seps)
+            _exact_reads(ld, pre, ep, z, ez, starts, seps)
             pre, ep = _structural_zeros(ld, pre, ep, z, ez, starts, seps)
 
         if last:
@@ -804,32 +803,56 @@ def _exact_columns(ld, ep, z, ez, seps) -> None:
         ep[r, cols[c]] = 0.0
 
 
-def _exact_reads(ld, ep, z, ez, seps) -> None:
+def _exact_reads(ld, pre, ep, z, ez, starts, seps) -> None:
     """Entries whose row reads only exact inputs (``e_z = 0`` wherever the row's weight is
-    nonzero) are exact when every product and partial sum is representable: the exact
-    lane's argument, entry by entry, with the row's finest weight digit and the finest
-    digit of the column's exact inputs.  Exact values at inexact knots arise at the
-    crossings (a unit is 0 at its own switch point, and so are its partners' affine images,
-    :func:`_partners`) and propagate through every unit that reads only them — e.g. the
-    sawtooth of Theorem 4.2 evaluated at the point where its input crosses ½."""
-    exact_in = ez == 0
-    if exact_in.all():
-        return
+    nonzero) are exact when every product and partial sum is representable — the exact
+    lane's argument entry by entry, with the digits of the weights and inputs the row
+    actually reads — or when a single product is nonzero and both it and the sum with the
+    bias are checked exact (Dekker's product, Knuth's TwoSum: the other products are exact
+    zeros, so the order of the sum does not matter).  Exact values at inexact knots arise
+    at the crossings (a unit is 0 at its own switch point, and so are its partners' affine
+    images, :func:`_partner_values`) and propagate through every unit that reads only them —
+    e.g. the sawtooth of Theorem 4.2 evaluated where its input crosses ½."""
+    exact_in = np.ones(z.shape, dtype=bool) if ez is None else ez == 0
     q_w, q_b, aW, ab = ld.lane()
     reads = (aW > 0).astype(float)
-    cand = (reads @ (~exact_in).astype(float)) == 0
-    cand &= ep > 0
+    cand = ep > 0
+    if not exact_in.all():
+        cand &= (reads @ (~exact_in).astype(float)) == 0
     cand[:, seps] = False
     if not cand.any():
         return
     cols = np.flatnonzero(cand.any(axis=0))
+    if ld.m * ld.n * cols.size > 4_000_000:
+        return
     zc = z[:, cols]
-    qz = np.where(exact_in[:, cols], quanta(zc), _NO_Q)
-    qcol = qz.min(axis=0)
-    q = np.minimum(q_w.min(axis=1)[:, None] + qcol[None, :], q_b[:, None])
+    qz = np.where(exact_in[:, cols], quanta(zc), _NO_Q)  # (n, C)
+    q = np.min(q_w[:, :, None] + qz[None, :, :], axis=1)  # (m, C): digits actually read
+    q = np.minimum(q, q_b[:, None])
     size = _up(aW @ np.abs(zc) + ab[:, None])
+    sub = cand[:, cols]
     with np.errstate(over="ignore", invalid="ignore"):
-        ok = cand[:, cols] & (q >= -1074) & (np.frexp(size)[1] <= 53 + q) & np.isfinite(size)
+        ok = sub & (q >= -1074) & (np.frexp(size)[1] <= 53 + q) & np.isfinite(size)
+    rest = sub & ~ok
+    if rest.any():  # one nonzero product: check it and the sum with the bias exactly
+        if ld.same or len(ld.Ws) == 1:
+            Wc = np.broadcast_to(ld.Ws[0][None], (cols.size, ld.m, ld.n))
+            bc = np.broadcast_to(ld.bs[0][:, None], sub.shape)
+        else:
+            owner = _owner_from_seps(seps, starts, cols)
+            Wc = np.stack(ld.Ws)[owner]  # (C, m, n)
+            bc = np.stack(ld.bs)[owner].T
+        prods = Wc * zc.T[:, None, :]  # (C, m, n)
+        nzp = (prods != 0).sum(axis=2).T  # (m, C)
+        one = rest & (nzp <= 1)
+        if one.any():
+            r, c = np.nonzero(one)
+            j = np.argmax(prods[c, r, :] != 0, axis=1)
+            w, x = Wc[c, r, j], zc[j, c]
+            p = w * x
+            val = pre[r, cols[c]]
+            good = _prod_is(w, x, p) & _sum_exact(p, bc[r, c], val)
+            ok[r[good], c[good]] = True
     if ok.any():
         r, c = np.nonzero(ok)
         ep[r, cols[c]] = 0.0
@@ -1254,6 +1277,22 @@ def _resume_from(ex: ExactLayer) -> Resume:
     )
 
 
+def _exact_state(t: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Exact floats as the exact pass's state: knots ``P/Q`` (lowest terms) and values
+    ``Nz/(Q·Sz)`` with ``Sz`` a power of two."""
+    K = t.size
+    P = np.empty(K, dtype=object)
+    Q = np.empty(K, dtype=object)
+    pq = [float(v).as_integer_ratio() for v in t]
+    P[:], Q[:] = [p for p, _ in pq], [q for _, q in pq]
+    ratios = [[float(v).as_integer_ratio() for v in row] for row in z]
+    Sz = max((d for row in ratios for _, d in row), default=1)
+    Nz = np.empty(z.shape, dtype=object)
+    for j, row in enumerate(ratios):
+        Nz[j, :] = [n * (Sz // d) * q for (n, d), q in zip(row, Q, strict=True)]
+    return P, Q, Nz, Sz
+
+
 def _to_float(num: np.ndarray, den: np.ndarray, scale: int, li: int) -> np.ndarray:
     try:
         return np.array([n / (d * scale) for n, d in zip(num, den, strict=True)], dtype=float)
@@ -1275,18 +1314,29 @@ def exact_layers(
     budget: Budget | None = None,
     nodes: bool = False,
     output: bool = False,
+    start: tuple[int, np.ndarray, np.ndarray] | None = None,
 ) -> Iterator[ExactLayer]:
-    """Knot propagation in exact integer arithmetic (module docstring, *Fallback*)."""
+    """Knot propagation in exact integer arithmetic (module docstring, *Fallback*).
+
+    ``start = (index, t, z)``: begin after hidden layer ``index``, whose knots ``t`` and
+    outputs ``z`` (units, knots) are floats known to be exact (the float pass's exact lane)."""
     budget = budget or Budget()
     where = (float(domain[0]), float(domain[1]))
-    (pa, qa), (pb, qb) = (float(v).as_integer_ratio() for v in domain)
-    P = np.empty(2, dtype=object)
-    Q = np.empty(2, dtype=object)
-    P[:], Q[:] = [pa, pb], [qa, qb]
-    Nz = P[None, :].copy()  # the input x = P/Q: numerators over Q·1
-    Sz = 1
+    first = 0
+    if start is None:
+        (pa, qa), (pb, qb) = (float(v).as_integer_ratio() for v in domain)
+        P = np.empty(2, dtype=object)
+        Q = np.empty(2, dtype=object)
+        P[:], Q[:] = [pa, pb], [qa, qb]
+        Nz = P[None, :].copy()  # the input x = P/Q: numerators over Q·1
+        Sz = 1
+    else:
+        first = start[0] + 1
+        P, Q, Nz, Sz = _exact_state(start[1], start[2])
     L = len(net)
     for li, (W, b) in enumerate(net):
+        if li < first:
+            continue
         Wi, sW = _int_matrix(W)
         bi, sb = _int_matrix(b)
         m, n = Wi.shape
@@ -1399,6 +1449,7 @@ class _Raw:
     count: Count
     taint: np.ndarray | None  # per segment between consecutive knots
     first_taint: int = 0  # the first layer with a decision within rounding
+    layer_knots: list[np.ndarray] | None = None  # every hidden layer's knots (breaks=False)
 
 
 def count(
@@ -1433,11 +1484,15 @@ def _float_count(nets, domains, max_knots, max_work, nodes, breaks=True) -> list
     node_breaks: list[np.ndarray] = []
     first_taint = np.full(S, -1)
     last = None
+    keep = not breaks and not nodes  # the unmarked parts are then read off this pass
+    layers: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for lay in float_layers(nets, domains, max_knots, max_work, nodes=nodes, output=breaks):
         if lay.last:
             last = lay
             break
         starts, seps = _blocks(lay.t) if S > 1 else (np.array([0]), np.array([lay.t.size - 1]))
+        if keep:
+            layers.append((lay.t, starts, seps))
         interior.append(seps - starts - 2)
         if nodes:
             node_breaks.append(lay.node_breaks)
@@ -1466,7 +1521,8 @@ def _float_count(nets, domains, max_knots, max_work, nodes, breaks=True) -> list
         )
         taint = None if last.taint is None else last.taint[lo : hi - 1]
         ft = int(first_taint[s]) if first_taint[s] >= 0 else len(nets[0]) - 1
-        raws.append(_Raw(c, taint, ft))
+        lk = [lt[st[s] : sp[s]] for lt, st, sp in layers] if keep else None
+        raws.append(_Raw(c, taint, ft, lk))
     return raws
 
 
@@ -1502,7 +1558,20 @@ def _hybrid_count(net, domain, stop: int, max_knots, nodes, budget, breaks=True)
     L = len(net)
     interior: list[int] = []
     node_breaks: list[np.ndarray] = []
-    ex_layers = exact_layers(net, domain, max_knots, budget, nodes=nodes, output=breaks)
+    # the layers the float pass computes exactly (its exact lane) need no integers
+    start = None
+    for lay in float_layers([net], [domain], max_knots, None, nodes, breaks):
+        if lay.last or lay.index >= stop or not lay.exact:
+            break
+        if lay.taint is not None and lay.taint.any():
+            break
+        start = (lay.index, lay.t[:-1], np.maximum(lay.pre[:, :-1], 0.0))
+        interior.append(lay.t.size - 3)
+        if nodes:
+            node_breaks.append(lay.node_breaks[0])
+    ex_layers = exact_layers(
+        net, domain, max_knots, budget, nodes=nodes, output=breaks, start=start
+    )
     while True:
         ex = None
         for ex in ex_layers:
@@ -1553,30 +1622,93 @@ def _hybrid_count(net, domain, stop: int, max_knots, nodes, budget, breaks=True)
             stop = L  # the output's decisions: exact to the end
 
 
+#: How many unmarked segments next to a marked run :func:`_cuts` looks at for a cut.
+_CUT_REACH = 24
+
+
+def _short_dyadic(lo: float, hi: float) -> float:
+    """The number in ``[lo, hi]`` with the fewest binary digits (a multiple of the largest
+    power of two that has one there); the midpoint when the interval is empty or odd.  Cuts
+    at short dyadics keep the float pass of the parts in its exact lane for constructions
+    with dyadic weights (a cut at an arbitrary float would leave it at once)."""
+    mid = lo + (hi - lo) * 0.5
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+        return mid
+    e = math.frexp(hi - lo)[1]
+    for k in range(e, e - 4, -1):
+        step = math.ldexp(1.0, k)
+        if step == 0.0:
+            break
+        x = math.ceil(lo / step) * step
+        if lo <= x <= hi:
+            return float(x)
+    return mid
+
+
 def _cuts(t: np.ndarray, et: np.ndarray, taint: np.ndarray) -> tuple[list, np.ndarray]:
-    """Cut points ``(segment, x)``: x certifiably inside an unmarked segment next to a
-    marked one, so that no unit of any layer switches at x.  Unmarked segments that cannot
-    host a cut (a lone one between marked ones, or too short to separate x from the knots'
-    error bounds) are marked too; returns the cuts and the final marks."""
+    """Cut points ``(segment, x)``: x certifiably inside an unmarked segment near a marked
+    one, so that no unit of any layer switches at x.  Among the first :data:`_CUT_REACH`
+    unmarked segments next to a marked run the cut goes where the shortest dyadic fits
+    (:func:`_short_dyadic`; the segments passed over join the marked part).  A lone
+    unmarked segment between marked ones, or a side where no segment can host a cut (too
+    short to separate x from the knots' error bounds), is marked too; returns the cuts and
+    the final marks."""
     taint = taint.copy()
+    K1 = taint.size
+    shrink = 1 - 2.0**-40
+
+    def cut_in(k: int) -> float | None:
+        a, b = t[k], t[k + 1]
+        for x in (_short_dyadic(a + 2 * _up(et[k]), b - 2 * _up(et[k + 1])), a + (b - a) * 0.5):
+            if (x - a) * shrink > _up(et[k]) and (b - x) * shrink > _up(et[k + 1]):
+                return float(x)
+        return None
+
+    def best(ks) -> tuple[int, float] | None:
+        """The nearest segment (``ks`` nearest first) whose cut is within 8 binary digits
+        of the shortest one found."""
+        found = []
+        for k in ks:
+            x = cut_in(k)
+            if x is not None:
+                found.append((_NO_Q if x == 0 else _quantum1(x), k, x))
+        if not found:
+            return None
+        top = max(q for q, _, _ in found)
+        return next((k, x) for q, k, x in found if q >= top - 8)
+
     while True:
         cuts, changed = [], False
-        K1 = taint.size
-        for k in np.flatnonzero(~taint):
-            left = k > 0 and taint[k - 1]
-            right = k < K1 - 1 and taint[k + 1]
+        free = np.flatnonzero(~taint)
+        if free.size == 0:
+            return cuts, taint
+        runs = np.split(free, np.flatnonzero(np.diff(free) > 1) + 1)
+        for run in runs:
+            s, e = int(run[0]), int(run[-1])
+            left, right = s > 0, e < K1 - 1  # a marked segment on that side
             if not (left or right):
                 continue
-            a, b = t[k], t[k + 1]
-            x = a + (b - a) * 0.5
-            shrink = 1 - 2.0**-40
-            ok = (x - a) * shrink > _up(et[k]) and (b - x) * shrink > _up(et[k + 1])
-            if (left and right) or not ok:
-                taint[k] = True
+            if left and right and s == e:
+                taint[s] = True
                 changed = True
                 continue
-            cuts.append((int(k), float(x)))
+            mid = (s + e) // 2 if (left and right) else (e if left else s - 1)
+            if left:
+                c = best(range(s, min(mid, s + _CUT_REACH - 1) + 1))
+                if c is None:
+                    taint[s] = True
+                    changed = True
+                else:
+                    cuts.append(c)
+            if right:
+                c = best(range(e, max(mid + 1, e - _CUT_REACH + 1) - 1, -1))
+                if c is None:
+                    taint[e] = True
+                    changed = True
+                else:
+                    cuts.append(c)
         if not changed:
+            cuts.sort()
             return cuts, taint
 
 
@@ -1595,6 +1727,11 @@ def _recount(net, domain, raw: _Raw, max_knots, max_work, nodes, budget, breaks=
     ]
     floats = [(lo, hi) for lo, hi, marked in parts if not marked]
     again: dict[tuple[float, float], Count] = {}
+    if floats and raw.layer_knots is not None:
+        # the first pass decided everything on the unmarked parts: read them off it
+        for lo, hi in floats:
+            again[(lo, hi)] = _part_of(raw, lo, hi, a, b)
+        floats = []
     if floats:
         raws = _float_count([net] * len(floats), floats, max_knots, max_work, nodes, breaks)
         for dom, r in zip(floats, raws, strict=True):
@@ -1606,6 +1743,38 @@ def _recount(net, domain, raw: _Raw, max_knots, max_work, nodes, budget, breaks=
         for lo, hi, _ in parts
     ]
     return _combine(results)
+
+
+def _part_of(raw: _Raw, lo: float, hi: float, a: float, b: float) -> Count:
+    """The count of an unmarked part ``[lo, hi]`` (its ends the domain's ends or cuts, which
+    are certifiably no knots of any layer) read off the first float pass: every decision
+    there was certified.  At a cut the part's end carries a placeholder (dropped by
+    :func:`_combine`)."""
+    c = raw.count
+    assert raw.layer_knots is not None
+    t = c.knots
+    inside = (t > lo) & (t < hi)
+    if lo == a:
+        inside[0] = True
+    if hi == b:
+        inside[-1] = True
+    idx = np.flatnonzero(inside)
+    knots, values = [t[idx]], [c.values[idx]]
+    kerr, verr = [c.knot_err[idx]], [c.value_err[idx]]
+    if lo != a:
+        knots.insert(0, [lo]), values.insert(0, [np.nan]), kerr.insert(0, [0.0])
+        verr.insert(0, [0.0])
+    if hi != b:
+        knots.append([hi]), values.append([np.nan]), kerr.append([0.0]), verr.append([0.0])
+    return Count(
+        interior=[int(np.count_nonzero((lt > lo) & (lt < hi))) for lt in raw.layer_knots],
+        node_breaks=[],
+        knots=np.concatenate(knots),
+        values=np.concatenate(values),
+        breaks=None,
+        knot_err=np.concatenate(kerr),
+        value_err=np.concatenate(verr),
+    )
 
 
 def _combine(parts: list[Count]) -> Count:
