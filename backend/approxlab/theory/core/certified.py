@@ -1264,17 +1264,35 @@ def _resume_from(ex: ExactLayer) -> Resume:
     t = ex.knots()
     Z = np.where(ex.N > 0, ex.N, 0)
     z = np.stack([_to_float(row, ex.Q, ex.S, ex.index) for row in Z])
-    ez = np.where(ex.N > 0, np.spacing(np.abs(z)), 0.0)
+    # the floats that are the exact values carry no bound (the float pass's exactness
+    # arguments continue from them); the others are within an ulp
+    et = np.where(_is_exactly(t, ex.P, ex.Q), 0.0, np.spacing(np.abs(t)))
+    QS = ex.Q * ex.S
+    ez = np.zeros_like(z)
+    for j in range(z.shape[0]):
+        pos = ex.N[j] > 0
+        if pos.any():
+            ok = _is_exactly(z[j], Z[j], QS)
+            ez[j] = np.where(pos & ~ok, np.spacing(np.abs(z[j])), 0.0)
     flat = (Z[:, 1:] * ex.Q[:-1]) == (Z[:, :-1] * ex.Q[1:])  # exactly equal ends
     sep = np.zeros((z.shape[0], 1))
     return Resume(
         index=ex.index + 1,
         t=np.append(t, np.nan),
-        et=np.append(np.spacing(np.abs(t)), 0.0),
+        et=np.append(et, 0.0),
         z=np.hstack([z, sep]),
         ez=np.hstack([ez, sep]),
         flat_z=np.hstack([flat.astype(bool), np.zeros((z.shape[0], 1), dtype=bool)]),
     )
+
+
+def _is_exactly(f: np.ndarray, num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """Entrywise: the float ``f`` equals the rational ``num/den`` exactly."""
+    out = np.empty(f.size, dtype=bool)
+    for i, (x, n, d) in enumerate(zip(f.tolist(), num, den, strict=True)):
+        p, q = float(x).as_integer_ratio()
+        out[i] = p * d == n * q
+    return out
 
 
 def _exact_state(t: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
