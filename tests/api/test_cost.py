@@ -42,7 +42,7 @@ MEASURED: dict[str, tuple[dict, float, float]] = {
     "learnability": ({"L": 6, "restarts": 8, "step": 0}, 960, 1.2),
     "radial": ({"d": 1, "k": 4, "eps": 0.005, "w": 0.4}, 143, 42.8),
     "pieces": ({"width": 16, "depth": 10, "samples": 32, "bias_std": 1.0}, 73, 13.0),
-    "sobolev": ({"target": "sin2", "d": 1, "r": 4, "s": 1, "k": 10}, 530, 30.0),
+    "sobolev": ({"target": "sin2", "d": 1, "r": 4, "s": 1, "k": 10}, 555, 14.2),
 }
 
 
