@@ -287,9 +287,11 @@ def test_scaled_sawtooth_leaves_the_lane_and_stays_exact():
 
 def test_cut_points_keep_the_recount_local():
     """A zigzag with one ill-conditioned spot — two switches one float64 step apart near
-    x = 0.61, carried to the output — is recounted exactly only around that spot."""
+    x = 0.3, carried to the output — is recounted exactly only around that spot.  (Near
+    0.61 the float pass now decides the order itself: ``1 − 0.61`` is computed exactly —
+    Sterbenz — and certified so, which makes both switch points exact; ``1 − 0.3`` is not.)"""
     (W, b), (W2, b2), (W3, b3) = ap.zigzag_network(5, 2, (0.0, 1.0))
-    a = -0.61
+    a = -0.3
     W = np.vstack([W, [[1.0], [1.0]]])
     b = np.concatenate([b, [a, np.nextafter(a, -1.0)]])
     W2 = np.block([[W2, np.zeros((W2.shape[0], 2))], [np.zeros((2, W2.shape[1])), np.eye(2)]])

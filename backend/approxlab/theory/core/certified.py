@@ -222,6 +222,7 @@ class _LayerData:
         self.gamma = gamma(self.n + 1)
         self._lane: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
         self._groups: dict[int, np.ndarray] = {}
+        self._partners: dict[int, np.ndarray] = {}
 
     def lane(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Entrywise quanta of W and b and the entrywise largest |W|, |b| over the
@@ -248,6 +249,51 @@ class _LayerData:
             W, b = self.Ws[k], self.bs[k]
             self._groups[k] = _proportional(np.hstack([W, b[:, None]]))
         return self._groups[k]
+
+    def partners(self, k: int) -> np.ndarray:
+        """Network k's :func:`_partners` matrix."""
+        if k not in self._partners:
+            W = np.ascontiguousarray(self.Ws[k])
+            self._partners[k] = _partners_cached(W.tobytes(), W.shape)
+        return self._partners[k]
+
+
+@functools.lru_cache(maxsize=1024)
+def _partners_cached(wb: bytes, shape: tuple[int, int]) -> np.ndarray:
+    return _partners(np.frombuffer(wb).reshape(shape))
+
+
+def _partners(W: np.ndarray) -> np.ndarray:
+    """``A`` (m, m): ``A[j, i] = a ≠ 0`` when ``W_j = a·W_i`` exactly with ``a = ±2^e`` (a
+    nonzero row; j ≠ i), else 0.  At a switch point of unit i (``pre_i = 0`` exactly) unit
+    j's exact value is then ``b_j − a·b_i``, whatever the knot's rounding."""
+    m = W.shape[0]
+    A = np.zeros((m, m))
+    if m < 2:
+        return A
+    nz = W != 0
+    live = nz.any(axis=1)
+    first = np.argmax(nz, axis=1)
+    lead = W[np.arange(m), first]
+    with np.errstate(all="ignore"):
+        a = lead[:, None] / lead[None, :]  # candidate A[j, i] = W_j[f] / W_i[f]
+        mant, _ = np.frexp(np.abs(a))
+        cand = (
+            live[:, None]
+            & live[None, :]
+            & (first[:, None] == first[None, :])
+            & (mant == 0.5)
+            & np.isfinite(a)
+            & ~np.eye(m, dtype=bool)
+        )
+        if not cand.any():
+            return A
+        for j, i in zip(*np.nonzero(cand), strict=True):
+            scaled = a[j, i] * W[i]
+            # a power of two: the products are exact unless they underflow
+            if np.array_equal(scaled, W[j]) and np.array_equal(scaled / a[j, i], W[i]):
+                A[j, i] = a[j, i]
+    return A
 
 
 def _proportional(rows: np.ndarray) -> np.ndarray:
@@ -447,6 +493,7 @@ def float_layers(
             sl, flat = _slopes_pre(ld, sl_z, flat, starts, seps)
         if not exact:
             _exact_columns(ld, ep, z, ez, seps)
+            _exact_reads(ld, pre, ep, z, ez, starts, seps)
             pre, ep = _structural_zeros(ld, pre, ep, z, ez, starts, seps)
 
         if last:
@@ -756,6 +803,61 @@ def _exact_columns(ld, ep, z, ez, seps) -> None:
         ep[r, cols[c]] = 0.0
 
 
+def _exact_reads(ld, pre, ep, z, ez, starts, seps) -> None:
+    """Entries whose row reads only exact inputs (``e_z = 0`` wherever the row's weight is
+    nonzero) are exact when every product and partial sum is representable — the exact
+    lane's argument entry by entry, with the digits of the weights and inputs the row
+    actually reads — or when a single product is nonzero and both it and the sum with the
+    bias are checked exact (Dekker's product, Knuth's TwoSum: the other products are exact
+    zeros, so the order of the sum does not matter).  Exact values at inexact knots arise
+    at the crossings (a unit is 0 at its own switch point, and so are its partners' affine
+    images, :func:`_partner_values`) and propagate through every unit that reads only them —
+    e.g. the sawtooth of Theorem 4.2 evaluated where its input crosses ½."""
+    exact_in = np.ones(z.shape, dtype=bool) if ez is None else ez == 0
+    q_w, q_b, aW, ab = ld.lane()
+    reads = (aW > 0).astype(float)
+    cand = ep > 0
+    if not exact_in.all():
+        cand &= (reads @ (~exact_in).astype(float)) == 0
+    cand[:, seps] = False
+    if not cand.any():
+        return
+    cols = np.flatnonzero(cand.any(axis=0))
+    if ld.m * ld.n * cols.size > 4_000_000:
+        return
+    zc = z[:, cols]
+    qz = np.where(exact_in[:, cols], quanta(zc), _NO_Q)  # (n, C)
+    q = np.min(q_w[:, :, None] + qz[None, :, :], axis=1)  # (m, C): digits actually read
+    q = np.minimum(q, q_b[:, None])
+    size = _up(aW @ np.abs(zc) + ab[:, None])
+    sub = cand[:, cols]
+    with np.errstate(over="ignore", invalid="ignore"):
+        ok = sub & (q >= -1074) & (np.frexp(size)[1] <= 53 + q) & np.isfinite(size)
+    rest = sub & ~ok
+    if rest.any():  # one nonzero product: check it and the sum with the bias exactly
+        if ld.same or len(ld.Ws) == 1:
+            Wc = np.broadcast_to(ld.Ws[0][None], (cols.size, ld.m, ld.n))
+            bc = np.broadcast_to(ld.bs[0][:, None], sub.shape)
+        else:
+            owner = _owner_from_seps(seps, starts, cols)
+            Wc = np.stack(ld.Ws)[owner]  # (C, m, n)
+            bc = np.stack(ld.bs)[owner].T
+        prods = Wc * zc.T[:, None, :]  # (C, m, n)
+        nzp = (prods != 0).sum(axis=2).T  # (m, C)
+        one = rest & (nzp <= 1)
+        if one.any():
+            r, c = np.nonzero(one)
+            j = np.argmax(prods[c, r, :] != 0, axis=1)
+            w, x = Wc[c, r, j], zc[j, c]
+            p = w * x
+            val = pre[r, cols[c]]
+            good = _prod_is(w, x, p) & _sum_exact(p, bc[r, c], val)
+            ok[r[good], c[good]] = True
+    if ok.any():
+        r, c = np.nonzero(ok)
+        ep[r, cols[c]] = 0.0
+
+
 def _exact_entries(ld, pre, ep, z, ez, cols, rest) -> None:
     """Entries still undecided whose float64 sum was exact after all: exact inputs, and
     every product and partial sum representable (the exact lane's argument, entry by
@@ -1010,6 +1112,7 @@ def _insert(ld, t, et, pre, ep, cross, exact, qp, pmax, qt, tmax, taint, li, max
             sub[ok_p] = 0.0
             epn[:, k] = sub
         epn.ravel()[zero_at] = 0.0
+        _partner_values(ld, t, kseg, unit, knot_of, pn, epn, S)
 
     old_pos = np.arange(K)
     old_pos[1:] += np.cumsum(counts)
@@ -1032,6 +1135,39 @@ def _insert(ld, t, et, pre, ep, cross, exact, qp, pmax, qt, tmax, taint, li, max
         for lo, hi in zip(p1 - 1, p2 + 1, strict=True):
             taint[lo:hi] = True
     return out_t, out_et, out_pre, out_ep, taint, exact, qnew, qt, new_pos, (seg, unit), counts
+
+
+def _partner_values(ld, t, kseg, unit, knot_of, pn, epn, S) -> None:
+    """At a new knot where unit i switches, every partner j of i (:func:`_partners`) has the
+    exact value ``b_j − a·b_i`` (when that is computed exactly in float64): set it, bound 0."""
+    nodes = np.arange(kseg.size) if knot_of is None else knot_of
+    if ld.same or len(ld.Ws) == 1:
+        A = ld.partners(0)
+        if not A.any():
+            return
+        a = A[:, unit]  # (m, crossings)
+        b = np.broadcast_to(ld.bs[0][:, None], a.shape)
+        bi = ld.bs[0][unit][None, :]
+    else:
+        owner = _owner(t)[kseg[nodes]]
+        As = [ld.partners(int(k)) for k in range(len(ld.Ws))]
+        if not any(A.any() for A in As):
+            return
+        a = np.stack(As)[owner, :, unit].T  # (m, crossings)
+        Bs = np.stack(ld.bs)
+        b = Bs[owner].T
+        bi = Bs[owner, unit][None, :]
+    r, c = np.nonzero(a)
+    if r.size == 0:
+        return
+    ar, bir, br = a[r, c], bi[0, c], b[r, c]
+    with np.errstate(all="ignore"):
+        prod = ar * bir
+        val = br - prod
+        ok = _prod_is(ar, bir, prod) & _sum_exact(br, -prod, val)
+    r, col = r[ok], nodes[c[ok]]
+    pn[r, col] = val[ok]
+    epn[r, col] = 0.0
 
 
 def _interleave(old: np.ndarray, new: np.ndarray, old_pos, new_pos) -> np.ndarray:
@@ -1085,7 +1221,16 @@ class Budget:
 
 
 def _int_matrix(a: np.ndarray) -> tuple[np.ndarray, int]:
-    """``a = A / s`` with ``A`` integers (object array) and ``s`` a power of two."""
+    """``a = A / s`` with ``A`` integers (object array) and ``s`` a power of two (cached by
+    value: the exact pass meets the same layers again for every recounted part)."""
+    a = np.ascontiguousarray(a, dtype=float)
+    A, s = _int_matrix_cached(a.tobytes(), a.shape)
+    return A.copy(), s
+
+
+@functools.lru_cache(maxsize=1024)
+def _int_matrix_cached(ab: bytes, shape: tuple[int, ...]) -> tuple[np.ndarray, int]:
+    a = np.frombuffer(ab).reshape(shape)
     ratios = [float(v).as_integer_ratio() for v in np.ravel(a)]
     s = max((d for _, d in ratios), default=1)
     A = np.empty(len(ratios), dtype=object)
@@ -1119,17 +1264,51 @@ def _resume_from(ex: ExactLayer) -> Resume:
     t = ex.knots()
     Z = np.where(ex.N > 0, ex.N, 0)
     z = np.stack([_to_float(row, ex.Q, ex.S, ex.index) for row in Z])
-    ez = np.where(ex.N > 0, np.spacing(np.abs(z)), 0.0)
+    # the floats that are the exact values carry no bound (the float pass's exactness
+    # arguments continue from them); the others are within an ulp
+    et = np.where(_is_exactly(t, ex.P, ex.Q), 0.0, np.spacing(np.abs(t)))
+    QS = ex.Q * ex.S
+    ez = np.zeros_like(z)
+    for j in range(z.shape[0]):
+        pos = ex.N[j] > 0
+        if pos.any():
+            ok = _is_exactly(z[j], Z[j], QS)
+            ez[j] = np.where(pos & ~ok, np.spacing(np.abs(z[j])), 0.0)
     flat = (Z[:, 1:] * ex.Q[:-1]) == (Z[:, :-1] * ex.Q[1:])  # exactly equal ends
     sep = np.zeros((z.shape[0], 1))
     return Resume(
         index=ex.index + 1,
         t=np.append(t, np.nan),
-        et=np.append(np.spacing(np.abs(t)), 0.0),
+        et=np.append(et, 0.0),
         z=np.hstack([z, sep]),
         ez=np.hstack([ez, sep]),
         flat_z=np.hstack([flat.astype(bool), np.zeros((z.shape[0], 1), dtype=bool)]),
     )
+
+
+def _is_exactly(f: np.ndarray, num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """Entrywise: the float ``f`` equals the rational ``num/den`` exactly."""
+    out = np.empty(f.size, dtype=bool)
+    for i, (x, n, d) in enumerate(zip(f.tolist(), num, den, strict=True)):
+        p, q = float(x).as_integer_ratio()
+        out[i] = p * d == n * q
+    return out
+
+
+def _exact_state(t: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Exact floats as the exact pass's state: knots ``P/Q`` (lowest terms) and values
+    ``Nz/(Q·Sz)`` with ``Sz`` a power of two."""
+    K = t.size
+    P = np.empty(K, dtype=object)
+    Q = np.empty(K, dtype=object)
+    pq = [float(v).as_integer_ratio() for v in t]
+    P[:], Q[:] = [p for p, _ in pq], [q for _, q in pq]
+    ratios = [[float(v).as_integer_ratio() for v in row] for row in z]
+    Sz = max((d for row in ratios for _, d in row), default=1)
+    Nz = np.empty(z.shape, dtype=object)
+    for j, row in enumerate(ratios):
+        Nz[j, :] = [n * (Sz // d) * q for (n, d), q in zip(row, Q, strict=True)]
+    return P, Q, Nz, Sz
 
 
 def _to_float(num: np.ndarray, den: np.ndarray, scale: int, li: int) -> np.ndarray:
@@ -1153,18 +1332,29 @@ def exact_layers(
     budget: Budget | None = None,
     nodes: bool = False,
     output: bool = False,
+    start: tuple[int, np.ndarray, np.ndarray] | None = None,
 ) -> Iterator[ExactLayer]:
-    """Knot propagation in exact integer arithmetic (module docstring, *Fallback*)."""
+    """Knot propagation in exact integer arithmetic (module docstring, *Fallback*).
+
+    ``start = (index, t, z)``: begin after hidden layer ``index``, whose knots ``t`` and
+    outputs ``z`` (units, knots) are floats known to be exact (the float pass's exact lane)."""
     budget = budget or Budget()
     where = (float(domain[0]), float(domain[1]))
-    (pa, qa), (pb, qb) = (float(v).as_integer_ratio() for v in domain)
-    P = np.empty(2, dtype=object)
-    Q = np.empty(2, dtype=object)
-    P[:], Q[:] = [pa, pb], [qa, qb]
-    Nz = P[None, :].copy()  # the input x = P/Q: numerators over Q·1
-    Sz = 1
+    first = 0
+    if start is None:
+        (pa, qa), (pb, qb) = (float(v).as_integer_ratio() for v in domain)
+        P = np.empty(2, dtype=object)
+        Q = np.empty(2, dtype=object)
+        P[:], Q[:] = [pa, pb], [qa, qb]
+        Nz = P[None, :].copy()  # the input x = P/Q: numerators over Q·1
+        Sz = 1
+    else:
+        first = start[0] + 1
+        P, Q, Nz, Sz = _exact_state(start[1], start[2])
     L = len(net)
     for li, (W, b) in enumerate(net):
+        if li < first:
+            continue
         Wi, sW = _int_matrix(W)
         bi, sb = _int_matrix(b)
         m, n = Wi.shape
@@ -1260,13 +1450,15 @@ class Count:
     node_breaks: list[np.ndarray]
     knots: np.ndarray
     values: np.ndarray
-    breaks: np.ndarray
+    breaks: np.ndarray | None
     knot_err: np.ndarray
     value_err: np.ndarray
     recounted: list[tuple[float, float]] = field(default_factory=list)
 
     @property
     def pieces(self) -> int:
+        if self.breaks is None:
+            raise ValueError("counted without the output's breakpoints (breaks=False)")
         return 1 + int(np.count_nonzero(self.breaks))
 
 
@@ -1275,6 +1467,7 @@ class _Raw:
     count: Count
     taint: np.ndarray | None  # per segment between consecutive knots
     first_taint: int = 0  # the first layer with a decision within rounding
+    layer_knots: list[np.ndarray] | None = None  # every hidden layer's knots (breaks=False)
 
 
 def count(
@@ -1284,31 +1477,40 @@ def count(
     max_work: int | None = None,
     nodes: bool = False,
     budget: Budget | None = None,
+    breaks: bool = True,
 ) -> list[Count]:
     """Exact :class:`Count` of every (network, domain) pair: one certified float64 pass over
-    all of them, then an exact recount of the parts where a decision lay within rounding."""
+    all of them, then an exact recount of the parts where a decision lay within rounding.
+
+    ``breaks=False`` skips the output's breakpoint decisions (``Count.breaks`` is then
+    ``None``): for callers that need only the knots and the output's values there, and
+    should not pay for an exact recount where only a slope change was undecided."""
     budget = budget or Budget()
-    raws = _float_count(nets, domains, max_knots, max_work, nodes)
+    raws = _float_count(nets, domains, max_knots, max_work, nodes, breaks)
     out = []
     for net, dom, raw in zip(nets, domains, raws, strict=True):
         if raw.taint is None or not raw.taint.any():
             out.append(raw.count)
             continue
-        out.append(_recount(net, dom, raw, max_knots, max_work, nodes, budget))
+        out.append(_recount(net, dom, raw, max_knots, max_work, nodes, budget, breaks))
     return out
 
 
-def _float_count(nets, domains, max_knots, max_work, nodes) -> list[_Raw]:
+def _float_count(nets, domains, max_knots, max_work, nodes, breaks=True) -> list[_Raw]:
     S = len(nets)
     interior: list[np.ndarray] = []
     node_breaks: list[np.ndarray] = []
     first_taint = np.full(S, -1)
     last = None
-    for lay in float_layers(nets, domains, max_knots, max_work, nodes=nodes, output=True):
+    keep = not breaks and not nodes  # the unmarked parts are then read off this pass
+    layers: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for lay in float_layers(nets, domains, max_knots, max_work, nodes=nodes, output=breaks):
         if lay.last:
             last = lay
             break
         starts, seps = _blocks(lay.t) if S > 1 else (np.array([0]), np.array([lay.t.size - 1]))
+        if keep:
+            layers.append((lay.t, starts, seps))
         interior.append(seps - starts - 2)
         if nodes:
             node_breaks.append(lay.node_breaks)
@@ -1318,8 +1520,10 @@ def _float_count(nets, domains, max_knots, max_work, nodes) -> list[_Raw]:
     assert last is not None
     starts, seps = _blocks(last.t) if S > 1 else (np.array([0]), np.array([last.t.size - 1]))
     raws = []
-    ob = np.zeros(last.t.size, dtype=bool)
-    ob[1:-1] = last.out_breaks
+    ob = None
+    if last.out_breaks is not None:
+        ob = np.zeros(last.t.size, dtype=bool)
+        ob[1:-1] = last.out_breaks
     for s in range(S):
         lo, hi = starts[s], seps[s]
         t = last.t[lo:hi]
@@ -1329,19 +1533,20 @@ def _float_count(nets, domains, max_knots, max_work, nodes) -> list[_Raw]:
             node_breaks=[nb[s] for nb in node_breaks],
             knots=t,
             values=y,
-            breaks=ob[lo + 1 : hi - 1],
+            breaks=None if ob is None else ob[lo + 1 : hi - 1],
             knot_err=np.zeros(t.size) if last.et is None else last.et[lo:hi],
             value_err=np.zeros(t.size) if last.ep is None else last.ep[0, lo:hi],
         )
         taint = None if last.taint is None else last.taint[lo : hi - 1]
         ft = int(first_taint[s]) if first_taint[s] >= 0 else len(nets[0]) - 1
-        raws.append(_Raw(c, taint, ft))
+        lk = [lt[st[s] : sp[s]] for lt, st, sp in layers] if keep else None
+        raws.append(_Raw(c, taint, ft, lk))
     return raws
 
 
-def _exact_count(net, domain, max_knots, nodes, budget) -> Count:
+def _exact_count(net, domain, max_knots, nodes, budget, breaks=True) -> Count:
     interior, node_breaks = [], []
-    for lay in exact_layers(net, domain, max_knots, budget, nodes=nodes, output=True):
+    for lay in exact_layers(net, domain, max_knots, budget, nodes=nodes, output=breaks):
         if not lay.last:
             interior.append(lay.P.size - 2)
             if nodes:
@@ -1362,7 +1567,7 @@ def _exact_count(net, domain, max_knots, nodes, budget) -> Count:
     raise AssertionError("exact_layers yields the output layer last")
 
 
-def _hybrid_count(net, domain, stop: int, max_knots, nodes, budget) -> Count:
+def _hybrid_count(net, domain, stop: int, max_knots, nodes, budget, breaks=True) -> Count:
     """Exact arithmetic through layer ``stop`` (where float64 first met a decision within
     rounding), then float64 again from the exact values — whose bounds start afresh at
     an ulp — and exact arithmetic again up to any later layer whose decisions lie within
@@ -1371,7 +1576,20 @@ def _hybrid_count(net, domain, stop: int, max_knots, nodes, budget) -> Count:
     L = len(net)
     interior: list[int] = []
     node_breaks: list[np.ndarray] = []
-    ex_layers = exact_layers(net, domain, max_knots, budget, nodes=nodes, output=True)
+    # the layers the float pass computes exactly (its exact lane) need no integers
+    start = None
+    for lay in float_layers([net], [domain], max_knots, None, nodes, breaks):
+        if lay.last or lay.index >= stop or not lay.exact:
+            break
+        if lay.taint is not None and lay.taint.any():
+            break
+        start = (lay.index, lay.t[:-1], np.maximum(lay.pre[:, :-1], 0.0))
+        interior.append(lay.t.size - 3)
+        if nodes:
+            node_breaks.append(lay.node_breaks[0])
+    ex_layers = exact_layers(
+        net, domain, max_knots, budget, nodes=nodes, output=breaks, start=start
+    )
     while True:
         ex = None
         for ex in ex_layers:
@@ -1398,7 +1616,7 @@ def _hybrid_count(net, domain, stop: int, max_knots, nodes, budget) -> Count:
         f_interior: list[int] = []
         f_nodes: list[np.ndarray] = []
         undecided_at = None
-        for lay in float_layers([net], [domain], max_knots, None, nodes, True, resume):
+        for lay in float_layers([net], [domain], max_knots, None, nodes, breaks, resume):
             if lay.taint is not None and lay.taint.any():
                 undecided_at = lay.index
                 break
@@ -1408,7 +1626,7 @@ def _hybrid_count(net, domain, stop: int, max_knots, nodes, budget) -> Count:
                     node_breaks=node_breaks + f_nodes,
                     knots=lay.t[:-1],
                     values=lay.pre[0, :-1],
-                    breaks=lay.out_breaks[: lay.t.size - 3],
+                    breaks=None if not breaks else lay.out_breaks[: lay.t.size - 3],
                     knot_err=lay.et[:-1],
                     value_err=lay.ep[0, :-1],
                     recounted=[(float(domain[0]), float(domain[1]))],
@@ -1422,34 +1640,97 @@ def _hybrid_count(net, domain, stop: int, max_knots, nodes, budget) -> Count:
             stop = L  # the output's decisions: exact to the end
 
 
+#: How many unmarked segments next to a marked run :func:`_cuts` looks at for a cut.
+_CUT_REACH = 24
+
+
+def _short_dyadic(lo: float, hi: float) -> float:
+    """The number in ``[lo, hi]`` with the fewest binary digits (a multiple of the largest
+    power of two that has one there); the midpoint when the interval is empty or odd.  Cuts
+    at short dyadics keep the float pass of the parts in its exact lane for constructions
+    with dyadic weights (a cut at an arbitrary float would leave it at once)."""
+    mid = lo + (hi - lo) * 0.5
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+        return mid
+    e = math.frexp(hi - lo)[1]
+    for k in range(e, e - 4, -1):
+        step = math.ldexp(1.0, k)
+        if step == 0.0:
+            break
+        x = math.ceil(lo / step) * step
+        if lo <= x <= hi:
+            return float(x)
+    return mid
+
+
 def _cuts(t: np.ndarray, et: np.ndarray, taint: np.ndarray) -> tuple[list, np.ndarray]:
-    """Cut points ``(segment, x)``: x certifiably inside an unmarked segment next to a
-    marked one, so that no unit of any layer switches at x.  Unmarked segments that cannot
-    host a cut (a lone one between marked ones, or too short to separate x from the knots'
-    error bounds) are marked too; returns the cuts and the final marks."""
+    """Cut points ``(segment, x)``: x certifiably inside an unmarked segment near a marked
+    one, so that no unit of any layer switches at x.  Among the first :data:`_CUT_REACH`
+    unmarked segments next to a marked run the cut goes where the shortest dyadic fits
+    (:func:`_short_dyadic`; the segments passed over join the marked part).  A lone
+    unmarked segment between marked ones, or a side where no segment can host a cut (too
+    short to separate x from the knots' error bounds), is marked too; returns the cuts and
+    the final marks."""
     taint = taint.copy()
+    K1 = taint.size
+    shrink = 1 - 2.0**-40
+
+    def cut_in(k: int) -> float | None:
+        a, b = t[k], t[k + 1]
+        for x in (_short_dyadic(a + 2 * _up(et[k]), b - 2 * _up(et[k + 1])), a + (b - a) * 0.5):
+            if (x - a) * shrink > _up(et[k]) and (b - x) * shrink > _up(et[k + 1]):
+                return float(x)
+        return None
+
+    def best(ks) -> tuple[int, float] | None:
+        """The nearest segment (``ks`` nearest first) whose cut is within 8 binary digits
+        of the shortest one found."""
+        found = []
+        for k in ks:
+            x = cut_in(k)
+            if x is not None:
+                found.append((_NO_Q if x == 0 else _quantum1(x), k, x))
+        if not found:
+            return None
+        top = max(q for q, _, _ in found)
+        return next((k, x) for q, k, x in found if q >= top - 8)
+
     while True:
         cuts, changed = [], False
-        K1 = taint.size
-        for k in np.flatnonzero(~taint):
-            left = k > 0 and taint[k - 1]
-            right = k < K1 - 1 and taint[k + 1]
+        free = np.flatnonzero(~taint)
+        if free.size == 0:
+            return cuts, taint
+        runs = np.split(free, np.flatnonzero(np.diff(free) > 1) + 1)
+        for run in runs:
+            s, e = int(run[0]), int(run[-1])
+            left, right = s > 0, e < K1 - 1  # a marked segment on that side
             if not (left or right):
                 continue
-            a, b = t[k], t[k + 1]
-            x = a + (b - a) * 0.5
-            shrink = 1 - 2.0**-40
-            ok = (x - a) * shrink > _up(et[k]) and (b - x) * shrink > _up(et[k + 1])
-            if (left and right) or not ok:
-                taint[k] = True
+            if left and right and s == e:
+                taint[s] = True
                 changed = True
                 continue
-            cuts.append((int(k), float(x)))
+            mid = (s + e) // 2 if (left and right) else (e if left else s - 1)
+            if left:
+                c = best(range(s, min(mid, s + _CUT_REACH - 1) + 1))
+                if c is None:
+                    taint[s] = True
+                    changed = True
+                else:
+                    cuts.append(c)
+            if right:
+                c = best(range(e, max(mid + 1, e - _CUT_REACH + 1) - 1, -1))
+                if c is None:
+                    taint[e] = True
+                    changed = True
+                else:
+                    cuts.append(c)
         if not changed:
+            cuts.sort()
             return cuts, taint
 
 
-def _recount(net, domain, raw: _Raw, max_knots, max_work, nodes, budget) -> Count:
+def _recount(net, domain, raw: _Raw, max_knots, max_work, nodes, budget, breaks=True) -> Count:
     """Cut the domain next to the marked segments; count the marked parts exactly and the
     others in float64 again (exactly, too, should a decision there lie within rounding)."""
     c = raw.count
@@ -1464,17 +1745,54 @@ def _recount(net, domain, raw: _Raw, max_knots, max_work, nodes, budget) -> Coun
     ]
     floats = [(lo, hi) for lo, hi, marked in parts if not marked]
     again: dict[tuple[float, float], Count] = {}
+    if floats and raw.layer_knots is not None:
+        # the first pass decided everything on the unmarked parts: read them off it
+        for lo, hi in floats:
+            again[(lo, hi)] = _part_of(raw, lo, hi, a, b)
+        floats = []
     if floats:
-        raws = _float_count([net] * len(floats), floats, max_knots, max_work, nodes)
+        raws = _float_count([net] * len(floats), floats, max_knots, max_work, nodes, breaks)
         for dom, r in zip(floats, raws, strict=True):
             if r.taint is None or not r.taint.any():
                 again[dom] = r.count
     results = [
         again.get((lo, hi))
-        or _hybrid_count(net, (lo, hi), raw.first_taint, max_knots, nodes, budget)
+        or _hybrid_count(net, (lo, hi), raw.first_taint, max_knots, nodes, budget, breaks)
         for lo, hi, _ in parts
     ]
     return _combine(results)
+
+
+def _part_of(raw: _Raw, lo: float, hi: float, a: float, b: float) -> Count:
+    """The count of an unmarked part ``[lo, hi]`` (its ends the domain's ends or cuts, which
+    are certifiably no knots of any layer) read off the first float pass: every decision
+    there was certified.  At a cut the part's end carries a placeholder (dropped by
+    :func:`_combine`)."""
+    c = raw.count
+    assert raw.layer_knots is not None
+    t = c.knots
+    inside = (t > lo) & (t < hi)
+    if lo == a:
+        inside[0] = True
+    if hi == b:
+        inside[-1] = True
+    idx = np.flatnonzero(inside)
+    knots, values = [t[idx]], [c.values[idx]]
+    kerr, verr = [c.knot_err[idx]], [c.value_err[idx]]
+    if lo != a:
+        knots.insert(0, [lo]), values.insert(0, [np.nan]), kerr.insert(0, [0.0])
+        verr.insert(0, [0.0])
+    if hi != b:
+        knots.append([hi]), values.append([np.nan]), kerr.append([0.0]), verr.append([0.0])
+    return Count(
+        interior=[int(np.count_nonzero((lt > lo) & (lt < hi))) for lt in raw.layer_knots],
+        node_breaks=[],
+        knots=np.concatenate(knots),
+        values=np.concatenate(values),
+        breaks=None,
+        knot_err=np.concatenate(kerr),
+        value_err=np.concatenate(verr),
+    )
 
 
 def _combine(parts: list[Count]) -> Count:
@@ -1498,7 +1816,9 @@ def _combine(parts: list[Count]) -> Count:
         node_breaks=[sum(p.node_breaks[i] for p in parts) for i in range(len(first.node_breaks))],
         knots=cat(lambda p: p.knots),
         values=cat(lambda p: p.values),
-        breaks=np.concatenate([p.breaks for p in parts]),
+        breaks=None
+        if any(p.breaks is None for p in parts)
+        else np.concatenate([p.breaks for p in parts]),
         knot_err=cat(lambda p: p.knot_err),
         value_err=cat(lambda p: p.value_err),
         recounted=[r for p in parts for r in p.recounted],

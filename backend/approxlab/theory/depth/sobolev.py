@@ -55,7 +55,7 @@ from functools import cache, lru_cache
 
 import numpy as np
 
-from approxlab.theory.core import networks
+from approxlab.theory.core import certified, networks
 from approxlab.theory.core.errors import rounding_allowance
 from approxlab.theory.core.networks import ReLUNetwork, compose, evaluate, layer
 from approxlab.theory.depth import squaring
@@ -665,8 +665,9 @@ def yarotsky_rate(eps: np.ndarray, d: int, r: int) -> np.ndarray:
 def exact_form(target_name: str, k: int, s: int, r: int) -> networks.PiecewiseLinear:
     """The network of Theorem 5.4 for ``d = 1`` as an exact piecewise-linear function on
     ``[0, 1]``: every branch's knots by breakpoint propagation (all branches at once,
-    :func:`~approxlab.theory.core.networks.propagate_many`, each on its support), the sum
-    on the union of the knots."""
+    :func:`~approxlab.theory.core.certified.count`, each on its support: exact counts, the
+    float64 knots and values within certified bounds, exact arithmetic only where a
+    decision lay within rounding), the sum on the union of the knots."""
     target = TARGETS[target_name]
     grid = grid_points(s, 1)
     w = taylor_coefficients(target, grid, exponents(1, r - 1))
@@ -677,12 +678,15 @@ def exact_form(target_name: str, k: int, s: int, r: int) -> networks.PiecewiseLi
         compose(branch_network(k, s, 1, r, v, wv), [layer([[b - a]], [a])])
         for v, wv, a, b in zip(grid, w, lo, hi, strict=True)
     ]
-    *_, (_, u, pre) = networks.propagate_many(nets, (0.0, 1.0))
-    real = ~np.isnan(u)
-    owner = (np.cumsum(~real) - ~real)[real]  # branch index of every knot
-    x = lo[owner] + (hi - lo)[owner] * u[real]
-    y = pre[0, real]
-    t = np.union1d(x, grid[:, 0])
+    counts = certified.count(nets, [(0.0, 1.0)] * len(nets), breaks=False)
+    owner = np.repeat(np.arange(len(nets)), [c.knots.size for c in counts])
+    x = lo[owner] + (hi - lo)[owner] * np.concatenate([c.knots for c in counts])
+    y = np.concatenate([c.values for c in counts])
+    # certified distance of each float knot from its exact knot (that of u, scaled, and the
+    # rounding of the map to x); grid points are knots by definition
+    err = (hi - lo)[owner] * np.concatenate([c.knot_err for c in counts])
+    err = np.where(err > 0, err + np.spacing(np.abs(x)), 0.0)
+    t = _merged_knots(np.concatenate([x, grid[:, 0]]), np.concatenate([err, np.zeros(s + 1)]))
     f = np.zeros_like(t)
     bounds = np.searchsorted(owner, np.arange(len(nets) + 1))
     for i in range(len(nets)):  # one pass per branch (s + 1 of them), vectorized in the knots
@@ -690,6 +694,21 @@ def exact_form(target_name: str, k: int, s: int, r: int) -> networks.PiecewiseLi
         a, b = np.searchsorted(t, lo[i], "left"), np.searchsorted(t, hi[i], "right")
         f[a:b] += np.interp(t[a:b], xi, yi)
     return networks.PiecewiseLinear(t, f)
+
+
+def _merged_knots(x: np.ndarray, err: np.ndarray) -> np.ndarray:
+    """The union of float knots ``x`` known to within ``err`` of exact knots: knots closer
+    than their bounds allow to tell apart are one knot (as two exact knots that round to one
+    float are), kept at the member with the smallest bound (an exactly known one if any)."""
+    order = np.lexsort((err, x))
+    x, err = x[order], err[order]
+    near = np.diff(x) <= err[:-1] + err[1:]
+    if not near.any():
+        return np.unique(x)
+    group = np.concatenate([[0], np.cumsum(~near)])
+    best = np.lexsort((err, group))  # by group, then smallest bound first
+    first = np.concatenate([[True], group[best][1:] != group[best][:-1]])
+    return np.sort(x[best[first]])
 
 
 @dataclass(frozen=True)
