@@ -10,6 +10,7 @@ import { escapeHtml, paramString, richText } from "./format.js";
 import { mountWidgets } from "./widgets/index.js";
 import "./network-panel.js";
 import "./keys.js";
+import "./print.js";
 import "./offline-export.js";
 
 const BUSY_DELAY_MS = 150;

@@ -6,7 +6,14 @@
 
 import { richText } from "./format.js";
 import { activeTheme, THEME_LAYOUT } from "./theme.js";
-import { layoutFor, tracesFor } from "./plots.js";
+
+// plots.js hands over its layout and trace mapping (it imports this module for the toolbar;
+// no import cycle, so the offline demo's bundler can inline both).
+let layoutFor = null;
+let tracesFor = null;
+export function usePlotMapping(mapping) {
+  ({ layoutFor, tracesFor } = mapping);
+}
 
 export const SLIDE = { width: 1920, height: 1080 };
 

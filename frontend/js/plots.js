@@ -11,8 +11,7 @@
 
 import { richText } from "./format.js";
 import { activeTheme, THEME_LAYOUT } from "./theme.js";
-import { plotTools, updatePlotTools } from "./plot-export.js";
-import "./print.js";
+import { plotTools, updatePlotTools, usePlotMapping } from "./plot-export.js";
 
 const FONT =
   'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "Liberation Sans", "DejaVu Sans", sans-serif';
@@ -790,3 +789,5 @@ export class PlotArea {
     }
   }
 }
+
+usePlotMapping({ layoutFor, tracesFor });

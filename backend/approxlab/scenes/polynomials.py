@@ -341,8 +341,8 @@ def make_notes(a: tuple[float, ...], m: poly.Measured) -> list[str]:
         "v·x = 2S·(u·x) − S·x. The scales are S = sup|v| + (error so far), with a margin "
         f"of 2^(−20): here S = {scales or 'none (no products)'}.",
         "The bound (derived here; the notes print no statement for polynomials): with "
-        "e = (network's v) − v, each product gives e_new = 2S·(g_i(u, x) − ux) + e·x, so "
-        "|e_new| ≤ 2S·4^(−i) + |e| — a later multiplication by x ≤ 1 never enlarges an "
+        "e = (network's v) − v, each product turns e into e′ = 2S·(g_i(u, x) − ux) + e·x, so "
+        "|e′| ≤ 2S·4^(−i) + |e| — a later multiplication by x ≤ 1 never enlarges an "
         f"earlier error — and sup |f − p| ≤ 2·4^(−i)·Σ S = {pl_.bound:.4g}. Lemma 5.4 "
         "(monomials within r·4^(−k)) summed over the coefficients would give "
         f"Σ j·|a_j|·4^(−i) = {poly.monomial_bound(a, i):.4g} for separate monomial chains.",
