@@ -51,29 +51,9 @@ ROOT = Path(__file__).resolve().parents[2]
 DELIBERATE = {413, 422, 503}
 HEADERS = {"Accept-Encoding": "gzip"}
 
-#: The warm set: every scene at its defaults (filled by the server's startup warm-up).
-WARM_SET = [
-    "threshold",
-    "adaptive",
-    "grid",
-    "universal",
-    "maurey",
-    "barron",
-    "barron-norm",
-    "sawtooth",
-    "squaring",
-    "product",
-    "parity",
-    "separation",
-    "pieces",
-    "cpwl",
-    "sobolev",
-    "init-scale",
-    "linearization",
-    "transport",
-    "ntk",
-    "kernel-fit",
-]
+#: The warm set: every scene at its defaults (filled by the server's startup warm-up), read
+#: from the registry so that a new scene is in it.
+WARM_SET = list(__import__("approxlab.scenes.registry", fromlist=["SCENES"]).SCENES)
 
 #: Slider positions: a 60-step log slider for ε and k, L from 1 to 20.
 EPS = [round(10 ** (-3 + i * (3 + (-0.30103)) / 59), 4) for i in range(60)]
