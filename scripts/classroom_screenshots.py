@@ -42,7 +42,7 @@ def main() -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
         page = browser.new_page()
-        for scene in SCENES + ["landing"]:
+        for scene in [*SCENES, "landing"]:
             for name, w, h, q in VIEWS:
                 if scene == "landing" and q:
                     continue

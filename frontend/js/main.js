@@ -373,8 +373,13 @@ const widgetHost = {
 };
 
 function applyViewClasses(view) {
+  const present = Boolean(view.present && !view.embed);
+  const changed = dom.body.classList.contains("present") !== present;
   dom.body.classList.toggle("embed", view.embed);
-  dom.body.classList.toggle("present", view.present && !view.embed);
+  dom.body.classList.toggle("present", present);
+  // The root font size changes with presenter mode; modules that cache sizes per window
+  // size (the plots' font) re-read them on a resize.
+  if (changed) window.dispatchEvent(new Event("resize"));
   dom.body.classList.toggle("no-checks", !view.checks);
   dom.presentToggle.setAttribute("aria-pressed", String(Boolean(view.present)));
 }
