@@ -381,6 +381,7 @@ function applyViewClasses(view) {
   // size (the plots' font) re-read them on a resize.
   if (changed) window.dispatchEvent(new Event("resize"));
   dom.body.classList.toggle("no-checks", !view.checks);
+  dom.body.classList.toggle("chosen-plots", Boolean(view.plots));
   dom.presentToggle.setAttribute("aria-pressed", String(Boolean(view.present)));
 }
 

@@ -54,9 +54,12 @@ def serious_axe_violations(page) -> list[str]:
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(AXE.axe_script)
     result = page.evaluate(
-        """() => axe.run(document, {resultTypes: ['violations']})
+        # Plotly's drawing (an SVG per plot, thousands of nodes) is left out: its text
+        # alternative is the figure's caption (aria-labelledby); the toolbar is checked.
+        """() => axe.run({exclude: [['.main-svg']]}, {resultTypes: ['violations']})
             .then(r => r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-            .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')))"""
+            .map(v => v.id + ': '
+                + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')))"""
     )
     return result
 
@@ -71,6 +74,10 @@ def test_every_scene_shows_its_idea_on_the_first_screen(app, size):
     app.page.goto("/#/")
     expect(app.page.locator("#landing")).to_be_visible()
     problems = []
+    if w == 1280:
+        violations = serious_axe_violations(app.page)
+        if violations:
+            problems.append(f"axe, landing at 1280: {violations}")
     for sid in scene_ids(app):
         go(app, f"#/{sid}")
         info = app.page.evaluate("() => window.approxlab.rendered")
@@ -85,6 +92,10 @@ def test_every_scene_shows_its_idea_on_the_first_screen(app, size):
             assert app.page.evaluate("() => document.documentElement.scrollWidth") <= w
         except AssertionError as e:
             problems.append(str(e))
+        if w == 1280:
+            violations = serious_axe_violations(app.page)
+            if violations:
+                problems.append(f"axe, {sid} at 1280: {violations}")
     assert not problems, "\n".join(problems)
 
 
@@ -120,7 +131,9 @@ def test_scene_list_toggle_is_remembered(app):
     toggle.click()
     expect(page.locator("#sidebar")).to_be_hidden()
     expect(toggle).to_have_attribute("aria-expanded", "false")
-    page.wait_for_function(f"() => document.getElementById('plot-stage').offsetWidth > {stage_before}")
+    page.wait_for_function(
+        f"() => document.getElementById('plot-stage').offsetWidth > {stage_before}"
+    )
     page.reload()
     app.wait_rendered()
     expect(page.locator("#sidebar")).to_be_hidden()
@@ -218,9 +231,11 @@ def test_presenter_mode(app):
         assert_in_view(page, sel, 1280, 720, "present")
     sizes = page.evaluate(
         """() => ({
-            ticks: [...document.querySelectorAll('#plot-stage .xtick text, #plot-stage .ytick text')]
+            ticks: [...document.querySelectorAll(
+                    '#plot-stage .xtick text, #plot-stage .ytick text')]
                 .map(t => parseFloat(getComputedStyle(t).fontSize)),
-            title: parseFloat(getComputedStyle(document.querySelector('#plot-stage .plot-title')).fontSize),
+            title: parseFloat(getComputedStyle(
+                document.querySelector('#plot-stage .plot-title')).fontSize),
             stage: document.getElementById('plot-stage').getBoundingClientRect().height,
         })"""
     )
@@ -267,7 +282,8 @@ def test_every_embed_fits_a_slide(app):
         for sid in ids:
             go(app, f"#/{sid}?embed=1")
             doc = page.evaluate(
-                "() => [document.documentElement.scrollHeight, document.documentElement.scrollWidth]"
+                "() => [document.documentElement.scrollHeight,"
+                " document.documentElement.scrollWidth]"
             )
             if doc[0] > h or doc[1] > w:
                 problems.append(f"{sid} at {w}×{h}: document {doc[1]}×{doc[0]}")
@@ -361,35 +377,32 @@ def test_share_buttons(app, base_url):
 # ---------------------------------------------------------------- phones and accessibility
 
 
-def test_every_scene_at_360_and_axe_at_360_and_1280(app):
+def test_every_scene_at_360_and_axe(app):
+    """No sideways scrolling, summary and controls right after the primary plot, and no
+    serious or critical axe-core violation at 360 px (1280 px: in the first-screen test)."""
     page = app.page
+    page.set_viewport_size({"width": 360, "height": 740})
     page.goto("/#/")
     expect(page.locator("#landing")).to_be_visible()
-    ids = scene_ids(app)
     problems: list[str] = []
-    for w, h in ((360, 740), (1280, 720)):
-        page.set_viewport_size({"width": w, "height": h})
-        go_landing(app)
+    violations = serious_axe_violations(page)
+    if violations:
+        problems.append(f"landing at 360: {violations}")
+    for sid in scene_ids(app):
+        go(app, f"#/{sid}")
+        sw = page.evaluate("() => document.documentElement.scrollWidth")
+        if sw > 360:
+            problems.append(f"{sid} at 360: scrollWidth {sw}")
+        # the summary follows the primary plot, then the controls
+        stage = box(page, "#plot-stage")
+        summary = box(page, "#checks-summary")
+        controls = box(page, "#controls")
+        gap = summary["top"] - stage["bottom"]
+        if not (0 <= gap <= 24 and summary["bottom"] <= controls["top"] <= summary["bottom"] + 32):
+            problems.append(f"{sid} at 360: order {stage}, {summary}, {controls}")
         violations = serious_axe_violations(page)
         if violations:
-            problems.append(f"landing at {w}: {violations}")
-        for sid in ids:
-            go(app, f"#/{sid}")
-            if w == 360:
-                sw = page.evaluate("() => document.documentElement.scrollWidth")
-                if sw > w:
-                    problems.append(f"{sid} at 360: scrollWidth {sw}")
-                # the summary follows the primary plot, then the controls
-                stage = box(page, "#plot-stage")
-                summary = box(page, "#checks-summary")
-                controls = box(page, "#controls")
-                if not (stage["bottom"] <= summary["top"] <= controls["top"]):
-                    problems.append(f"{sid} at 360: order {stage}, {summary}, {controls}")
-                if summary["bottom"] > h:
-                    problems.append(f"{sid} at 360: summary below the first screen {summary}")
-            violations = serious_axe_violations(page)
-            if violations:
-                problems.append(f"{sid} at {w}: {violations}")
+            problems.append(f"{sid} at 360: {violations}")
     assert not problems, "\n".join(problems)
 
 

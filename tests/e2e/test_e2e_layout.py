@@ -37,7 +37,10 @@ def test_phone_width_has_no_horizontal_scrolling(app):
 
 def test_no_request_leaves_the_server(page, app, base_url, page_guard):
     """A tour through every feature; every request must go to the app's own origin."""
-    app.open("")
+    page.goto("/")
+    expect(page.locator("#landing")).to_be_visible()
+    page.locator('#landing .scene-card[data-scene="threshold"]').click()
+    app.wait_for_params("threshold", eps=app.default("threshold", "eps"))
     app.press("eps", "ArrowRight", times=2)
     page.locator('select[data-param="target"]').select_option("square")
     app.wait_for_params("threshold", target="square")
