@@ -431,6 +431,7 @@ function mountScene(scene, view) {
   app.renderedSeq = app.seq;
   settleBusy();
   fitStage();
+  fitStatement();
 }
 
 function sameParams(a, b) {
@@ -714,6 +715,43 @@ function fitStage() {
   }
 }
 
+/**
+ * Statements wrap like text, but a MathML formula is one unbreakable box. A formula wider
+ * than the statement is set smaller (down to 75 %); if it still does not fit, it scrolls on
+ * its own — focusable, with a visible cue — and the page never scrolls sideways.
+ */
+function fitStatement() {
+  const box = dom.statement;
+  if (!dom.statementBox.open || dom.scene.hidden) return;
+  const style = getComputedStyle(box);
+  const room = box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  if (!(room > 0)) return;
+  for (const math of box.querySelectorAll("math")) {
+    let wrap = math.parentElement;
+    if (!wrap.classList.contains("math-fit")) {
+      wrap = document.createElement("span");
+      wrap.className = "math-fit";
+      math.replaceWith(wrap);
+      wrap.append(math);
+    }
+    math.style.fontSize = "";
+    wrap.classList.remove("math-scroll");
+    wrap.removeAttribute("tabindex");
+    wrap.removeAttribute("role");
+    wrap.removeAttribute("aria-label");
+    const width = math.getBoundingClientRect().width;
+    if (width <= room) continue;
+    const ratio = room / width;
+    math.style.fontSize = `${Math.max(75, Math.floor(ratio * 100))}%`;
+    if (ratio < 0.75) {
+      wrap.classList.add("math-scroll");
+      wrap.tabIndex = 0;
+      wrap.setAttribute("role", "group");
+      wrap.setAttribute("aria-label", "Formula, scrolls sideways");
+    }
+  }
+}
+
 /** The "Open in approxlab" link of an embed: the same state, without embed=1, new tab. */
 function updateOpenFull(hash = location.hash) {
   if (!app.view?.embed) return;
@@ -783,12 +821,18 @@ function setupChrome() {
       togglePresent();
     }
   });
-  dom.statementBox.addEventListener("toggle", () => storage("approxlab.statement", dom.statementBox.open ? "open" : null));
+  dom.statementBox.addEventListener("toggle", () => {
+    storage("approxlab.statement", dom.statementBox.open ? "open" : null);
+    fitStatement();
+  });
   dom.statementBox.open = storage("approxlab.statement") === "open";
   let resizeFrame = 0;
   window.addEventListener("resize", () => {
     cancelAnimationFrame(resizeFrame);
-    resizeFrame = requestAnimationFrame(fitStage);
+    resizeFrame = requestAnimationFrame(() => {
+      fitStage();
+      fitStatement();
+    });
   });
   // Titles and the source can wrap differently per scene: refit when the head changes size.
   if (typeof ResizeObserver === "function") {
