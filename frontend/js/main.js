@@ -8,6 +8,8 @@ import { PlotArea } from "./plots.js";
 import { buildHash, parseHash, viewKey } from "./route.js";
 import { escapeHtml, paramString, richText } from "./format.js";
 import { mountWidgets } from "./widgets/index.js";
+import { renderLanding } from "./landing.js";
+import "./share.js";
 import "./network-panel.js";
 import "./keys.js";
 import "./print.js";
@@ -48,6 +50,20 @@ const dom = {
   paramError: $("param-error"),
   workbench: $("workbench"),
   plots: $("plots"),
+  stage: $("plot-stage"),
+  more: $("plot-more"),
+  landing: $("landing"),
+  landingChapters: $("landing-chapters"),
+  statementBox: $("statement-box"),
+  checksCard: $("checks-card"),
+  checksDetails: $("checks-details"),
+  checksEmpty: $("checks-empty"),
+  openFull: $("open-full"),
+  openFullLink: $("open-full-link"),
+  sidebarToggle: $("sidebar-toggle"),
+  presentToggle: $("present-toggle"),
+  shortcutsOpen: $("shortcuts-open"),
+  shortcuts: $("shortcuts-dialog"),
   metrics: $("metrics"),
   checks: $("checks"),
   checksSummary: $("checks-summary"),
@@ -56,7 +72,22 @@ const dom = {
 };
 
 const api = new Api();
-const plots = new PlotArea(dom.plots, { onSettled: () => settled() });
+// The primary plot (the one picture that carries the theorem) is drawn first and largest,
+// in its own area next to the controls; the other plots follow below.
+const stagePlots = new PlotArea(dom.stage, { onSettled: () => settled() });
+const morePlots = new PlotArea(dom.more, { onSettled: () => settled() });
+const plots = {
+  get pending() {
+    return stagePlots.pending + morePlots.pending;
+  },
+  element(id) {
+    return stagePlots.element(id) || morePlots.element(id);
+  },
+  reset() {
+    stagePlots.reset();
+    morePlots.reset();
+  },
+};
 
 const app = {
   scenes: [], // sorted by chapter
@@ -118,6 +149,7 @@ function groupByChapter(scenes) {
 }
 
 function buildSceneList() {
+  renderLanding(dom.landingChapters, groupByChapter(app.scenes));
   const groups = groupByChapter(app.scenes);
   const frag = document.createDocumentFragment();
   for (const [chapter, scenes] of groups) {
@@ -197,15 +229,8 @@ function hideMessage() {
 }
 
 function showUnknownScene(id) {
-  app.widgets?.destroy();
-  app.widgets = null;
-  app.scene = null;
-  app.viewKey = "";
-  app.seq += 1;
+  leaveScene();
   app.renderedSeq = app.seq;
-  setBusy(false);
-  plots.reset();
-  markCurrent(null);
   document.title = "Scene not found · approxlab";
   const links = app.scenes
     .map(
@@ -218,6 +243,29 @@ function showUnknownScene(id) {
      <p>The link may be mistyped or come from a newer version of approxlab. These scenes are available:</p>
      <ul class="scene-index">${links}</ul>`,
   );
+}
+
+/** Forget the scene on screen (for the landing page and unknown scenes). */
+function leaveScene() {
+  app.widgets?.destroy();
+  app.widgets = null;
+  app.scene = null;
+  app.viewKey = "";
+  app.seq += 1;
+  app.renderedSeq = app.seq;
+  setBusy(false);
+  plots.reset();
+  markCurrent(null);
+  dom.landing.hidden = true;
+}
+
+/** `#/`: what approxlab is, the chapters with their scenes, how to read a scene. */
+function showLanding() {
+  leaveScene();
+  hideMessage();
+  dom.scene.hidden = true;
+  dom.landing.hidden = false;
+  document.title = "approxlab · approximation theory of neural networks, computed live";
 }
 
 function showParamError(outcome) {
@@ -234,7 +282,7 @@ function showParamError(outcome) {
     const p = document.createElement("p");
     p.className = "plots-placeholder";
     p.textContent = `No plots for these parameters. ${dom.paramError.textContent}`;
-    dom.plots.replaceChildren(p);
+    dom.stage.replaceChildren(p);
   }
   // With no visible controls (embed with controls=…), the message still has to show.
   dom.controlsCard.hidden = false;
@@ -328,9 +376,23 @@ const widgetHost = {
   panelHost: dom.sceneWidgets,
 };
 
+function applyViewClasses(view) {
+  const present = Boolean(view.present && !view.embed);
+  const changed = dom.body.classList.contains("present") !== present;
+  dom.body.classList.toggle("embed", view.embed);
+  dom.body.classList.toggle("present", present);
+  // The root font size changes with presenter mode; modules that cache sizes per window
+  // size (the plots' font) re-read them on a resize.
+  if (changed) window.dispatchEvent(new Event("resize"));
+  dom.body.classList.toggle("no-checks", !view.checks);
+  dom.body.classList.toggle("chosen-plots", Boolean(view.plots));
+  dom.presentToggle.setAttribute("aria-pressed", String(Boolean(view.present)));
+}
+
 function mountScene(scene, view) {
   hideMessage();
-  dom.body.classList.toggle("embed", view.embed);
+  dom.landing.hidden = true;
+  applyViewClasses(view);
   dom.scene.hidden = false;
   dom.chapter.textContent = scene.chapter;
   dom.title.innerHTML = richText(scene.title);
@@ -346,7 +408,13 @@ function mountScene(scene, view) {
   dom.plots.dataset.renderSeq = "0";
   dom.metrics.replaceChildren();
   dom.checks.replaceChildren();
-  dom.checksSummary.textContent = "";
+  dom.checksSummary.textContent = "Theorem checks";
+  dom.checksEmpty.hidden = true;
+  dom.checksCard.hidden = !view.checks;
+  // The full list is open where there is room for it; embeds, presenter mode and phones
+  // show the one-line summary, which opens it.
+  dom.checksDetails.open = !view.embed && !view.present && window.innerWidth > 760 && window.innerHeight >= 900;
+  dom.openFull.hidden = !view.embed;
   renderNotes(dom.notesSection, dom.notes, []);
   app.hasResult = false;
   dom.workbench.classList.remove("stale");
@@ -366,6 +434,8 @@ function mountScene(scene, view) {
   // Responses for the previous scene must not land here.
   app.renderedSeq = app.seq;
   settleBusy();
+  fitStage();
+  fitStatement();
 }
 
 function sameParams(a, b) {
@@ -380,14 +450,13 @@ function navigate() {
   const route = parseHash(location.hash);
   if (!route.isRoute) return; // an in-page anchor, not a view
   if (!app.scenes.length) return;
-  if (!route.id) {
-    const first = app.scenes[0];
-    history.replaceState(null, "", buildHash(first.id, route.params, route.view.raw));
-    route.id = first.id;
-  }
   app.appliedHash = location.hash;
+  applyViewClasses(route.view);
+  if (!route.id) {
+    showLanding();
+    return;
+  }
   const scene = app.byId.get(route.id);
-  dom.body.classList.toggle("embed", route.view.embed);
   if (!scene) {
     showUnknownScene(route.id);
     return;
@@ -403,6 +472,7 @@ function navigate() {
   if (!fresh && sameParams(params, app.params) && app.hasResult) return;
   app.params = params;
   app.controls.set(params);
+  updateOpenFull();
   request();
   if (fresh && app.focusTitle) {
     app.focusTitle = false;
@@ -443,6 +513,7 @@ function changeParams(updates, phase, control) {
   const shown = Object.fromEntries(Object.entries(params).filter(([k]) => app.explicit.has(k)));
   const hash = buildHash(app.scene.id, shown, app.view.raw);
   app.appliedHash = hash;
+  updateOpenFull(hash);
   if (phase === "input") {
     // Dragging: one history entry for the whole drag, updated in place.
     if (!app.dragging) history.pushState(null, "", hash);
@@ -512,7 +583,7 @@ async function request() {
 }
 
 function settled() {
-  if (!app.scene) return;
+  if (!app.scene || plots.pending) return;
   hooks.settledSeq = app.renderedSeq;
   hooks.lastSettled = performance.now();
   window.dispatchEvent(new CustomEvent("approxlab:settled", { detail: { seq: app.renderedSeq, t: hooks.lastSettled } }));
@@ -526,10 +597,19 @@ async function render(result, seq, url) {
     await plotlyReady;
     if (seq !== app.renderedSeq || app.scene !== scene) return; // overtaken while Plotly loaded
     const shown = app.widgets ? app.widgets.transform(result) : result;
-    await plots.render(shown, {
-      sceneId: scene.id, scene, schema: scene.params_schema, only: app.view.plots, compact: app.view.embed, present: app.view.present,
+    const { primary, more } = plotSplit(scene, shown, app.view);
+    const opts = {
+      sceneId: scene.id,
+      scene,
+      schema: scene.params_schema,
+      compact: app.view.embed,
+      present: app.view.present && !app.view.embed,
+      // a zoom or pan writes the visible window into the hash: the exact knots come back
       onWindow: (lo, hi, plot) => changeParams({ [plot.zoom.lo]: String(lo), [plot.zoom.hi]: String(hi) }, "repeat", null),
-    });
+    };
+    const drawn = stagePlots.render(shown, { ...opts, only: primary });
+    const rest = morePlots.render(shown, { ...opts, only: more });
+    await Promise.all([drawn, rest]);
     if (seq === app.renderedSeq && app.scene === scene) app.widgets?.rendered(result);
   } catch (e) {
     showMessage(`<p>Could not draw the plots: ${escapeHtml(e.message)}</p>`, { keepScene: true });
@@ -540,7 +620,7 @@ async function render(result, seq, url) {
   if (sig !== app.panels && seq === app.renderedSeq && app.scene === scene) {
     app.panels = sig;
     renderMetrics(dom.metrics, result.metrics, scene.metric_labels);
-    renderChecks(dom.checks, dom.checksSummary, result.checks);
+    renderChecks(dom.checks, dom.checksSummary, result.checks, { empty: dom.checksEmpty, emptyText: scene.summary });
     renderNotes(dom.notesSection, dom.notes, result.notes);
   }
   app.hasResult = true;
@@ -585,6 +665,200 @@ function prefetchNeighbours(scene) {
   }, 0);
 }
 
+// ---------------------------------------------------------------- plots, stage and chrome
+
+/**
+ * Which plots go where: the scene's primary plot on the stage (drawn first and largest),
+ * the others below. `plots=` picks and orders plots; an embed shows only the primary plot
+ * unless `plots=` names more.
+ */
+function plotSplit(scene, result, view) {
+  const ids = (result.plots || []).map((p) => p.id);
+  const chosen = view.plots ? ids.filter((id) => view.plots.includes(id)) : ids;
+  let primary = chosen.includes(scene.primary_plot) ? scene.primary_plot : chosen[0];
+  if (view.plots && view.plots.length && chosen.includes(view.plots[0])) primary = view.plots[0];
+  const more = view.embed && !view.plots ? [] : chosen.filter((id) => id !== primary);
+  return { primary: primary ? [primary] : [], more };
+}
+
+/**
+ * Size the stage so that the primary plot ends inside the first screen, next to the
+ * controls and the check summary. The statement, when open, does not count: it pushes the
+ * stage down rather than shrinking it.
+ */
+function fitStage() {
+  if (dom.scene.hidden) return;
+  const root = document.documentElement;
+  const vh = window.innerHeight;
+  const narrow = window.innerWidth <= 760;
+  let h;
+  // Descriptions of the controls stay on screen where there is room; otherwise they are
+  // kept for screen readers only (aria-describedby) so the controls fit the first screen.
+  dom.workbench.classList.remove("terse");
+  if (!narrow && !app.view?.embed) {
+    const bottom = dom.controlsCard.getBoundingClientRect().bottom + window.scrollY;
+    const summary = app.view?.checks === false ? 0 : 84; // the summary card: up to two lines
+    if (bottom + summary > vh) dom.workbench.classList.add("terse");
+  }
+  if (narrow && !app.view?.embed) {
+    h = Math.round(Math.min(Math.max(240, vh * 0.42), 380));
+  } else {
+    const rect = dom.stage.getBoundingClientRect();
+    let top = rect.top + window.scrollY;
+    if (dom.statementBox.open && !dom.statementBox.hidden) {
+      const sum = dom.statementBox.querySelector("summary");
+      top -= dom.statementBox.offsetHeight - (sum ? sum.offsetHeight : 0);
+    }
+    const stacked = app.view?.embed && getComputedStyle(dom.workbench).display === "flex";
+    if (stacked) {
+      // A narrow embed stacks controls, plot and summary: the plot takes what is left.
+      const others = root.scrollHeight - dom.stage.offsetHeight;
+      h = vh - others - 2;
+    } else {
+      h = vh - top - (app.view?.embed ? 6 : 14);
+    }
+    h = Math.round(Math.max(app.view?.embed ? 200 : 300, h));
+  }
+  root.style.setProperty("--stage-h", `${h}px`);
+  if (app.view?.embed) {
+    // An embed must not scroll: give back whatever still sticks out below the frame.
+    const over = root.scrollHeight - vh;
+    if (over > 0 && h - over >= 160) root.style.setProperty("--stage-h", `${h - over}px`);
+  }
+}
+
+/**
+ * Statements wrap like text, but a MathML formula is one unbreakable box. A formula wider
+ * than the statement is set smaller (down to 75 %); if it still does not fit, it scrolls on
+ * its own — focusable, with a visible cue — and the page never scrolls sideways.
+ */
+function fitStatement() {
+  const box = dom.statement;
+  if (!dom.statementBox.open || dom.scene.hidden) return;
+  const style = getComputedStyle(box);
+  const room = box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  if (!(room > 0)) return;
+  for (const math of box.querySelectorAll("math")) {
+    let wrap = math.parentElement;
+    if (!wrap.classList.contains("math-fit")) {
+      wrap = document.createElement("span");
+      wrap.className = "math-fit";
+      math.replaceWith(wrap);
+      wrap.append(math);
+    }
+    math.style.fontSize = "";
+    wrap.classList.remove("math-scroll");
+    wrap.removeAttribute("tabindex");
+    wrap.removeAttribute("role");
+    wrap.removeAttribute("aria-label");
+    const width = math.getBoundingClientRect().width;
+    if (width <= room) continue;
+    const ratio = room / width;
+    math.style.fontSize = `${Math.max(75, Math.floor(ratio * 100))}%`;
+    if (ratio < 0.75) {
+      wrap.classList.add("math-scroll");
+      wrap.tabIndex = 0;
+      wrap.setAttribute("role", "group");
+      wrap.setAttribute("aria-label", "Formula, scrolls sideways");
+    }
+  }
+}
+
+/** The "Open in approxlab" link of an embed: the same state, without embed=1, new tab. */
+function updateOpenFull(hash = location.hash) {
+  if (!app.view?.embed) return;
+  const route = parseHash(hash);
+  const raw = { ...route.view.raw };
+  delete raw.embed;
+  const url = new URL(location.href);
+  url.hash = buildHash(route.id || "", route.params, raw);
+  dom.openFullLink.href = url.href;
+}
+
+function storage(key, value) {
+  try {
+    if (value === undefined) return localStorage.getItem(key);
+    if (value === null) localStorage.removeItem(key);
+    else localStorage.setItem(key, value);
+  } catch {
+    // storage may be unavailable (sandboxed frames, privacy settings): nothing is remembered
+  }
+  return null;
+}
+
+function setSidebar(open, remember = true) {
+  dom.body.classList.toggle("nav-collapsed", !open);
+  dom.sidebarToggle.setAttribute("aria-expanded", String(open));
+  if (remember) storage("approxlab.sceneList", open ? null : "collapsed");
+  requestAnimationFrame(fitStage);
+}
+
+function togglePresent() {
+  const route = parseHash(location.hash);
+  if (!route.id || route.view.embed) return;
+  const raw = { ...route.view.raw };
+  if (route.view.present) delete raw.present;
+  else raw.present = "1";
+  history.pushState(null, "", buildHash(route.id, route.params, raw));
+  navigate();
+}
+
+function typing(el) {
+  if (!el || el === document.body) return false;
+  if (el.isContentEditable) return true;
+  const tag = el.tagName;
+  if (tag === "TEXTAREA" || tag === "SELECT") return true;
+  return tag === "INPUT" && !["range", "checkbox", "radio", "button", "submit"].includes(el.type);
+}
+
+function setupChrome() {
+  setSidebar(storage("approxlab.sceneList") !== "collapsed", false);
+  dom.sidebarToggle.addEventListener("click", () => {
+    setSidebar(dom.body.classList.contains("nav-collapsed"));
+  });
+  dom.presentToggle.addEventListener("click", togglePresent);
+  dom.shortcutsOpen.addEventListener("click", () => dom.shortcuts.showModal());
+  dom.shortcuts.addEventListener("click", (e) => {
+    if (e.target === dom.shortcuts) dom.shortcuts.close(); // a click on the backdrop
+  });
+  document.addEventListener("keydown", (e) => {
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
+    if (dom.shortcuts.open || app.view?.embed) return;
+    if (e.key === "?") {
+      e.preventDefault();
+      dom.shortcuts.showModal();
+    } else if (e.key === "p" || e.key === "P") {
+      if (!app.scene) return;
+      e.preventDefault();
+      togglePresent();
+    }
+  });
+  dom.statementBox.addEventListener("toggle", () => {
+    storage("approxlab.statement", dom.statementBox.open ? "open" : null);
+    fitStatement();
+  });
+  dom.statementBox.open = storage("approxlab.statement") === "open";
+  let resizeFrame = 0;
+  window.addEventListener("resize", () => {
+    cancelAnimationFrame(resizeFrame);
+    resizeFrame = requestAnimationFrame(() => {
+      fitStage();
+      fitStatement();
+    });
+  });
+  // Titles and the source can wrap differently per scene: refit when the head changes size.
+  if (typeof ResizeObserver === "function") {
+    let last = -1;
+    new ResizeObserver(() => {
+      const top = Math.round(dom.stage.getBoundingClientRect().top + window.scrollY);
+      if (top !== last) {
+        last = top;
+        fitStage();
+      }
+    }).observe(dom.scene.querySelector(".scene-head"));
+  }
+}
+
 // ---------------------------------------------------------------- boot
 
 function skipLinks() {
@@ -600,6 +874,7 @@ function skipLinks() {
 
 async function boot() {
   skipLinks();
+  setupChrome();
   let list;
   try {
     list = await api.scenes();

@@ -33,6 +33,12 @@ def test_embed_inside_an_iframe_of_another_site(page, base_url, app, page_guard,
     inner.press("L", "ArrowRight")
     inner.wait_for_params("sawtooth", L=6)
     inner.assert_hash("sawtooth", L="6", embed="1")
+    # the one-line check summary stays; it opens the full list
+    summary = frame.locator("#checks-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("hold")
+    expect(frame.locator("#checks .check").first).to_be_hidden()
+    summary.click()
     expect(frame.locator("#checks .check").first).to_be_visible()
 
 
@@ -67,8 +73,12 @@ def test_controls_option_restricts_the_controls(app):
     app.page.goto("/#/threshold?controls=&embed=1")
     app.wait_for_params("threshold", target=default_target)
     expect(app.page.locator("#controls")).to_be_hidden()
-    n_plots = len(app.api("threshold")["plots"])
-    expect(app.page.locator("#plots .plot-card")).to_have_count(n_plots)
+    # an embed shows the primary plot (plots= names more); hiding the controls drops none
+    api_plots = [p["id"] for p in app.api("threshold")["plots"]]
+    expect(app.page.locator("#plots .plot-card")).to_have_count(1)
+    app.page.goto(f"/#/threshold?controls=&embed=1&plots={','.join(api_plots)}")
+    app.wait_for_params("threshold", target=default_target)
+    expect(app.page.locator("#plots .plot-card")).to_have_count(len(api_plots))
 
 
 def test_plots_option_selects_plots(app):

@@ -12,10 +12,16 @@ def fmt_int(n: float) -> str:
     return f"{int(n):,}"
 
 
-def test_default_page_opens_first_scene(app):
-    app.open("")
+def test_default_page_is_the_landing_page(app):
+    # no scene in the URL: the landing page, whose first card is the first scene
+    app.page.goto("/")
+    expect(app.page.locator("#landing")).to_be_visible()
     listing = app.page.request.get(f"{app.base_url}/api/v1/scenes").json()
     first = sorted(listing, key=lambda s: int(s["chapter"].split()[0]))[0]["id"]
+    card = app.page.locator("#landing .scene-card").first
+    expect(card).to_have_attribute("data-scene", first)
+    card.click()
+    app.wait_rendered()
     assert app.hash_state()[0] == first == "threshold"
     page = app.page
     expect(page.locator(".app-header .brand-name")).to_have_text("approxlab")
