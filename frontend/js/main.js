@@ -692,6 +692,7 @@ function fitStage() {
   const vh = window.innerHeight;
   const narrow = window.innerWidth <= 760;
   let h;
+  placeActions(narrow);
   // Descriptions of the controls stay on screen where there is room; otherwise they are
   // kept for screen readers only (aria-describedby) so the controls fit the first screen.
   dom.workbench.classList.remove("terse");
@@ -724,6 +725,21 @@ function fitStage() {
     // An embed must not scroll: give back whatever still sticks out below the frame.
     const over = root.scrollHeight - vh;
     if (over > 0 && h - over >= 160) root.style.setProperty("--stage-h", `${h - over}px`);
+  }
+}
+
+/**
+ * The share/export row sits under the title on wide screens; on a phone it moves below the
+ * plots and controls so that the primary plot, its slider and the summary come first.
+ */
+function placeActions(narrow) {
+  const bar = document.getElementById("scene-actions");
+  if (!bar) return;
+  if (!app.actionsHome) app.actionsHome = { parent: bar.parentElement, next: bar.nextSibling };
+  if (narrow && !app.view?.embed) {
+    if (bar.previousElementSibling !== dom.workbench) dom.workbench.after(bar);
+  } else if (bar.parentElement !== app.actionsHome.parent) {
+    app.actionsHome.parent.insertBefore(bar, app.actionsHome.next);
   }
 }
 
