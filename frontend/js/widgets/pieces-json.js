@@ -260,7 +260,7 @@ export class PiecesJson {
       el("p", { class: "panel-hint widget-hint-keys", text: "Ctrl+Enter counts, too." }),
     ]);
     this.caption = el("p", { class: "pieces-caption", id: `${id}-caption`, "aria-live": "polite" });
-    this.plot = el("div", { class: "pieces-plot", "aria-labelledby": this.caption.id });
+    this.plot = el("div", { class: "pieces-plot", role: "group", "aria-labelledby": this.caption.id });
     // own class names: the scene's own metrics (.metric) stay the only ones on the page
     this.numbers = el("dl", { class: "panel-stats" });
     this.checks = el("ul", { class: "checks panel-checks" });
