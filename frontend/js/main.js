@@ -494,13 +494,19 @@ function onControlChange(name, value, phase) {
  *   phase "commit":  a finished change: a new history entry
  * `control` names the control the change came from (null: a widget; its controls are updated).
  */
-function changeParams(updates, phase, control) {
+function changeParams(updates, phase, control, dropDefaults = false) {
   if (!app.scene) return;
   app.lastChanged = control;
   const params = { ...app.params, ...updates };
   const changed = !sameParams(params, app.params);
   app.params = params;
-  for (const name of Object.keys(updates)) app.explicit.add(name);
+  const props = app.scene.params_schema?.properties || {};
+  for (const [name, value] of Object.entries(updates)) {
+    // A window reset to its default (the plot's reset button) leaves the link, too.
+    const atDefault = dropDefaults && props[name] && Number(value) === Number(props[name].default);
+    if (atDefault) app.explicit.delete(name);
+    else app.explicit.add(name);
+  }
   if (control === null) app.controls?.update(updates, params);
   else app.controls?.applyVisibility(params);
   if (phase === "preview") {
@@ -605,7 +611,7 @@ async function render(result, seq, url) {
       compact: app.view.embed,
       present: app.view.present && !app.view.embed,
       // a zoom or pan writes the visible window into the hash: the exact knots come back
-      onWindow: (lo, hi, plot) => changeParams({ [plot.zoom.lo]: String(lo), [plot.zoom.hi]: String(hi) }, "repeat", null),
+      onWindow: (lo, hi, plot) => changeParams({ [plot.zoom.lo]: String(lo), [plot.zoom.hi]: String(hi) }, "repeat", null, true),
     };
     const drawn = stagePlots.render(shown, { ...opts, only: primary });
     const rest = morePlots.render(shown, { ...opts, only: more });

@@ -182,6 +182,8 @@ def test_zoom_carries_the_exact_knots(app):
     page.dblclick("#plot-sawtooth .nsewdrag")
     app.wait_for_params("sawtooth", L=L, x_lo=0, x_hi=1)
     wait_scene(app, "sawtooth")
+    # the whole domain is the default: the window leaves the link again
+    assert app.hash_state() == ("sawtooth", {"L": str(L)})
     assert page.evaluate("() => document.getElementById('plot-sawtooth').data[0].type") == "scatter"
     # the zoom buttons reach the same window logic
     page.locator('.plot-card[data-plot="sawtooth"] [data-tool="zoom-in"]').click()

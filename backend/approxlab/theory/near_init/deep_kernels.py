@@ -121,8 +121,7 @@ class RandomNetwork:
         return out
 
 
-@lru_cache(maxsize=16)
-def random_network(depth: int, width: int, seed: int, stream: int = 0) -> RandomNetwork:
+def draw_network(depth: int, width: int, seed: int, stream: int = 0) -> RandomNetwork:
     """Seeded draw (``stream`` separates independent draws of one seed)."""
     rng = np.random.default_rng([seed, stream, depth, width])
     return RandomNetwork(
@@ -130,6 +129,11 @@ def random_network(depth: int, width: int, seed: int, stream: int = 0) -> Random
         tuple(rng.standard_normal((width, width)) for _ in range(depth - 1)),
         rng.standard_normal(width),
     )
+
+
+#: A few networks are kept (the θ slider redraws the same network); each holds up to
+#: ``(L − 1)·m²`` weights (10 MB at L = 20, m = 256), so the cache stays small.
+random_network = lru_cache(maxsize=4)(draw_network)
 
 
 def empirical_kernels(net: RandomNetwork, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -185,7 +189,7 @@ def deviation_sweep(depth: int, width: int, seed: int) -> Deviations:
     ≥ :data:`MIN_SWEEP_WIDTH`), all cut as disjoint diagonal blocks from one draw
     (independent of the scene's own network: another stream of the seed)."""
     theta = np.linspace(0.0, np.pi, SWEEP_ANGLES)
-    big = random_network(depth, width, seed, stream=1)
+    big = draw_network(depth, width, seed, stream=1)  # used once: not kept
     rows = []
     w, k = width, 1
     while w >= MIN_SWEEP_WIDTH and k <= 8:
