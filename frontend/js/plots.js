@@ -404,19 +404,37 @@ function redrawAll() {
   });
 }
 
-// Printed plot heights (CSS px): the primary plot, the others (print.css keeps the rest).
-const PRINT_HEIGHT = { primary: 240, other: 150 };
+// Print: printLayout() sizes the plots; the ResizeObserver leaves them alone meanwhile.
 let printing = false;
+
+// The text sizes a printed plot sets (and gives back afterwards).
+const PRINT_FONT_KEYS = [
+  "font.size",
+  "legend.font.size",
+  "xaxis.tickfont.size",
+  "yaxis.tickfont.size",
+  "xaxis.title.font.size",
+  "yaxis.title.font.size",
+];
+
+function layoutValue(layout, key) {
+  let v = layout;
+  for (const part of key.split(".")) v = v?.[part];
+  return v ?? null;
+}
 
 function redrawIfDrawn(div) {
   return div._fullLayout && Array.isArray(div.data) && div.isConnected ? window.Plotly.redraw(div) : null;
 }
 
 /**
- * Print: draw every plot now (also those waiting off screen) at `width` px, or (on=false)
- * give them back to the page's size. Resolves when Plotly is done.
+ * Print: draw every plot now (also those waiting off screen) at the size `sizeOf(fig, plot)`
+ * gives — {width, height, area, font}: CSS px; `area` = the least height of the plotting
+ * area (the figure grows by what a legend of several rows takes); `font` = the text size of
+ * ticks, axis titles and legend on paper — or (on=false) give them back to the page's size
+ * and text. Resolves when Plotly is done.
  */
-export async function printLayout(on, width = 700) {
+export async function printLayout(on, sizeOf = () => ({ width: 700, height: 240, area: 170 })) {
   const Plotly = window.Plotly;
   if (!Plotly) return;
   const jobs = [];
@@ -426,26 +444,29 @@ export async function printLayout(on, width = 700) {
     for (const f of area.figures.values()) {
       if (!f.drawn || !f.div._fullLayout) continue;
       if (on) {
-        const primary = f.fig.classList.contains("primary");
-        const h = primary ? PRINT_HEIGHT.primary : PRINT_HEIGHT.other;
-        // Squares and discs side by side, two a row (print.css); everything else full width.
-        const w = f.plot?.aspect === "equal" && !primary ? Math.floor(width / 2) - 8 : width;
+        const { width, height, area: want = 0, font = null } = sizeOf(f.fig, f.plot);
+        const update = { width, height };
+        if (font) {
+          f.printFont ||= Object.fromEntries(PRINT_FONT_KEYS.map((k) => [k, layoutValue(f.div.layout, k)]));
+          for (const k of PRINT_FONT_KEYS) update[k] = font;
+        }
         // (a full redraw: after a relayout, a legend that changed its number of rows keeps
         // its old position)
         jobs.push(
-          Plotly.relayout(f.div, { width: w, height: h })
+          Plotly.relayout(f.div, update)
             .then(() => redrawIfDrawn(f.div))
             .then(() => {
               // A legend of several rows must not eat the plotting area: grow the figure.
               const size = f.div._fullLayout?._size;
-              const want = primary ? 170 : 105;
               if (!size || size.h >= want) return null;
-              return Plotly.relayout(f.div, { height: h + (want - size.h) }).then(() => redrawIfDrawn(f.div));
+              return Plotly.relayout(f.div, { height: height + (want - size.h) }).then(() => redrawIfDrawn(f.div));
             }),
         );
       } else {
+        const update = { width: null, height: null, ...(f.printFont || {}) };
+        f.printFont = null;
         jobs.push(
-          Plotly.relayout(f.div, { width: null, height: null })
+          Plotly.relayout(f.div, update)
             .then(() => f.div._fullLayout && Plotly.Plots.resize(f.div))
             .then(() => redrawIfDrawn(f.div)),
         );
