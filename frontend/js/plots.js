@@ -423,6 +423,22 @@ function layoutValue(layout, key) {
   return v ?? null;
 }
 
+const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+
+/**
+ * A legend of several rows must not eat the plotting area: grow the figure until the area
+ * is `want` px high (Plotly settles its automatic margins over a frame or two).
+ */
+async function growForLegend(div, want) {
+  for (let i = 0; i < 4; i++) {
+    await nextFrame();
+    const full = div._fullLayout;
+    if (!full?._size || full._size.h >= want - 1 || !div.isConnected) return;
+    await window.Plotly.relayout(div, { height: Math.ceil(full.height + want - full._size.h) });
+    await redrawIfDrawn(div);
+  }
+}
+
 function redrawIfDrawn(div) {
   return div._fullLayout && Array.isArray(div.data) && div.isConnected ? window.Plotly.redraw(div) : null;
 }
@@ -455,12 +471,7 @@ export async function printLayout(on, sizeOf = () => ({ width: 700, height: 240,
         jobs.push(
           Plotly.relayout(f.div, update)
             .then(() => redrawIfDrawn(f.div))
-            .then(() => {
-              // A legend of several rows must not eat the plotting area: grow the figure.
-              const size = f.div._fullLayout?._size;
-              if (!size || size.h >= want) return null;
-              return Plotly.relayout(f.div, { height: height + (want - size.h) }).then(() => redrawIfDrawn(f.div));
-            }),
+            .then(() => growForLegend(f.div, want)),
         );
       } else {
         const update = { width: null, height: null, ...(f.printFont || {}) };
