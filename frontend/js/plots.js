@@ -416,6 +416,10 @@ const PRINT_FONT_KEYS = [
   "xaxis.title.font.size",
   "yaxis.title.font.size",
 ];
+// On paper the legend's entries wrap like words: Plotly lays out ungrouped entries on a grid
+// as wide as the widest entry (one a row in a half-width plot), but groups one after the
+// other — so each entry gets its own group while printing.
+const PRINT_LEGEND = { "legend.traceorder": "grouped", "legend.tracegroupgap": 2 };
 
 function layoutValue(layout, key) {
   let v = layout;
@@ -462,22 +466,32 @@ export async function printLayout(on, sizeOf = () => ({ width: 700, height: 240,
       if (on) {
         const { width, height, area: want = 0, font = null } = sizeOf(f.fig, f.plot);
         const update = { width, height };
+        const traces = {};
         if (font) {
-          f.printFont ||= Object.fromEntries(PRINT_FONT_KEYS.map((k) => [k, layoutValue(f.div.layout, k)]));
+          const keys = [...PRINT_FONT_KEYS, ...Object.keys(PRINT_LEGEND)];
+          f.printSaved ||= {
+            layout: Object.fromEntries(keys.map((k) => [k, layoutValue(f.div.layout, k)])),
+            groups: f.div.data.map((t) => t.legendgroup ?? null),
+          };
           for (const k of PRINT_FONT_KEYS) update[k] = font;
+          Object.assign(update, PRINT_LEGEND);
+          // one legend group per entry: Plotly wraps groups like words
+          traces.legendgroup = f.div.data.map((t, i) => t.legendgroup || `print-${i}`);
         }
         // (a full redraw: after a relayout, a legend that changed its number of rows keeps
         // its old position)
         jobs.push(
-          Plotly.relayout(f.div, update)
+          Plotly.update(f.div, traces, update)
             .then(() => redrawIfDrawn(f.div))
             .then(() => growForLegend(f.div, want)),
         );
       } else {
-        const update = { width: null, height: null, ...(f.printFont || {}) };
-        f.printFont = null;
+        const saved = f.printSaved;
+        f.printSaved = null;
+        const update = { width: null, height: null, ...(saved?.layout || {}) };
+        const traces = saved ? { legendgroup: saved.groups } : {};
         jobs.push(
-          Plotly.relayout(f.div, update)
+          Plotly.update(f.div, traces, update)
             .then(() => f.div._fullLayout && Plotly.Plots.resize(f.div))
             .then(() => redrawIfDrawn(f.div)),
         );

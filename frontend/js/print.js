@@ -54,22 +54,32 @@ function printParams(detail) {
 
 window.addEventListener("approxlab:render", (e) => printParams(e.detail));
 
+// One transition at a time: entering waits for a leave under way, and the other way round.
+// <html data-print-ready>: "0" while the plots are redrawn for paper, "1" when they are
+// ready, absent again once they are back at the page's size.
 let printing = null;
-async function enter() {
+let leaving = Promise.resolve();
+function enter() {
   if (printing) return printing;
   document.documentElement.dataset.printReady = "0";
-  printing = printLayout(true, printedSize).then(() => {
-    document.documentElement.dataset.printReady = "1";
-  });
+  printing = leaving
+    .then(() => printLayout(true, printedSize))
+    .then(() => {
+      document.documentElement.dataset.printReady = "1";
+    });
   return printing;
 }
 
-async function leave() {
-  if (!printing) return;
-  await printing;
+function leave() {
+  if (!printing) return leaving;
+  const done = printing;
   printing = null;
-  delete document.documentElement.dataset.printReady;
-  await printLayout(false);
+  leaving = done
+    .then(() => printLayout(false))
+    .then(() => {
+      if (!printing) delete document.documentElement.dataset.printReady;
+    });
+  return leaving;
 }
 
 window.addEventListener("beforeprint", enter);

@@ -171,7 +171,16 @@ def test_scene_prints_on_two_a4_pages(printer, base_url, scene, tmp_path):
             on = [n + 1 for n, t in enumerate(texts) if joint in t]
             assert len(on) == 1, f"{c['id']}: title and plot not together on one page ({on})"
 
+    # back on screen: every plot at the page's size again, its legend as it was
     page.emulate_media(media="screen")
+    page.wait_for_function("() => !('printReady' in document.documentElement.dataset)")
+    printed = page.evaluate(
+        """() => [...document.querySelectorAll('#scene .plot')].filter(d => d.layout && (
+            d.layout.width != null || d.layout.height != null
+            || d.data.some(t => String(t.legendgroup || '').startsWith('print-'))))
+            .map(d => d.id)"""
+    )
+    assert not printed, f"plots still in their printed shape: {printed}"
     external = [u for u in log["requests"] if not u.startswith((base_url, "data:", "blob:"))]
     csp = [m for m in log["console"] if "Content Security Policy" in m]
     errors = list(log["errors"])
