@@ -406,6 +406,11 @@ function redrawAll() {
 
 // Print: printLayout() sizes the plots; the ResizeObserver leaves them alone meanwhile.
 let printing = false;
+// Paper is white: while printing, plots of the dark theme are drawn in the light one.
+let paperTheme = null;
+function drawTheme() {
+  return paperTheme || activeTheme();
+}
 
 // The text sizes a printed plot sets (and gives back afterwards).
 const PRINT_FONT_KEYS = [
@@ -459,8 +464,13 @@ export async function printLayout(on, sizeOf = () => ({ width: 700, height: 240,
   if (!Plotly) return;
   const jobs = [];
   if (on) printing = true;
+  const theme = on && activeTheme() === "dark" ? "light" : null;
+  const recolour = theme !== paperTheme;
+  paperTheme = theme;
   for (const area of AREAS) {
     await area._drawPending([...area.figures.values()]);
+    // the theme changed for paper (or back): draw again in the other colours first
+    if (recolour) await Promise.all([...area.figures.values()].filter((f) => f.drawn && f.job).map((f) => area._draw(f, f.job)));
     for (const f of area.figures.values()) {
       if (!f.drawn || !f.div._fullLayout) continue;
       if (on) {
@@ -624,7 +634,7 @@ export class PlotArea {
   }
 
   _styleKey(job) {
-    return JSON.stringify([activeTheme(), job.present, job.compact, job.fontSize, isTouch(), job.window]);
+    return JSON.stringify([drawTheme(), job.present, job.compact, job.fontSize, isTouch(), job.window]);
   }
 
   _draw(f, job) {
@@ -634,7 +644,7 @@ export class PlotArea {
       f.job = job;
       return Promise.resolve();
     }
-    const theme = activeTheme();
+    const theme = drawTheme();
     const ctx = { theme, present: job.present };
     const traces = tracesFor(job.plot, job.fontSize, ctx);
     const layout = layoutFor(job.plot, { ...job, theme });

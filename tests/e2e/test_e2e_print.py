@@ -189,3 +189,32 @@ def test_scene_prints_on_two_a4_pages(printer, base_url, scene, tmp_path):
     assert not external, f"requests left the server: {external}"
     assert not errors, f"uncaught errors in the page: {errors}"
     assert not csp, f"CSP violations: {csp}"
+
+
+def test_dark_theme_prints_light(printer, base_url):
+    """Paper is white: a scene shown in the dark theme prints in the light colours, plots
+    included, and is dark again afterwards."""
+    page, log = printer
+    page.emulate_media(media="screen")
+    page.goto(f"{base_url}/#/sawtooth?theme=dark")
+    page.wait_for_function(
+        """() => { const a = window.approxlab; const p = document.getElementById('plots');
+            return a && a.rendered && a.rendered.scene === 'sawtooth' && a.idle && p
+                && p.dataset.renderSeq === String(a.renderSeq); }"""
+    )
+    colours = """() => ({
+        page: getComputedStyle(document.body).backgroundColor,
+        text: getComputedStyle(document.getElementById('scene-title')).color,
+        plots: [...document.querySelectorAll('#scene .plot')].map(d => d._fullLayout.plot_bgcolor),
+    })"""
+    dark = page.evaluate(colours)
+    assert set(dark["plots"]) == {"#11161e"}, dark
+    page.emulate_media(media="print")
+    page.wait_for_function("() => document.documentElement.dataset.printReady === '1'")
+    paper = page.evaluate(colours)
+    assert paper["page"] == "rgb(255, 255, 255)" and paper["text"] == "rgb(0, 0, 0)", paper
+    assert set(paper["plots"]) == {"#ffffff"}, paper
+    page.emulate_media(media="screen")
+    page.wait_for_function("() => !('printReady' in document.documentElement.dataset)")
+    assert page.evaluate(colours)["plots"] == dark["plots"]
+    assert not log["errors"], log["errors"]
