@@ -436,11 +436,12 @@ const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => set
 
 /**
  * A legend of several rows must not eat the plotting area: grow the figure until the area
- * is `want` px high (Plotly settles its automatic margins over a frame or two).
+ * is `want` px high (Plotly settles its automatic margins over a frame or two; the first
+ * step runs at once, within a real beforeprint).
  */
 async function growForLegend(div, want) {
   for (let i = 0; i < 4; i++) {
-    await nextFrame();
+    if (i > 0) await nextFrame();
     const full = div._fullLayout;
     if (!full?._size || full._size.h >= want - 1 || !div.isConnected) return;
     await window.Plotly.relayout(div, { height: Math.ceil(full.height + want - full._size.h) });
