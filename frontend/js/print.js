@@ -24,7 +24,7 @@ function printedSize(fig, plot) {
   const equal = plot?.aspect === "equal";
   if (fig.closest("#plot-stage")) return { width: PAGE_WIDTH_PX, height: equal ? 300 : 280, area: 190, font: PRIMARY_FONT_PX };
   const alone = fig.matches(".plot-more > .plot-card:last-child:nth-child(odd)");
-  return { width: alone ? PAGE_WIDTH_PX : HALF_WIDTH_PX, height: equal ? 220 : 190, area: 120, font: OTHER_FONT_PX };
+  return { width: alone ? PAGE_WIDTH_PX : HALF_WIDTH_PX, height: equal ? 240 : 190, area: 120, font: OTHER_FONT_PX };
 }
 
 function words(params, schema) {
