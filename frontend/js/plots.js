@@ -404,48 +404,105 @@ function redrawAll() {
   });
 }
 
-// Printed plot heights (CSS px): the primary plot, the others (print.css keeps the rest).
-const PRINT_HEIGHT = { primary: 240, other: 150 };
+// Print: printLayout() sizes the plots; the ResizeObserver leaves them alone meanwhile.
 let printing = false;
+// Paper is white: while printing, plots of the dark theme are drawn in the light one.
+let paperTheme = null;
+function drawTheme() {
+  return paperTheme || activeTheme();
+}
+
+// The text sizes a printed plot sets (and gives back afterwards).
+const PRINT_FONT_KEYS = [
+  "font.size",
+  "legend.font.size",
+  "xaxis.tickfont.size",
+  "yaxis.tickfont.size",
+  "xaxis.title.font.size",
+  "yaxis.title.font.size",
+];
+// On paper the legend's entries wrap like words: Plotly lays out ungrouped entries on a grid
+// as wide as the widest entry (one a row in a half-width plot), but groups one after the
+// other — so each entry gets its own group while printing.
+const PRINT_LEGEND = { "legend.traceorder": "grouped", "legend.tracegroupgap": 2 };
+
+function layoutValue(layout, key) {
+  let v = layout;
+  for (const part of key.split(".")) v = v?.[part];
+  return v ?? null;
+}
+
+const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+
+/**
+ * A legend of several rows must not eat the plotting area: grow the figure until the area
+ * is `want` px high (Plotly settles its automatic margins over a frame or two; the first
+ * step runs at once, within a real beforeprint).
+ */
+async function growForLegend(div, want) {
+  for (let i = 0; i < 4; i++) {
+    if (i > 0) await nextFrame();
+    const full = div._fullLayout;
+    if (!full?._size || full._size.h >= want - 1 || !div.isConnected) return;
+    await window.Plotly.relayout(div, { height: Math.ceil(full.height + want - full._size.h) });
+    await redrawIfDrawn(div);
+  }
+}
 
 function redrawIfDrawn(div) {
   return div._fullLayout && Array.isArray(div.data) && div.isConnected ? window.Plotly.redraw(div) : null;
 }
 
 /**
- * Print: draw every plot now (also those waiting off screen) at `width` px, or (on=false)
- * give them back to the page's size. Resolves when Plotly is done.
+ * Print: draw every plot now (also those waiting off screen) at the size `sizeOf(fig, plot)`
+ * gives — {width, height, area, font}: CSS px; `area` = the least height of the plotting
+ * area (the figure grows by what a legend of several rows takes); `font` = the text size of
+ * ticks, axis titles and legend on paper — or (on=false) give them back to the page's size
+ * and text. Resolves when Plotly is done.
  */
-export async function printLayout(on, width = 700) {
+export async function printLayout(on, sizeOf = () => ({ width: 700, height: 240, area: 170 })) {
   const Plotly = window.Plotly;
   if (!Plotly) return;
   const jobs = [];
   if (on) printing = true;
+  const theme = on && activeTheme() === "dark" ? "light" : null;
+  const recolour = theme !== paperTheme;
+  paperTheme = theme;
   for (const area of AREAS) {
     await area._drawPending([...area.figures.values()]);
+    // the theme changed for paper (or back): draw again in the other colours first
+    if (recolour) await Promise.all([...area.figures.values()].filter((f) => f.drawn && f.job).map((f) => area._draw(f, f.job)));
     for (const f of area.figures.values()) {
       if (!f.drawn || !f.div._fullLayout) continue;
       if (on) {
-        const primary = f.fig.classList.contains("primary");
-        const h = primary ? PRINT_HEIGHT.primary : PRINT_HEIGHT.other;
-        // Squares and discs side by side, two a row (print.css); everything else full width.
-        const w = f.plot?.aspect === "equal" && !primary ? Math.floor(width / 2) - 8 : width;
+        const { width, height, area: want = 0, font = null } = sizeOf(f.fig, f.plot);
+        const update = { width, height };
+        const traces = {};
+        if (font) {
+          const keys = [...PRINT_FONT_KEYS, ...Object.keys(PRINT_LEGEND)];
+          f.printSaved ||= {
+            layout: Object.fromEntries(keys.map((k) => [k, layoutValue(f.div.layout, k)])),
+            groups: f.div.data.map((t) => t.legendgroup ?? null),
+          };
+          for (const k of PRINT_FONT_KEYS) update[k] = font;
+          Object.assign(update, PRINT_LEGEND);
+          // one legend group per entry: Plotly wraps groups like words
+          traces.legendgroup = f.div.data.map((t, i) => t.legendgroup || `print-${i}`);
+        }
         // (a full redraw: after a relayout, a legend that changed its number of rows keeps
         // its old position)
         jobs.push(
-          Plotly.relayout(f.div, { width: w, height: h })
+          Plotly.update(f.div, traces, update)
             .then(() => redrawIfDrawn(f.div))
-            .then(() => {
-              // A legend of several rows must not eat the plotting area: grow the figure.
-              const size = f.div._fullLayout?._size;
-              const want = primary ? 170 : 105;
-              if (!size || size.h >= want) return null;
-              return Plotly.relayout(f.div, { height: h + (want - size.h) }).then(() => redrawIfDrawn(f.div));
-            }),
+            .then(() => growForLegend(f.div, want)),
         );
       } else {
+        const saved = f.printSaved;
+        f.printSaved = null;
+        const update = { width: null, height: null, ...(saved?.layout || {}) };
+        const traces = saved ? { legendgroup: saved.groups } : {};
         jobs.push(
-          Plotly.relayout(f.div, { width: null, height: null })
+          Plotly.update(f.div, traces, update)
             .then(() => f.div._fullLayout && Plotly.Plots.resize(f.div))
             .then(() => redrawIfDrawn(f.div)),
         );
@@ -578,7 +635,7 @@ export class PlotArea {
   }
 
   _styleKey(job) {
-    return JSON.stringify([activeTheme(), job.present, job.compact, job.fontSize, isTouch(), job.window]);
+    return JSON.stringify([drawTheme(), job.present, job.compact, job.fontSize, isTouch(), job.window]);
   }
 
   _draw(f, job) {
@@ -588,7 +645,7 @@ export class PlotArea {
       f.job = job;
       return Promise.resolve();
     }
-    const theme = activeTheme();
+    const theme = drawTheme();
     const ctx = { theme, present: job.present };
     const traces = tracesFor(job.plot, job.fontSize, ctx);
     const layout = layoutFor(job.plot, { ...job, theme });

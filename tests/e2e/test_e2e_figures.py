@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -326,14 +325,4 @@ def test_export_svg_png_csv(app, tmp_path):
     png_copy.write_bytes(png)
 
 
-@pytest.mark.parametrize("scene", ["sawtooth", "threshold"])
-def test_print_fits_two_a4_pages(app, scene):
-    """Print at the defaults: at most two A4 pages."""
-    page = app.page
-    app.open(f"#/{scene}")
-    page.emulate_media(media="print")
-    page.wait_for_function("() => document.documentElement.dataset.printReady === '1'")
-    pdf = page.pdf(format="A4", print_background=True)
-    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
-    assert 1 <= pages <= 2, pages
-    page.emulate_media(media="screen")
+# Print (every scene on at most two A4 pages): tests/e2e/test_e2e_print.py.
