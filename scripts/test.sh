@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Install everything the tests need — Debian's chromium (real-browser tests) and nginx (the
-# course deployment's cache), a virtual environment in .venv with the Python test extras —
+# Install everything the tests need — Debian's chromium (real-browser tests), nginx (the
+# course deployment's cache) and poppler-utils (pdftotext: the print test reads the PDF), a virtual environment in .venv with the Python test extras —
 # then run the linters and the whole test suite.  Works on a fresh Debian 12 / Ubuntu 24.04
 # (system Python is "externally managed", PEP 668: nothing is pip-installed outside .venv).
 # Extra arguments go to pytest, e.g. `bash scripts/test.sh -m "not e2e"`.
@@ -16,6 +16,7 @@ apt_install() {
 }
 if ! command -v chromium >/dev/null 2>&1; then apt_install chromium fonts-dejavu-core; fi
 if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then apt_install nginx; fi
+if ! command -v pdftotext >/dev/null 2>&1; then apt_install poppler-utils; fi
 
 PY="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
