@@ -57,20 +57,20 @@ so with ``s_k ≤ A_k = T^{2^k}`` and ``P̂_{k−1} ≤ Q_{k−1}``: ``F_0 = 0``
 
     ``sup_{[a, 1]} |f − 1/x| ≤ T^{2^n}/a + F_{n−1}``   (truncation + network).
 
-**Layers and nodes.**  Stage by stage, in one plain ReLU network with input ``x``: a
-squaring stage is ``h_i`` with its running sum carried (``squaring_network(i, "nonneg")``,
-``4i`` nodes, exact as ``y ≥ 0``) and ``P̂`` carried alongside (``i`` nodes); a product stage
-is ``g_i`` as the proof of Corollary 4.3 builds it, three copies of ``h_i`` side by side
-(``product_network(i, "nonneg")``, ``12i`` nodes), with ``P̂`` and — except in the last
-stage, where it is no longer needed — ``ŝ`` carried (``2i`` or ``i`` nodes).  All carried
-values are ``≥ 0``, so ``σ(y) = y`` carries them with one node per layer.  For ``n ≥ 2``:
-``(n − 1)·5i + (n − 2)·14i + 13i = i(19n − 20)`` nodes and ``2i(n − 1) + 1`` affine maps;
-``n = 1`` is the affine map ``2 − x`` itself.  (The shared running sum of
+**Layers and nodes.**  One plain ReLU network with input ``x``, in ``n`` stages of ``i``
+hidden layers; between stages the signals are ``(ŝ_k, P̂_{k−1})``.  Stage ``k`` squares
+``ŝ_{k−1}`` and, beside it in the same layers, multiplies ``P̂_{k−2}`` by ``ŝ_{k−1}`` — both
+read only ``ŝ_{k−1}``, so the squaring needed by the next product runs in parallel with the
+current one (the first stage only squares, the last only multiplies).  The squaring is
+``h_i`` with its running sum carried (``squaring_network(i, "nonneg")``, ``4i`` nodes, exact
+as ``y ≥ 0``); the product is ``g_i`` as the proof of Corollary 4.3 builds it, three copies
+of ``h_i`` side by side (``product_network(i, "nonneg")``, ``12i`` nodes); ``P̂`` rides along
+every hidden layer as ``σ(P̂) = P̂`` (``i`` nodes; ``P̂ ≥ 1``).  For ``n ≥ 2``:
+``5i + (n − 2)·17i + 13i = i(17n − 16)`` nodes and ``ni + 1`` affine maps; ``n = 1`` is the
+affine map ``2 − x`` itself.  (The shared running sum of
 :mod:`approxlab.theory.depth.polynomials` would save ``2i`` nodes per product, but its
 partial sums vanish identically wherever ``u + v ≤ 1``, which the exact breakpoint
-propagation can only decide in integer arithmetic — many times slower here.  Running each
-squaring beside the previous product would halve the depth; the stages are kept apart for
-clarity.)
+propagation can only decide in integer arithmetic — many times slower here.)
 
 **Exact sup.**  ``f`` is piecewise linear with exact breakpoints
 (:func:`approxlab.theory.core.networks.breakpoints`).  On a piece ``f = α + s·x`` the error
@@ -86,7 +86,7 @@ from functools import cache
 
 import numpy as np
 
-from approxlab.theory.core import certified, networks
+from approxlab.theory.core import networks
 from approxlab.theory.core.errors import rounding_allowance
 from approxlab.theory.core.networks import PiecewiseLinear, ReLUNetwork
 from approxlab.theory.depth import product, squaring
@@ -178,56 +178,69 @@ def plan(a: float, n: int, i: int) -> Plan:
 
 
 def nodes_formula(n: int, i: int) -> int:
-    """Hidden nodes: ``(n − 1)`` squaring stages of ``5i``, ``(n − 2)`` product stages of
-    ``14i`` and a last one of ``13i`` — ``i(19n − 20)`` for ``n ≥ 2``, none for ``n = 1``."""
-    return i * (19 * n - 20) if n >= 2 else 0
+    """Hidden nodes: a first stage of ``5i`` (a squaring), ``n − 2`` stages of ``17i`` (a
+    squaring beside a product) and a last one of ``13i`` (a product), each with ``P``
+    carried — ``i(17n − 16)`` for ``n ≥ 2``, none for ``n = 1``."""
+    return i * (17 * n - 16) if n >= 2 else 0
 
 
 def affine_maps_formula(n: int, i: int) -> int:
-    """Affine maps: ``2(n − 1)`` stages of ``i`` hidden layers each, plus one."""
-    return 2 * i * (n - 1) + 1
+    """Affine maps: ``n`` stages of ``i`` hidden layers each, plus one (``1`` for ``n = 1``)."""
+    return i * n + 1 if n >= 2 else 1
 
 
 # ------------------------------------------------------------------------ the network
 
 
-def square_block(i: int) -> ReLUNetwork:
-    """``(y, P) ↦ (h_i(y), P)`` for ``y ∈ [0, 1]``, ``P ≥ 0``: ``5i`` nodes."""
-    return product.carry_alongside(squaring.squaring_network(i, carry="nonneg"), 1)
+def _padded(net: ReLUNetwork, inputs: np.ndarray, row: int, outputs: int) -> ReLUNetwork:
+    """``z ↦ e_row·net(inputs·z)``: ``net`` reading some of the stage's inputs and writing one
+    of its ``outputs`` (the others 0), so that :func:`networks.parallel_sum` runs several
+    such networks side by side with separate outputs."""
+    W, b = net[-1]
+    Wo, bo = np.zeros((outputs, W.shape[1])), np.zeros(outputs)
+    Wo[row], bo[row] = W[0], b[0]
+    return networks.compose([*net[:-1], (Wo, bo)], [(inputs, np.zeros(inputs.shape[0]))])
 
 
-def product_block(i: int, carried: int) -> ReLUNetwork:
-    """``(u, v, c…) ↦ (g_i(u, v), c…)`` with ``carried`` values ``c ≥ 0`` alongside:
-    ``(12 + carried)·i`` nodes — Corollary 4.3's three copies of ``h_i`` side by side, each
-    with its own running sum ``h_l ≥ 0`` (see the module docstring for why not the shared
-    running sum)."""
-    g = product.product_network(i, carry="nonneg")
-    return product.carry_alongside(g, carried)
+@cache
+def stage_block(i: int, square: bool, multiply: bool) -> ReLUNetwork:
+    """One stage on the inputs ``(y, u, v, P)``, all ``≥ 0``: ``h_i(y)`` (``square``, the
+    squaring network with its running sum, ``4i`` nodes), ``g_i(u, v)`` (``multiply``,
+    Corollary 4.3's three copies of ``h_i`` side by side, each with its running sum,
+    ``12i`` nodes) and ``P`` carried alongside (``i`` nodes); outputs ``(h, g, P)`` (an
+    absent part's output is 0)."""
+    parts = []
+    if square:
+        h = squaring.squaring_network(i, carry="nonneg")
+        parts.append(_padded(h, np.array([[1.0, 0.0, 0.0]]), 0, 2))
+    if multiply:
+        g = product.product_network(i, carry="nonneg")
+        parts.append(_padded(g, np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]), 1, 2))
+    both = networks.parallel_sum(parts, [1.0] * len(parts))
+    return product.carry_alongside(both, 1)
 
 
 @cache
 def reciprocal_network(a: float, n: int, i: int) -> ReLUNetwork:
     """The ReLU network ``f ≈ 1/x`` on ``[a, 1]`` (module docstring): one input ``x``, one
-    output, ``i(19n − 20)`` nodes; between stages the signals are ``(ŝ_k, P̂_k)``."""
+    output, ``i(17n − 16)`` nodes; between stages the signals are ``(ŝ_k, P̂_{k−1})``."""
     p = plan(a, n, i)
     if n == 1:
         return [(np.array([[-1.0]]), np.array([2.0]))]  # P_0 = 1 + t = 2 − x, exact
-    net: ReLUNetwork = [(np.array([[-1.0], [-1.0]]), np.array([1.0, 2.0]))]  # (t, 1 + t)
-    square, middle, last = square_block(i), product_block(i, 2), product_block(i, 1)
-    for k in range(1, n):
-        r, q, v = p.R[k - 1], p.Q[k - 1], p.V[k]
-        # squaring stage: (ŝ, P̂) ↦ (ŝ/r, P̂) ↦ (h, P̂) ↦ (r²·h, P̂)
-        stage = networks.compose(square, [(np.diag([1.0 / r, 1.0]), np.zeros(2))])
-        stage = networks.compose([(np.diag([r * r, 1.0]), np.zeros(2))], stage)
-        net = networks.compose(stage, net)
-        # product stage: (ŝ, P̂) ↦ (u, v, P̂[, ŝ]) ↦ (g, P̂[, ŝ]) ↦ (P̂ + qv·g) [or (ŝ, P̂ + qv·g)]
-        final = k == n - 1
-        rows = [[0.0, 1.0 / q], [1.0 / v, 0.0], [0.0, 1.0]] + ([] if final else [[1.0, 0.0]])
-        into = np.array(rows)
-        stage = networks.compose(last if final else middle, [(into, np.zeros(into.shape[0]))])
-        out = np.array([[q * v, 1.0]]) if final else np.array([[0.0, 0.0, 1.0], [q * v, 1.0, 0.0]])
-        stage = networks.compose([(out, np.zeros(out.shape[0]))], stage)
-        net = networks.compose(stage, net)
+    net: ReLUNetwork = [(np.array([[-1.0], [-1.0]]), np.array([1.0, 2.0]))]  # (ŝ_0, P̂_0)
+    for k in range(1, n + 1):
+        square, multiply = k < n, k > 1
+        block = stage_block(i, square, multiply)
+        # (ŝ_{k−1}, P̂_{k−2}) ↦ (y, u, v, P) = (ŝ/R_{k−1}, P̂/Q_{k−2}, ŝ/V_{k−1}, P̂)
+        r = p.R[k - 1]
+        q, v = (p.Q[k - 2], p.V[k - 1]) if multiply else (1.0, 1.0)
+        into = np.array([[1.0 / r, 0.0], [0.0, 1.0 / q], [1.0 / v, 0.0], [0.0, 1.0]])
+        # (h, g, P) ↦ (ŝ_k, P̂_{k−1}) = (r²·h, P + qv·g), or P + qv·g after the last stage
+        out = np.array([[r * r, 0.0, 0.0], [0.0, q * v, 1.0]])
+        if not square:
+            out = out[1:]
+        stage = networks.compose(block, [(into, np.zeros(4))])
+        net = networks.compose(networks.compose([(out, np.zeros(out.shape[0]))], stage), net)
     return net
 
 
@@ -395,10 +408,8 @@ def measure(a: float, n: int, i: int) -> Measured:
 
 
 @cache
-def sup_only(a: float, n: int, i: int) -> float:
-    """``sup_{[a, 1]} |f − 1/x|`` alone, exact like :func:`measure` but without deciding which
-    knots are breakpoints (the piece count is not needed — cheaper; cached).  For the sweep
-    over n; the current n is :func:`measure`'s."""
-    [c] = certified.count([reciprocal_network(a, n, i)], [(a, 1.0)], breaks=False)
-    keep = np.concatenate([[True], np.diff(c.knots) > 0])  # float-equal knots: keep one
-    return sup_error(PiecewiseLinear(c.knots[keep], c.values[keep]))[0]
+def grid_sup(a: float, n: int, i: int, points: int) -> float:
+    """``max |f − 1/x|`` over ``points`` equally spaced points of ``[a, 1]`` and ``x = a``: a
+    lower estimate of the sup, for the sweep over n (cached)."""
+    x = np.linspace(a, 1.0, points)
+    return float(np.max(np.abs(networks.evaluate(reciprocal_network(a, n, i), x) - 1.0 / x)))
