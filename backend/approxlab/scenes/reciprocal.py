@@ -16,7 +16,6 @@ from approxlab.scenes.base import (
     Trace,
     Zoom,
     param,
-    window_param,
 )
 from approxlab.scenes.chapters import DEPTH
 from approxlab.scenes.export import network_export
@@ -44,14 +43,35 @@ N_MAX = 7
 I_MAX = 5
 #: The window the zoom parameters may take (the domain [a, 1] for the smallest a).
 WINDOW = (A_MIN, 1.0)
-#: The error is drawn piece by piece up to this many pieces in the window; beyond, its
-#: exact range per pixel column.
-ARCHES = 256
+#: The error is drawn piece by piece up to this many pieces in the window (the overview
+#: limit of plotkit.pl_view: one piece per two pixel columns); beyond, its exact range per
+#: pixel column.
+ARCHES = 600
 #: 1/x and the truncated series are drawn at this many points of the window.
 CURVE_POINTS = 1001
 #: The sweep over n measures the error of every n′ on this many points (a lower estimate;
 #: the current n's is exact).
 GRID_POINTS = 2049
+
+
+def window_end(end: str) -> float:
+    """One end of the zoomable plots' visible x-window (docs/contract.md, "Exact zoom").
+
+    Unlike :func:`approxlab.scenes.base.window_param`, whose defaults are the domain's ends,
+    both ends default to 1 — an empty window, which means the whole interval [a, 1]: the
+    domain moves with ``a``, and the frontend takes a non-empty window as the axis range."""
+    return param(
+        1.0,
+        ge=WINDOW[0],
+        le=WINDOW[1],
+        hidden=True,
+        label="visible window, " + ("left end" if end == "lo" else "right end"),
+        description=(
+            f"{'Left' if end == 'lo' else 'Right'} end of the visible x-window of the zoomable "
+            "plots (set by zooming; the whole interval [a, 1] when empty or reversed, as by "
+            "default)."
+        ),
+    )
 
 
 class Params(SceneParams):
@@ -84,8 +104,8 @@ class Params(SceneParams):
             "network g_i (error ≤ 4^(−i))."
         ),
     )
-    x_lo: float = window_param("lo", WINDOW)
-    x_hi: float = window_param("hi", WINDOW)
+    x_lo: float = window_end("lo")
+    x_hi: float = window_end("hi")
 
 
 def network_name(p: Params) -> str:
@@ -174,7 +194,7 @@ def reciprocal_plot(m: rc.Measured, window: tuple[float, float]) -> Plot:
     traces = [
         line("1/x", x, 1.0 / x, "target"),
         line(
-            f"1 + t + … + t^{m.plan.degree} (t = 1 − x), the series the network approximates",
+            f"series 1 + t + … + t^{m.plan.degree}, t = 1 − x",
             x,
             rc.truncated_series(a, n, x),
             "reference",
@@ -192,7 +212,7 @@ def reciprocal_plot(m: rc.Measured, window: tuple[float, float]) -> Plot:
         "reciprocal",
         f"1/x and the network f on [{a:g}, 1] (n = {n}, i = {i}: {m.nodes:,} nodes, "
         f"{m.pieces:,} pieces)",
-        Axis("x"),
+        Axis("x", range=window),
         Axis("value"),
         traces,
         caption=(
@@ -229,8 +249,7 @@ def error_traces(m: rc.Measured, window: tuple[float, float]) -> list[Trace]:
         e_lo, e_hi = rc.error_range(pl, m.crit, edges)
         traces.append(
             band(
-                f"f − 1/x: {inside + 1:,} pieces here — its exact range per pixel column; "
-                "zoom in for the curve",
+                f"f − 1/x, exact range per pixel column ({inside + 1:,} pieces; zoom in)",
                 (edges[:-1] + edges[1:]) / 2,
                 e_lo,
                 e_hi,
@@ -247,7 +266,7 @@ def error_plot(m: rc.Measured, window: tuple[float, float]) -> Plot:
     return Plot(
         "error",
         f"f − 1/x against the bound ±{m.plan.bound:.3g} (sup |f − 1/x| = {m.sup:.3g}, exact)",
-        Axis("x"),
+        Axis("x", range=window),
         Axis("f(x) − 1/x"),
         error_traces(m, window),
         caption=(
@@ -263,11 +282,13 @@ def bound_plot(a: float, n: int, i: int, sup: float) -> Plot:
     nn = np.arange(1, N_MAX + 1)
     plans = [rc.plan(a, int(k), i) for k in nn]
     grid = [rc.grid_sup(a, int(k), i, GRID_POINTS) for k in nn]
+    # the y-range follows the bound and the measured errors; the truncation falls below it
+    shown = [v for v in [*grid, *(p.bound for p in plans), sup] if v > 0]
     return Plot(
         "bound",
         f"sup |f − 1/x| and its bound against n, at i = {i}",
         Axis("n (factors; degree 2^n − 1)", integer=True),
-        Axis("sup |f − 1/x|", log=True),
+        Axis("sup |f − 1/x|", log=True, range=(min(shown) / 30, max(shown) * 3)),
         [
             line("bound: truncation + network", nn, [p.bound for p in plans], "bound"),
             line("truncation (1 − a)^(2^n)/a", nn, [p.truncation for p in plans], "reference"),
@@ -277,9 +298,9 @@ def bound_plot(a: float, n: int, i: int, sup: float) -> Plot:
             this_value(n, sup, "this n: sup |f − 1/x| (exact)"),
         ],
         caption=(
-            "The truncation (dotted) falls doubly exponentially in n; the gap up to the dashed "
-            "bound is the network's share, which grows slowly with every stage — once it "
-            "dominates, raise i instead of n."
+            "The truncation (dotted) falls doubly exponentially in n, out of sight; the gap up "
+            "to the dashed bound is the network's share, which grows slowly with every stage "
+            "— once it dominates, raise i instead of n."
         ),
     )
 
