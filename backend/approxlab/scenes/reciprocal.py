@@ -80,7 +80,7 @@ class Params(SceneParams):
         ge=A_MIN,
         le=A_MAX,
         scale="log",
-        label="a (left end of the interval [a, 1])",
+        label="a (the interval [a, 1])",
         description="1/x is approximated on [a, 1]; the series in t = 1 − x converges "
         "like (1 − a)^(2^n), slowly for small a.",
     )
@@ -89,7 +89,7 @@ class Params(SceneParams):
         ge=1,
         le=N_MAX,
         step=1,
-        label="n (factors 1 + t^(2^k); degree 2^n − 1)",
+        label="n (factors; degree 2^n − 1)",
         description="The product of the n factors 1 + t, 1 + t², 1 + t⁴, … is the series "
         "truncated at degree 2^n − 1: n − 1 squarings and n − 1 products.",
     )
@@ -98,7 +98,7 @@ class Params(SceneParams):
         ge=1,
         le=I_MAX,
         step=1,
-        label="i (resolution of each square and product)",
+        label="i (resolution)",
         description=(
             "Each squaring uses Theorem 4.2's h_i (error ≤ 4^(−i−1)), each product the "
             "network g_i (error ≤ 4^(−i))."
@@ -194,7 +194,7 @@ def reciprocal_plot(m: rc.Measured, window: tuple[float, float]) -> Plot:
     traces = [
         line("1/x", x, 1.0 / x, "target"),
         line(
-            f"series 1 + t + … + t^{m.plan.degree}, t = 1 − x",
+            f"1 + t + … + t^{m.plan.degree}",
             x,
             rc.truncated_series(a, n, x),
             "reference",
@@ -212,12 +212,13 @@ def reciprocal_plot(m: rc.Measured, window: tuple[float, float]) -> Plot:
         "reciprocal",
         f"1/x and the network f on [{a:g}, 1] (n = {n}, i = {i}: {m.nodes:,} nodes, "
         f"{m.pieces:,} pieces)",
-        Axis("x", range=window),
+        Axis("x"),
         Axis("value"),
         traces,
         caption=(
             "The network multiplies the factors 1 + t, 1 + t², 1 + t⁴, … (t = 1 − x) with "
-            "approximate squares and products. Raise n and the series reaches 1/x near x = a; "
+            "approximate squares and products; their product is the series 1 + t + … (dotted). "
+            "Raise n and the series reaches 1/x near x = a; "
             "raise i and f closes in on the series. Zoom in to see f's straight pieces."
         ),
         zoom=Zoom("x_lo", "x_hi"),
@@ -266,7 +267,7 @@ def error_plot(m: rc.Measured, window: tuple[float, float]) -> Plot:
     return Plot(
         "error",
         f"f − 1/x against the bound ±{m.plan.bound:.3g} (sup |f − 1/x| = {m.sup:.3g}, exact)",
-        Axis("x", range=window),
+        Axis("x"),
         Axis("f(x) − 1/x"),
         error_traces(m, window),
         caption=(
@@ -360,7 +361,7 @@ def make_notes(m: rc.Measured) -> list[str]:
 
 SCENE = Scene(
     id="reciprocal",
-    title="1/x by repeated squaring: a product of factors 1 + t^(2^k)",
+    title="1/x by repeated squaring: (1 + t)(1 + t²)(1 + t⁴)…",
     chapter=DEPTH,
     summary=(
         "1/x on [a, 1] as (1 + t)(1 + t²)(1 + t⁴)… with squaring and product networks: "
