@@ -23,9 +23,10 @@ explicit scale ``R_k ≥ ŝ_k`` (hats: the network's values):
 ``u = P̂_{k−1}/Q_{k−1}`` and ``v = ŝ_k/V_k`` (``Q_{k−1} ≥ P̂_{k−1}``, ``V_k = R_k(1 + m)``); as
 ``1 + s`` is affine in ``s``, ``P·(1 + s) = P + QV·(uv)`` and the network computes
 ``P̂_k = P̂_{k−1} + Q_{k−1} V_k·g_i(u, v)``.  (``V_k`` differs from ``R_k`` by the margin
-only so that ``v`` is not the very signal ``ŝ_k/R_k`` that the next squaring reads: equal
-signals would put the product's dyadic breakpoints exactly on the squaring's, and the
-exact breakpoint propagation would have to decide those ties in integer arithmetic.)
+only so that ``v`` is not the very signal ``ŝ_k/R_k`` that the squaring of ``ŝ_k``, in the
+same layers, reads: equal signals would put the product's dyadic breakpoints exactly on the
+squaring's, and the exact breakpoint propagation would have to decide those ties in
+integer arithmetic.)
 
 **The scales dominate the network's values (induction).**  ``ŝ_0 = t ∈ [0, T]`` and
 ``P̂_0 = 1 + t ∈ [1, 1 + T]`` are exact.  If ``ŝ_k ∈ [0, R_k]`` then ``ŝ_k/R_k ∈ [0, 1]``,
