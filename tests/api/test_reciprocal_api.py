@@ -8,17 +8,7 @@ import numpy as np
 import pytest
 
 from approxlab.theory.depth import reciprocal as rc
-
-
-def forward(net: dict, x: np.ndarray) -> np.ndarray:
-    """The exported network with plain numpy: ReLU after every layer but the last."""
-    assert net["activation"] == "relu" and net["input_dim"] == 1 and net["output_dim"] == 1
-    z = np.asarray(x, dtype=float)[None, :]
-    for k, lay in enumerate(net["layers"]):
-        z = np.asarray(lay["weight"], dtype=float) @ z + np.asarray(lay["bias"])[:, None]
-        if k < len(net["layers"]) - 1:
-            z = np.maximum(z, 0.0)
-    return z[0]
+from tests.api.test_polynomials_api import forward  # the exported network in numpy
 
 
 def get(client, **params) -> dict:
