@@ -32,6 +32,7 @@ SCENE_MODULES: tuple[str, ...] = (
     "squaring",
     "product",
     "polynomials",
+    "reciprocal",
     "parity",
     "separation",
     "learnability",
