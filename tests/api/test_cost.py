@@ -43,6 +43,7 @@ MEASURED: dict[str, tuple[dict, float, float]] = {
     "radial": ({"d": 1, "k": 4, "eps": 0.005, "w": 0.4}, 143, 42.8),
     "pieces": ({"width": 16, "depth": 10, "samples": 32, "bias_std": 1.0}, 73, 13.0),
     "sobolev": ({"target": "sin2", "d": 1, "r": 4, "s": 1, "k": 10}, 555, 14.2),
+    "reciprocal": ({"a": 0.05, "n": 7, "i": 5}, 296, 1.2),
 }
 
 

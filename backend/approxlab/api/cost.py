@@ -5,8 +5,8 @@ the costliest corner of ``tests/bench/bench_scenes.py``; peak memory with tracem
 figures are in ``docs/perf.md``).  Above ~100 ms at their worst parameters: the training
 scenes (``lazy`` ~0.4 s, ``spectral-bias`` ~0.35 s, ``learnability`` ~1 s), ``sobolev``
 (exact sup for d = 1, up to ~0.5 s), ``separation`` (~0.3 s), ``universal``, ``maurey``,
-``radial``, ``transport``, ``linearization`` (~0.1–0.2 s) and ``sawtooth`` (Δ^20 ∘ f: 2^20
-pieces carried exactly, ~290 MB and ~1 s).  The estimate is deliberately coarse and
+``radial``, ``transport``, ``linearization``, ``reciprocal`` (~0.1–0.3 s) and ``sawtooth``
+(Δ^20 ∘ f: 2^20 pieces carried exactly, ~290 MB and ~1 s).  The estimate is deliberately coarse and
 pessimistic: it only decides which requests are *heavy* (at most ``threads - 1`` of them
 run at once per process, so a cheap slider request always finds a thread) and how much of
 the per-process memory budget a request takes while it runs (see
@@ -110,6 +110,9 @@ ESTIMATES: dict[str, Callable[[SceneParams], Cost]] = {
     "product": lambda p: Cost(16, 60),
     "parity": lambda p: Cost(32, 40),
     "pieces": lambda p: Cost(24, 40 + 60 * _p(p, "width", 16) * _p(p, "depth", 10) / 160),
+    # exact propagation through n stages of i layers: ~30 ms at (n, i) = (4, 4), ~0.2–0.3 s
+    # at (7, 5)
+    "reciprocal": lambda p: Cost(16, 10 + 0.045 * _p(p, "n", 7) ** 3 * 2 ** _p(p, "i", 5)),
 }
 
 
