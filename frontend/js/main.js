@@ -724,7 +724,13 @@ function fitStage() {
     } else {
       h = vh - top - (app.view?.embed ? 6 : 14);
     }
-    h = Math.round(Math.max(app.view?.embed ? 200 : 300, h));
+    // Never squeeze the picture below a readable height: the card's title, toolbar and
+    // caption come on top of it (a short window scrolls instead).
+    const card = dom.stage.querySelector(".plot-card");
+    const plot = card?.querySelector(".plot");
+    const chrome = card && plot ? Math.max(0, card.offsetHeight - plot.offsetHeight) : 0;
+    const least = app.view?.embed ? 200 : Math.max(300, chrome + 160);
+    h = Math.round(Math.max(least, h));
   }
   root.style.setProperty("--stage-h", `${h}px`);
   if (app.view?.embed) {
