@@ -1079,13 +1079,19 @@ def _insert(ld, t, et, pre, ep, cross, exact, qp, pmax, qt, tmax, taint, li, max
     if max_knots is not None and max_knots < K - S + N:
         raise KnotLimitError(li, int(K - S + N), max_knots)
 
-    t0, t1 = t[kseg], t[kseg + 1]
+    alt = knot_of is None and N == K - 1  # one new knot in every segment: kseg = 0 … K − 2
+    if alt:
+        t0, t1 = t[:-1], t[1:]
+        p0 = pre[:, :-1]
+        dp = pre[:, 1:] - p0
+    else:
+        t0, t1 = t[kseg], t[kseg + 1]
+        p0 = np.take(pre, kseg, axis=1)
+        dp = np.take(pre, kseg + 1, axis=1)
+        dp -= p0
     h = t1 - t0
     tr = klam * h
     tn = tr + t0
-    p0 = np.take(pre, kseg, axis=1)
-    dp = np.take(pre, kseg + 1, axis=1)
-    dp -= p0
     pr = klam * dp
     pn = pr + p0
     zero_at = unit * N + (np.arange(N) if knot_of is None else knot_of)
@@ -1114,15 +1120,18 @@ def _insert(ld, t, et, pre, ep, cross, exact, qp, pmax, qt, tmax, taint, li, max
         epn.ravel()[zero_at] = 0.0
         _partner_values(ld, t, kseg, unit, knot_of, pn, epn, S)
 
-    old_pos = np.arange(K)
-    old_pos[1:] += np.cumsum(counts)
     new_pos = kseg + np.arange(1, N + 1)
-    out_t = _interleave(t, tn, old_pos, new_pos)
-    out_pre = _interleave(pre, pn, old_pos, new_pos)
+    if alt:
+        old_pos = None
+    else:
+        old_pos = np.arange(K)
+        old_pos[1:] += np.cumsum(counts)
+    out_t = _interleave(t, tn, old_pos, new_pos, alt)
+    out_pre = _interleave(pre, pn, old_pos, new_pos, alt)
     out_et = out_ep = None
     if not exact:
-        out_et = _interleave(et, etn, old_pos, new_pos)
-        out_ep = _interleave(ep, epn, old_pos, new_pos)
+        out_et = _interleave(et, etn, old_pos, new_pos, alt)
+        out_ep = _interleave(ep, epn, old_pos, new_pos, alt)
     if taint is not None:
         taint = np.repeat(taint, counts + 1)
     if undecided is not None and undecided.any():
@@ -1170,10 +1179,21 @@ def _partner_values(ld, t, kseg, unit, knot_of, pn, epn, S) -> None:
     epn[r, col] = 0.0
 
 
-def _interleave(old: np.ndarray, new: np.ndarray, old_pos, new_pos) -> np.ndarray:
-    out = np.empty((*old.shape[:-1], old.shape[-1] + new.shape[-1]))
-    out[..., old_pos] = old
-    out[..., new_pos] = new
+def _interleave(old: np.ndarray, new: np.ndarray, old_pos, new_pos, alternate=False) -> np.ndarray:
+    """``old`` and ``new`` laid out along the last axis at ``old_pos`` / ``new_pos``;
+    ``alternate``: one new entry between every two old ones (the positions are then known)."""
+    K, N = old.shape[-1], new.shape[-1]
+    out = np.empty((*old.shape[:-1], K + N))
+    if alternate:
+        out[..., 0::2] = old
+        out[..., 1::2] = new
+    elif old.ndim == 2 and K >= 4096:  # row by row: 2-d fancy indexing is much slower
+        for o, a, b in zip(out, old, new, strict=True):
+            o[old_pos] = a
+            o[new_pos] = b
+    else:
+        out[..., old_pos] = old
+        out[..., new_pos] = new
     return out
 
 
