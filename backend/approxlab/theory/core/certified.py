@@ -1013,6 +1013,10 @@ def _insert(ld, t, et, pre, ep, cross, exact, qp, pmax, qt, tmax, taint, li, max
     if multi:
         su, ss = np.nonzero(sub.T)
         seg, unit = seg[su], ss
+    elif sub.shape[0] <= 8:  # np.argmax across a few rows is slow: the first True row
+        unit = np.zeros(seg.size, dtype=np.intp)
+        for i in range(sub.shape[0] - 1, 0, -1):
+            unit[sub[i]] = i
     else:
         unit = np.argmax(sub, axis=0)
     flat = pre.ravel()
@@ -1079,11 +1083,12 @@ def _insert(ld, t, et, pre, ep, cross, exact, qp, pmax, qt, tmax, taint, li, max
     if max_knots is not None and max_knots < K - S + N:
         raise KnotLimitError(li, int(K - S + N), max_knots)
 
-    alt = knot_of is None and N == K - 1  # one new knot in every segment: kseg = 0 … K − 2
+    # one new knot in each of the first N segments (every segment of Δ^L): kseg = 0 … N − 1
+    alt = knot_of is None and kseg[-1] == N - 1
     if alt:
-        t0, t1 = t[:-1], t[1:]
-        p0 = pre[:, :-1]
-        dp = pre[:, 1:] - p0
+        t0, t1 = t[:N], t[1 : N + 1]
+        p0 = pre[:, :N]
+        dp = pre[:, 1 : N + 1] - p0
     else:
         t0, t1 = t[kseg], t[kseg + 1]
         p0 = np.take(pre, kseg, axis=1)
@@ -1181,12 +1186,13 @@ def _partner_values(ld, t, kseg, unit, knot_of, pn, epn, S) -> None:
 
 def _interleave(old: np.ndarray, new: np.ndarray, old_pos, new_pos, alternate=False) -> np.ndarray:
     """``old`` and ``new`` laid out along the last axis at ``old_pos`` / ``new_pos``;
-    ``alternate``: one new entry between every two old ones (the positions are then known)."""
+    ``alternate``: one new entry after each of the first N old ones (positions known)."""
     K, N = old.shape[-1], new.shape[-1]
     out = np.empty((*old.shape[:-1], K + N))
     if alternate:
-        out[..., 0::2] = old
-        out[..., 1::2] = new
+        out[..., : 2 * N + 1 : 2] = old[..., : N + 1]
+        out[..., 1 : 2 * N : 2] = new
+        out[..., 2 * N + 1 :] = old[..., N + 1 :]
     elif old.ndim == 2 and K >= 4096:  # row by row: 2-d fancy indexing is much slower
         for o, a, b in zip(out, old, new, strict=True):
             o[old_pos] = a

@@ -22,6 +22,7 @@ stays inside that piece, so
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -148,9 +149,9 @@ def _preimages_every_piece(
     for j in range(K):  # rising pieces: kink j in column j; falling: kink K − 1 − j
         np.copyto(grid[:, 1 + j], pres[K - 1 - j])
         np.copyto(grid[:, 1 + j], pres[j], where=rising)
-    pre_cols = grid[:, 1:]
-    if K > 1 and not (pre_cols[:, 1:] >= pre_cols[:, :-1]).all():
-        pre_cols.sort(axis=1)
+    # in order on rising pieces if pre_j ≤ pre_(j+1), on falling ones if pre_j ≥ pre_(j+1)
+    if not all(np.where(rising, a <= b, a >= b).all() for a, b in itertools.pairwise(pres)):
+        grid[:, 1:].sort(axis=1)
     out[-1] = t1[-1]
     return out
 
