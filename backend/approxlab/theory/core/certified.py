@@ -1264,6 +1264,26 @@ def _int_matrix_cached(ab: bytes, shape: tuple[int, ...]) -> tuple[np.ndarray, i
     return A.reshape(np.shape(a)), s
 
 
+def _int_affine(Wi: np.ndarray, Nz: np.ndarray, scale: int, bi: np.ndarray, Q: np.ndarray):
+    """``Wi·Nz·scale + bi ⊗ Q`` in Python integers, row by row over ``Wi``'s nonzero entries
+    only (the constructions' layers are sparse, and an object-array product pays a Python
+    multiply-add for every zero too); ±1 weights and a unit scale cost no multiplication."""
+    m, K = Wi.shape[0], Nz.shape[1]
+    N = np.empty((m, K), dtype=object)
+    for i in range(m):
+        acc = None
+        for j in np.flatnonzero(Wi[i]).tolist():
+            w = Wi[i, j]
+            term = Nz[j] if w == 1 else -Nz[j] if w == -1 else Nz[j] * w
+            acc = term if acc is None else acc + term
+        if acc is not None and scale != 1:
+            acc = acc * scale
+        if bi[i] != 0:
+            acc = bi[i] * Q if acc is None else acc + bi[i] * Q
+        N[i] = 0 if acc is None else acc
+    return N
+
+
 @dataclass
 class ExactLayer:
     """One layer of the exact pass: knots ``P/Q`` (Q > 0, lowest terms), pre-activations
@@ -1387,7 +1407,7 @@ def exact_layers(
         K = P.size
         budget.spend(m * n * K + 2 * m * K, where)
         S = max(sW * Sz, sb)
-        N = Wi.dot(Nz) * (S // (sW * Sz)) + (bi * (S // sb))[:, None] * Q[None, :]
+        N = _int_affine(Wi, Nz, S // (sW * Sz), bi * (S // sb), Q)
         if li == L - 1:
             out = None
             if output:
@@ -1400,24 +1420,24 @@ def exact_layers(
         seg, unit = np.nonzero(cross.T)
         if seg.size:
             budget.spend(seg.size * (2 * m + 8), where)
-            # segment → [numerator, denominator, values, crossing units] of its new knots
+            # every crossing's knot pk/qk in lowest terms (qk > 0), computed for all at once
+            a0, a1 = N[unit, seg], N[unit, seg + 1]
+            num = a0 * P[seg + 1] - a1 * P[seg]
+            den = a0 * Q[seg + 1] - a1 * Q[seg]
+            sgn = np.where(den > 0, 1, -1).astype(object)
+            g = np.gcd(num, den)
+            pks, qks = (sgn * num // g).tolist(), (sgn * den // g).tolist()
+            # segment → [numerator, denominator, first crossing, crossing units] of its knots
             found: dict[int, list[list]] = {}
-            for k, i in zip(seg.tolist(), unit.tolist(), strict=True):
-                a0, a1 = N[i, k], N[i, k + 1]
-                num = a0 * P[k + 1] - a1 * P[k]
-                den = a0 * Q[k + 1] - a1 * Q[k]
-                sgn = 1 if den > 0 else -1
-                g = math.gcd(num, den)
-                pk, qk = sgn * num // g, sgn * den // g
+            for c, (k, i) in enumerate(zip(seg.tolist(), unit.tolist(), strict=True)):
+                pk, qk = pks[c], qks[c]
                 entries = found.setdefault(k, [])
                 for e in entries:
                     if e[0] == pk and e[1] == qk:
                         e[3].append(i)
                         break
                 else:
-                    vals = (N[:, k + 1] * a0 - N[:, k] * a1) * sgn
-                    vals = np.array([v // g for v in vals], dtype=object)
-                    entries.append([pk, qk, vals, [i]])
+                    entries.append([pk, qk, c, [i]])
             segs = sorted(found)
             for k in segs:
                 if len(found[k]) > 1:
@@ -1439,11 +1459,12 @@ def exact_layers(
             P2[old_pos], Q2[old_pos], N2[:, old_pos] = P, Q, N
             P2[new_pos] = [e[0] for _, e in new_entries]
             Q2[new_pos] = [e[1] for _, e in new_entries]
-            cols = np.empty((m, Nn), dtype=object)
+            # the units' values at the new knots, over Q·S: one column per knot
+            fc = np.array([e[2] for _, e in new_entries], dtype=np.intp)  # first crossings
+            fs = seg[fc]
+            cols = (N[:, fs + 1] * a0[fc] - N[:, fs] * a1[fc]) * sgn[fc] // g[fc]
             for c, (_, e) in enumerate(new_entries):
-                col = e[2]
-                col[e[3]] = 0
-                cols[:, c] = col
+                cols[e[3], c] = 0
             N2[:, new_pos] = cols
             P, Q, N = P2, Q2, N2
         Z = np.where(N > 0, N, 0)
