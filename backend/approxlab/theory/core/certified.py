@@ -803,6 +803,14 @@ def _exact_columns(ld, ep, z, ez, seps) -> None:
         ep[r, cols[c]] = 0.0
 
 
+def _min_digits(q_w: np.ndarray, qz: np.ndarray) -> np.ndarray:
+    """``min_j (q_w[i, j] + qz[j, c])`` (m, C), one input at a time: no (m, n, C) array."""
+    q = q_w[:, :1] + qz[:1, :]
+    for j in range(1, q_w.shape[1]):
+        np.minimum(q, q_w[:, j : j + 1] + qz[j : j + 1, :], out=q)
+    return q
+
+
 def _exact_reads(ld, pre, ep, z, ez, starts, seps) -> None:
     """Entries whose row reads only exact inputs (``e_z = 0`` wherever the row's weight is
     nonzero) are exact when every product and partial sum is representable — the exact
@@ -827,7 +835,7 @@ def _exact_reads(ld, pre, ep, z, ez, starts, seps) -> None:
         return
     zc = z[:, cols]
     qz = np.where(exact_in[:, cols], quanta(zc), _NO_Q)  # (n, C)
-    q = np.min(q_w[:, :, None] + qz[None, :, :], axis=1)  # (m, C): digits actually read
+    q = _min_digits(q_w, qz)  # (m, C): digits actually read
     q = np.minimum(q, q_b[:, None])
     size = _up(aW @ np.abs(zc) + ab[:, None])
     sub = cand[:, cols]
@@ -870,7 +878,7 @@ def _exact_entries(ld, pre, ep, z, ez, cols, rest) -> None:
         if not rest.any():
             return
     qz = quanta(zc)  # (n, C)
-    q = np.min(q_w[:, :, None] + qz[None, :, :], axis=1)  # (m, C)
+    q = _min_digits(q_w, qz)  # (m, C)
     q = np.minimum(q, q_b[:, None])
     size = _up(aW @ np.abs(zc) + ab[:, None])
     ok = rest & (q >= -1074) & (np.frexp(size)[1] <= 53 + q) & np.isfinite(size)
