@@ -764,11 +764,12 @@ def _structural_zeros(ld, pre, ep, z, ez, starts, seps):
     if ld.same:
         touched = (ld.Ws[0] != 0).astype(float) @ nz_in.astype(float)
         b_at = np.broadcast_to(ld.bs[0][:, None], touched.shape)
-    else:  # every column with its own network's weights, in one batched product
-        owner = _owner_from_seps(seps, starts, cols)
-        nzW = np.stack(ld.Ws)[owner] != 0  # (columns, m, n)
-        touched = np.matmul(nzW.astype(float), nz_in.T.astype(float)[:, :, None])[:, :, 0].T
-        b_at = np.stack(ld.bs)[owner].T
+    else:  # every column with its own network's weights, network by network
+        touched = np.empty((ld.m, cols.size))
+        b_at = np.empty((ld.m, cols.size))
+        for k, lo, hi in _owner_runs(seps, starts, cols):
+            touched[:, lo:hi] = (ld.Ws[k] != 0).astype(float) @ nz_in[:, lo:hi].astype(float)
+            b_at[:, lo:hi] = ld.bs[k][:, None]
     exact0 = (touched == 0) & cand[:, cols]
     if exact0.any():
         r, c = np.nonzero(exact0)
@@ -844,19 +845,23 @@ def _exact_reads(ld, pre, ep, z, ez, starts, seps) -> None:
     rest = sub & ~ok
     if rest.any():  # one nonzero product: check it and the sum with the bias exactly
         if ld.same or len(ld.Ws) == 1:
-            Wc = np.broadcast_to(ld.Ws[0][None], (cols.size, ld.m, ld.n))
+            runs = [(0, 0, cols.size)]
             bc = np.broadcast_to(ld.bs[0][:, None], sub.shape)
         else:
-            owner = _owner_from_seps(seps, starts, cols)
-            Wc = np.stack(ld.Ws)[owner]  # (C, m, n)
-            bc = np.stack(ld.bs)[owner].T
-        prods = Wc * zc.T[:, None, :]  # (C, m, n)
-        nzp = (prods != 0).sum(axis=2).T  # (m, C)
+            runs = list(_owner_runs(seps, starts, cols))
+            bc = np.empty(sub.shape)
+            for k, lo, hi in runs:
+                bc[:, lo:hi] = ld.bs[k][:, None]
+        nzp = _nonzero_products(ld, zc, runs)  # (m, C)
         one = rest & (nzp <= 1)
         if one.any():
             r, c = np.nonzero(one)
-            j = np.argmax(prods[c, r, :] != 0, axis=1)
-            w, x = Wc[c, r, j], zc[j, c]
+            if len(runs) == 1:
+                Wr = ld.Ws[runs[0][0]][r]
+            else:
+                Wr = np.stack(ld.Ws)[_owner_from_seps(seps, starts, cols)[c], r]
+            j = np.argmax((Wr * zc.T[c]) != 0, axis=1)  # the nonzero product, if any
+            w, x = Wr[np.arange(r.size), j], zc[j, c]
             p = w * x
             val = pre[r, cols[c]]
             good = _prod_is(w, x, p) & _sum_exact(p, bc[r, c], val)
@@ -864,6 +869,21 @@ def _exact_reads(ld, pre, ep, z, ez, starts, seps) -> None:
     if ok.any():
         r, c = np.nonzero(ok)
         ep[r, cols[c]] = 0.0
+
+
+def _nonzero_products(ld: _LayerData, zc: np.ndarray, runs) -> np.ndarray:
+    """(m, C): how many products ``W_ij·z_jc`` are nonzero as computed (a product of
+    nonzeros may underflow to 0), network by network over the column ``runs``."""
+    out = np.empty((ld.m, zc.shape[1]), dtype=np.intp)
+    for k, lo, hi in runs:
+        W, z = ld.Ws[k], zc[:, lo:hi]
+        aw, az = np.abs(W[W != 0]), np.abs(z[z != 0])
+        if aw.size == 0 or az.size == 0 or aw.min() * az.min() >= 2.0**-1000:
+            # no product underflows: count the pairs of nonzeros, exactly, by a product
+            out[:, lo:hi] = (W != 0).astype(float) @ (z != 0).astype(float)
+        else:
+            out[:, lo:hi] = ((W[None, :, :] * z.T[:, None, :]) != 0).sum(axis=2).T
+    return out
 
 
 def _exact_entries(ld, pre, ep, z, ez, cols, rest) -> None:
@@ -889,6 +909,16 @@ def _exact_entries(ld, pre, ep, z, ez, cols, rest) -> None:
 
 def _owner_from_seps(seps: np.ndarray, starts: np.ndarray, cols: np.ndarray) -> np.ndarray:
     return np.searchsorted(seps, cols)
+
+
+def _owner_runs(seps: np.ndarray, starts: np.ndarray, cols: np.ndarray):
+    """``(network, lo, hi)``: ``cols[lo:hi]`` (sorted columns) lie in that network's block."""
+    bounds = np.searchsorted(cols, seps).tolist()
+    lo = 0
+    for k, hi in enumerate(bounds):
+        if hi > lo:
+            yield k, lo, hi
+        lo = hi
 
 
 def _valid_interior(t: np.ndarray) -> np.ndarray:
@@ -1278,6 +1308,7 @@ def _int_affine(Wi: np.ndarray, Nz: np.ndarray, scale: int, bi: np.ndarray, Q: n
     multiply-add for every zero too); ±1 weights and a unit scale cost no multiplication."""
     m, K = Wi.shape[0], Nz.shape[1]
     N = np.empty((m, K), dtype=object)
+    bQ: dict[int, np.ndarray] = {}  # bias value → its multiple of Q (biases repeat)
     for i in range(m):
         acc = None
         for j in np.flatnonzero(Wi[i]).tolist():
@@ -1287,7 +1318,9 @@ def _int_affine(Wi: np.ndarray, Nz: np.ndarray, scale: int, bi: np.ndarray, Q: n
         if acc is not None and scale != 1:
             acc = acc * scale
         if bi[i] != 0:
-            acc = bi[i] * Q if acc is None else acc + bi[i] * Q
+            if bi[i] not in bQ:
+                bQ[bi[i]] = bi[i] * Q
+            acc = bQ[bi[i]] if acc is None else acc + bQ[bi[i]]
         N[i] = 0 if acc is None else acc
     return N
 
@@ -1317,18 +1350,22 @@ def _resume_from(ex: ExactLayer) -> Resume:
     """The float64 state after an exact hidden layer (correctly rounded: within an ulp)."""
     t = ex.knots()
     Z = np.where(ex.N > 0, ex.N, 0)
-    z = np.stack([_to_float(row, ex.Q, ex.S, ex.index) for row in Z])
+    QS = ex.Q * ex.S
+    z = np.stack([_to_float(row, QS, 1, ex.index) for row in Z])
     # the floats that are the exact values carry no bound (the float pass's exactness
     # arguments continue from them); the others are within an ulp
     et = np.where(_is_exactly(t, ex.P, ex.Q), 0.0, np.spacing(np.abs(t)))
-    QS = ex.Q * ex.S
     ez = np.zeros_like(z)
     for j in range(z.shape[0]):
-        pos = ex.N[j] > 0
-        if pos.any():
-            ok = _is_exactly(z[j], Z[j], QS)
-            ez[j] = np.where(pos & ~ok, np.spacing(np.abs(z[j])), 0.0)
-    flat = (Z[:, 1:] * ex.Q[:-1]) == (Z[:, :-1] * ex.Q[1:])  # exactly equal ends
+        pos = np.flatnonzero(ex.N[j] > 0)
+        if pos.size:
+            ok = _is_exactly(z[j, pos], Z[j, pos], QS[pos])
+            ez[j, pos[~ok]] = np.spacing(np.abs(z[j, pos[~ok]]))
+    # exactly equal ends; correctly rounded floats that differ come from values that differ
+    flat = z[:, 1:] == z[:, :-1]
+    r, c = np.nonzero(flat)
+    if r.size:
+        flat[r, c] = (Z[r, c + 1] * ex.Q[c]) == (Z[r, c] * ex.Q[c + 1])
     sep = np.zeros((z.shape[0], 1))
     return Resume(
         index=ex.index + 1,
@@ -1470,12 +1507,15 @@ def exact_layers(
             # the units' values at the new knots, over Q·S: one column per knot
             fc = np.array([e[2] for _, e in new_entries], dtype=np.intp)  # first crossings
             fs = seg[fc]
-            cols = (N[:, fs + 1] * a0[fc] - N[:, fs] * a1[fc]) * sgn[fc] // g[fc]
+            # (x·sgn) // g = x // (sgn·g) for sgn = ±1: one multiplication per knot instead
+            cols = (N[:, fs + 1] * a0[fc] - N[:, fs] * a1[fc]) // (sgn[fc] * g[fc])
             for c, (_, e) in enumerate(new_entries):
                 cols[e[3], c] = 0
             N2[:, new_pos] = cols
-            P, Q, N = P2, Q2, N2
-        Z = np.where(N > 0, N, 0)
+            pos2 = np.empty((m, K + Nn), dtype=bool)
+            pos2[:, old_pos], pos2[:, new_pos] = pos, cols > 0
+            P, Q, N, pos = P2, Q2, N2, pos2
+        Z = np.where(pos, N, 0)
         node_breaks = None
         if nodes:
             budget.spend(4 * m * P.size, where)
