@@ -492,9 +492,10 @@ def float_layers(
             flat = _flat_pre(ld, flat_z, t.size, starts, seps)
             sl, flat = _slopes_pre(ld, sl_z, flat, starts, seps)
         if not exact:
-            _exact_columns(ld, ep, z, ez, seps)
-            _exact_reads(ld, pre, ep, z, ez, starts, seps)
-            pre, ep = _structural_zeros(ld, pre, ep, z, ez, starts, seps)
+            dz = _Digits(z)
+            _exact_columns(ld, ep, z, ez, seps, dz)
+            _exact_reads(ld, pre, ep, z, ez, starts, seps, dz)
+            pre, ep = _structural_zeros(ld, pre, ep, z, ez, starts, seps, dz)
 
         if last:
             out_breaks = None
@@ -749,7 +750,7 @@ def _affine_bound(
     return ep
 
 
-def _structural_zeros(ld, pre, ep, z, ez, starts, seps):
+def _structural_zeros(ld, pre, ep, z, ez, starts, seps, dz=None):
     """Where every product ``W_ij z_j`` is exactly 0 (zero weights or zero inputs), the
     computed value is exactly ``b_i``: set its bound to 0.  Only checked where the bound
     would leave the sign undecided."""
@@ -777,11 +778,27 @@ def _structural_zeros(ld, pre, ep, z, ez, starts, seps):
         ep[r, cols[c]] = 0.0
     rest = cand[:, cols] & ~exact0
     if rest.any() and ld.m * ld.n * cols.size <= 2_000_000:
-        _exact_entries(ld, pre, ep, z, ez, cols, rest)
+        _exact_entries(ld, pre, ep, z, ez, cols, rest, dz)
     return pre, ep
 
 
-def _exact_columns(ld, ep, z, ez, seps) -> None:
+class _Digits:
+    """:func:`quanta` of a layer's inputs ``z`` at given columns, for the several checks of
+    one layer: computed for all of ``z`` once when they ask for many columns."""
+
+    def __init__(self, z: np.ndarray):
+        self.z = z
+        self.all: np.ndarray | None = None
+
+    def of(self, cols: np.ndarray) -> np.ndarray:
+        if self.all is None and 2 * cols.size < self.z.shape[1]:
+            return quanta(self.z[:, cols])
+        if self.all is None:
+            self.all = quanta(self.z)
+        return self.all[:, cols]
+
+
+def _exact_columns(ld, ep, z, ez, seps, dz=None) -> None:
     """Knots where every input is exact: a value there is exact when all its products and
     partial sums are representable — with the finest binary digit of the row's weights
     and of the column's inputs, the exact lane's argument entry by entry (e.g. ``σ(x)`` at
@@ -795,7 +812,7 @@ def _exact_columns(ld, ep, z, ez, seps) -> None:
         return
     q_w, q_b, aW, ab = ld.lane()
     zc = z[:, cols]
-    qcol = quanta(zc).min(axis=0)
+    qcol = (dz or _Digits(z)).of(cols).min(axis=0)
     q = np.minimum(q_w.min(axis=1)[:, None] + qcol[None, :], q_b[:, None])
     size = _up(aW @ np.abs(zc) + ab[:, None])
     ok = (q >= -1074) & (np.frexp(size)[1] <= 53 + q) & np.isfinite(size)
@@ -805,14 +822,22 @@ def _exact_columns(ld, ep, z, ez, seps) -> None:
 
 
 def _min_digits(q_w: np.ndarray, qz: np.ndarray) -> np.ndarray:
-    """``min_j (q_w[i, j] + qz[j, c])`` (m, C), one input at a time: no (m, n, C) array."""
-    q = q_w[:, :1] + qz[:1, :]
-    for j in range(1, q_w.shape[1]):
-        np.minimum(q, q_w[:, j : j + 1] + qz[j : j + 1, :], out=q)
+    """(m, C): ``min_j (q_w[i, j] + qz[j, c])`` over the row's nonzero weights — the finest
+    binary digit among the products a row computes — one row at a time (the layers are
+    sparse).  Rows or entries that read no nonzero product get a value ≥ 2^19 instead of
+    the (equally meaningless) sums over zero weights: every caller only asks
+    ``q ≥ −1074`` and ``exponent ≤ 53 + q``, true for both."""
+    q = np.full((q_w.shape[0], qz.shape[1]), _NO_Q, dtype=np.int64)
+    for i in range(q_w.shape[0]):
+        js = np.flatnonzero(q_w[i] != _NO_Q)
+        if js.size == 1:
+            np.minimum(q[i], q_w[i, js[0]] + qz[js[0]], out=q[i])
+        elif js.size:
+            np.minimum(q[i], (q_w[i, js][:, None] + qz[js]).min(axis=0), out=q[i])
     return q
 
 
-def _exact_reads(ld, pre, ep, z, ez, starts, seps) -> None:
+def _exact_reads(ld, pre, ep, z, ez, starts, seps, dz=None) -> None:
     """Entries whose row reads only exact inputs (``e_z = 0`` wherever the row's weight is
     nonzero) are exact when every product and partial sum is representable — the exact
     lane's argument entry by entry, with the digits of the weights and inputs the row
@@ -835,7 +860,7 @@ def _exact_reads(ld, pre, ep, z, ez, starts, seps) -> None:
     if ld.m * ld.n * cols.size > 4_000_000:
         return
     zc = z[:, cols]
-    qz = np.where(exact_in[:, cols], quanta(zc), _NO_Q)  # (n, C)
+    qz = np.where(exact_in[:, cols], (dz or _Digits(z)).of(cols), _NO_Q)  # (n, C)
     q = _min_digits(q_w, qz)  # (m, C): digits actually read
     q = np.minimum(q, q_b[:, None])
     size = _up(aW @ np.abs(zc) + ab[:, None])
@@ -886,7 +911,7 @@ def _nonzero_products(ld: _LayerData, zc: np.ndarray, runs) -> np.ndarray:
     return out
 
 
-def _exact_entries(ld, pre, ep, z, ez, cols, rest) -> None:
+def _exact_entries(ld, pre, ep, z, ez, cols, rest, dz=None) -> None:
     """Entries still undecided whose float64 sum was exact after all: exact inputs, and
     every product and partial sum representable (the exact lane's argument, entry by
     entry).  Their bound becomes 0 — e.g. ``x − 1`` at ``x = 1`` beside inexact units."""
@@ -897,7 +922,7 @@ def _exact_entries(ld, pre, ep, z, ez, cols, rest) -> None:
         rest &= (reads @ (ez[:, cols] > 0).astype(float)) == 0
         if not rest.any():
             return
-    qz = quanta(zc)  # (n, C)
+    qz = (dz or _Digits(z)).of(cols)  # (n, C)
     q = _min_digits(q_w, qz)  # (m, C)
     q = np.minimum(q, q_b[:, None])
     size = _up(aW @ np.abs(zc) + ab[:, None])
