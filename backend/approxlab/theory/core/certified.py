@@ -1404,11 +1404,10 @@ def _resume_from(ex: ExactLayer) -> Resume:
 
 def _is_exactly(f: np.ndarray, num: np.ndarray, den: np.ndarray) -> np.ndarray:
     """Entrywise: the float ``f`` equals the rational ``num/den`` exactly."""
-    out = np.empty(f.size, dtype=bool)
-    for i, (x, n, d) in enumerate(zip(f.tolist(), num, den, strict=True)):
-        p, q = float(x).as_integer_ratio()
-        out[i] = p * d == n * q
-    return out
+    ratios = [x.as_integer_ratio() for x in f.tolist()]
+    return np.array(
+        [p * d == n * q for (p, q), n, d in zip(ratios, num, den, strict=True)], dtype=bool
+    )
 
 
 def _exact_state(t: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
@@ -1429,6 +1428,8 @@ def _exact_state(t: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
 
 def _to_float(num: np.ndarray, den: np.ndarray, scale: int, li: int) -> np.ndarray:
     try:
+        if scale == 1:
+            return np.array([n / d for n, d in zip(num, den, strict=True)], dtype=float)
         return np.array([n / (d * scale) for n, d in zip(num, den, strict=True)], dtype=float)
     except OverflowError:
         raise FloatRangeError(f"layers[{li}]: values overflow float64 on the domain") from None
@@ -1534,8 +1535,9 @@ def exact_layers(
             fs = seg[fc]
             # (x·sgn) // g = x // (sgn·g) for sgn = ±1: one multiplication per knot instead
             cols = (N[:, fs + 1] * a0[fc] - N[:, fs] * a1[fc]) // (sgn[fc] * g[fc])
-            for c, (_, e) in enumerate(new_entries):
-                cols[e[3], c] = 0
+            units = [i for _, e in new_entries for i in e[3]]  # 0 at their own switch point
+            at = np.repeat(np.arange(Nn), [len(e[3]) for _, e in new_entries])
+            cols[units, at] = 0
             N2[:, new_pos] = cols
             pos2 = np.empty((m, K + Nn), dtype=bool)
             pos2[:, old_pos], pos2[:, new_pos] = pos, cols > 0
