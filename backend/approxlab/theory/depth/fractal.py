@@ -120,7 +120,10 @@ def compose_pl(outer: ReLUNetwork, inner: PiecewiseLinear) -> PiecewiseLinear:
             grid[:, 1:].sort(axis=1)  # NaNs sort last
         flat = grid.ravel()
         x = np.append(flat[~np.isnan(flat)], inner.x[-1])
-    return PiecewiseLinear(x, evaluate_univariate(outer, inner(x)))
+    y = np.empty(x.size)
+    for i in range(0, x.size, EVAL_BLOCK):  # in blocks, as evaluate_univariate
+        y[i : i + EVAL_BLOCK] = _evaluate_block(outer, inner(x[i : i + EVAL_BLOCK]))
+    return PiecewiseLinear(x, y)
 
 
 def _preimages_every_piece(
