@@ -94,3 +94,37 @@ def test_breakpoint_mask_in_blocks_is_the_whole_mask(n):
     pl = PiecewiseLinear(x, y)
     np.testing.assert_array_equal(pl.breakpoint_mask(), want)
     assert pl.pieces() == 1 + int(want.sum())
+
+
+def test_row_digits_is_the_rows_finest_digit():
+    rng = np.random.default_rng(2)
+    for K in (3, 300, 5000):
+        x = rng.standard_normal((6, K))
+        x[1] = np.round(x[1], 3)
+        x[2] = np.ldexp(rng.integers(-50, 50, K).astype(float), -7)
+        x[2, K // 2 + 1] = 2.0**-30  # one finer digit off the sample
+        x[3] = 0.0
+        x[4, ::2] = 0.0
+        x[5] = np.ldexp(rng.integers(1, 9, K).astype(float), 40)
+        np.testing.assert_array_equal(certified._row_digits(x), certified.quanta(x).min(axis=1))
+
+
+def test_nonzero_products_of_several_networks_with_one_zero_pattern():
+    class Layer:
+        def __init__(self, Ws):
+            self.Ws, self.m = Ws, Ws[0].shape[0]
+
+    rng = np.random.default_rng(3)
+    mask = rng.random((4, 5)) < 0.5
+    Ws = [np.where(mask, rng.standard_normal((4, 5)), 0.0) for _ in range(3)]
+    z = np.where(rng.random((5, 9)) < 0.5, 0.0, rng.standard_normal((5, 9)))
+    runs = [(0, 0, 3), (1, 3, 4), (2, 4, 9)]
+    want = np.concatenate(
+        [((Ws[k][None] * z[:, lo:hi].T[:, None, :]) != 0).sum(axis=2).T for k, lo, hi in runs],
+        axis=1,
+    )
+    np.testing.assert_array_equal(certified._nonzero_products(Layer(Ws), z, runs), want)
+    Ws[1] = Ws[1].copy()
+    Ws[1][~mask] = 1.0  # another pattern: network by network
+    want[:, 3:4] = ((Ws[1][None] * z[:, 3:4].T[:, None, :]) != 0).sum(axis=2).T
+    np.testing.assert_array_equal(certified._nonzero_products(Layer(Ws), z, runs), want)

@@ -177,6 +177,27 @@ def quanta(a: np.ndarray) -> np.ndarray:
     return np.where(a == 0, _NO_Q, e.astype(np.int64) - 54 + el)
 
 
+def _row_digits(x: np.ndarray) -> np.ndarray:
+    """``quanta(x).min(axis=1)`` for a 2-d array of finite floats, exactly, usually without
+    the digits of every entry: a row's finest digit among a sample of its entries, ``g``, is
+    the row's finest digit when every entry is an integer multiple of ``2^g`` (checked by an
+    exact scaling: a product by a power of two that undoes itself lost nothing)."""
+    n, K = x.shape
+    if K <= 256:
+        return quanta(x).min(axis=1)
+    g = quanta(x[:, :: K // 32]).min(axis=1)
+    out = np.empty(n, dtype=np.int64)
+    for r in range(n):
+        gr = int(g[r])
+        if -1000 <= gr <= 1000:
+            y = x[r] * _pow2(-gr)
+            if (y == np.floor(y)).all() and (y * _pow2(gr) == x[r]).all():
+                out[r] = gr
+                continue
+        out[r] = quanta(x[r]).min()
+    return out
+
+
 def quantum(a: np.ndarray) -> int:
     """Largest ``q`` such that every entry of ``a`` is an integer multiple of ``2^q``
     (:data:`_NO_Q` when all entries are 0).  Entries must be finite."""
@@ -650,7 +671,7 @@ def _slopes_pre(ld, sl_z, flat, starts, seps):
         return None, flat
     x = np.where(known, sl_z, 0.0)
     q_w, _, aW, _ = ld.lane()
-    qrow = quanta(x).min(axis=1)  # per input row: its finest binary digit
+    qrow = _row_digits(x)  # per input row: its finest binary digit
     q = np.min(q_w + qrow[None, :], axis=1)
     size = aW @ np.abs(x).max(axis=1)
     exact_rows = (q >= -1074) & (np.frexp(_up(size))[1] <= 53 + q) & np.isfinite(size)
@@ -900,6 +921,14 @@ def _nonzero_products(ld: _LayerData, zc: np.ndarray, runs) -> np.ndarray:
     """(m, C): how many products ``W_ij·z_jc`` are nonzero as computed (a product of
     nonzeros may underflow to 0), network by network over the column ``runs``."""
     out = np.empty((ld.m, zc.shape[1]), dtype=np.intp)
+    nz = [ld.Ws[k] != 0 for k, _, _ in runs]
+    if len(runs) > 1 and all(np.array_equal(a, nz[0]) for a in nz[1:]):
+        # one zero pattern for all the networks (the branches of one construction)
+        aw = np.concatenate([np.abs(ld.Ws[k][a]) for (k, _, _), a in zip(runs, nz, strict=True)])
+        az = np.abs(zc[zc != 0])
+        if aw.size == 0 or az.size == 0 or aw.min() * az.min() >= 2.0**-1000:
+            out[:] = nz[0].astype(float) @ (zc != 0).astype(float)
+            return out
     for k, lo, hi in runs:
         W, z = ld.Ws[k], zc[:, lo:hi]
         aw, az = np.abs(W[W != 0]), np.abs(z[z != 0])
