@@ -845,9 +845,11 @@ def _exact_columns(ld, ep, z, ez, seps, dz=None) -> None:
 def _min_digits(q_w: np.ndarray, qz: np.ndarray) -> np.ndarray:
     """(m, C): ``min_j (q_w[i, j] + qz[j, c])`` over the row's nonzero weights — the finest
     binary digit among the products a row computes — one row at a time (the layers are
-    sparse).  Rows or entries that read no nonzero product get a value ≥ 2^19 instead of
-    the (equally meaningless) sums over zero weights: every caller only asks
-    ``q ≥ −1074`` and ``exponent ≤ 53 + q``, true for both."""
+    sparse; small arrays in one broadcast sum).  Rows or entries that read no nonzero
+    product may get a value ≥ 2^19 other than the (equally meaningless) sums over zero
+    weights: every caller only asks ``q ≥ −1074`` and ``exponent ≤ 53 + q``, true for both."""
+    if q_w.size * qz.shape[1] <= 1 << 15:  # small: one broadcast sum is cheapest
+        return np.min(q_w[:, :, None] + qz[None, :, :], axis=1)
     q = np.full((q_w.shape[0], qz.shape[1]), _NO_Q, dtype=np.int64)
     for i in range(q_w.shape[0]):
         js = np.flatnonzero(q_w[i] != _NO_Q)
