@@ -57,8 +57,8 @@ def test_min_digits_decides_as_the_dense_minimum():
     """Equal to ``min_j (q_w + q_z)`` wherever that is a real digit; ≥ 2^19 (the callers'
     tests ``q ≥ −1074``, ``e ≤ 53 + q`` both true) wherever only zeros are read."""
     rng = np.random.default_rng(1)
-    for _ in range(50):
-        m, n, C = rng.integers(1, 9, 3)
+    shapes = [tuple(rng.integers(1, 9, 3)) for _ in range(40)] + [(16, 16, 200), (9, 30, 400)]
+    for m, n, C in shapes:  # small arrays: one broadcast sum; large ones: row by row
         W = np.where(rng.random((m, n)) < 0.5, 0.0, rng.standard_normal((m, n)))
         z = np.where(rng.random((n, C)) < 0.4, 0.0, rng.standard_normal((n, C)))
         qw, qz = certified.quanta(W), certified.quanta(z)
