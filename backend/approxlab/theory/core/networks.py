@@ -183,10 +183,13 @@ _MASK_BLOCK = 1 << 16
 
 def _slope_changes(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Interior knots where the slopes of the data differ by more than :data:`SLOPE_RTOL`."""
-    s = np.diff(y) / np.diff(x)
-    ds = np.abs(np.diff(s))
-    scale = np.maximum(np.abs(s[:-1]), np.abs(s[1:]))
-    return ds > SLOPE_RTOL * scale
+    s = np.diff(y) / np.diff(x)  # (float even for integer data)
+    ds = np.diff(s)
+    np.abs(ds, out=ds)
+    a = np.abs(s)
+    scale = np.maximum(a[:-1], a[1:])
+    scale *= SLOPE_RTOL
+    return ds > scale
 
 
 @dataclass(frozen=True)
