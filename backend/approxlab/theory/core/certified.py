@@ -177,6 +177,27 @@ def quanta(a: np.ndarray) -> np.ndarray:
     return np.where(a == 0, _NO_Q, e.astype(np.int64) - 54 + el)
 
 
+def _row_digits(x: np.ndarray) -> np.ndarray:
+    """``quanta(x).min(axis=1)`` for a 2-d array of finite floats, exactly, usually without
+    the digits of every entry: a row's finest digit among a sample of its entries, ``g``, is
+    the row's finest digit when every entry is an integer multiple of ``2^g`` (checked by an
+    exact scaling: a product by a power of two that undoes itself lost nothing)."""
+    n, K = x.shape
+    if K <= 256:
+        return quanta(x).min(axis=1)
+    g = quanta(x[:, :: K // 32]).min(axis=1)
+    out = np.empty(n, dtype=np.int64)
+    for r in range(n):
+        gr = int(g[r])
+        if -1000 <= gr <= 1000:
+            y = x[r] * _pow2(-gr)
+            if (y == np.floor(y)).all() and (y * _pow2(gr) == x[r]).all():
+                out[r] = gr
+                continue
+        out[r] = quanta(x[r]).min()
+    return out
+
+
 def quantum(a: np.ndarray) -> int:
     """Largest ``q`` such that every entry of ``a`` is an integer multiple of ``2^q``
     (:data:`_NO_Q` when all entries are 0).  Entries must be finite."""
@@ -492,9 +513,10 @@ def float_layers(
             flat = _flat_pre(ld, flat_z, t.size, starts, seps)
             sl, flat = _slopes_pre(ld, sl_z, flat, starts, seps)
         if not exact:
-            _exact_columns(ld, ep, z, ez, seps)
-            _exact_reads(ld, pre, ep, z, ez, starts, seps)
-            pre, ep = _structural_zeros(ld, pre, ep, z, ez, starts, seps)
+            dz = _Digits(z)
+            _exact_columns(ld, ep, z, ez, seps, dz)
+            _exact_reads(ld, pre, ep, z, ez, starts, seps, dz)
+            pre, ep = _structural_zeros(ld, pre, ep, z, ez, starts, seps, dz)
 
         if last:
             out_breaks = None
@@ -649,7 +671,7 @@ def _slopes_pre(ld, sl_z, flat, starts, seps):
         return None, flat
     x = np.where(known, sl_z, 0.0)
     q_w, _, aW, _ = ld.lane()
-    qrow = quanta(x).min(axis=1)  # per input row: its finest binary digit
+    qrow = _row_digits(x)  # per input row: its finest binary digit
     q = np.min(q_w + qrow[None, :], axis=1)
     size = aW @ np.abs(x).max(axis=1)
     exact_rows = (q >= -1074) & (np.frexp(_up(size))[1] <= 53 + q) & np.isfinite(size)
@@ -749,7 +771,7 @@ def _affine_bound(
     return ep
 
 
-def _structural_zeros(ld, pre, ep, z, ez, starts, seps):
+def _structural_zeros(ld, pre, ep, z, ez, starts, seps, dz=None):
     """Where every product ``W_ij z_j`` is exactly 0 (zero weights or zero inputs), the
     computed value is exactly ``b_i``: set its bound to 0.  Only checked where the bound
     would leave the sign undecided."""
@@ -764,11 +786,12 @@ def _structural_zeros(ld, pre, ep, z, ez, starts, seps):
     if ld.same:
         touched = (ld.Ws[0] != 0).astype(float) @ nz_in.astype(float)
         b_at = np.broadcast_to(ld.bs[0][:, None], touched.shape)
-    else:  # every column with its own network's weights, in one batched product
-        owner = _owner_from_seps(seps, starts, cols)
-        nzW = np.stack(ld.Ws)[owner] != 0  # (columns, m, n)
-        touched = np.matmul(nzW.astype(float), nz_in.T.astype(float)[:, :, None])[:, :, 0].T
-        b_at = np.stack(ld.bs)[owner].T
+    else:  # every column with its own network's weights, network by network
+        touched = np.empty((ld.m, cols.size))
+        b_at = np.empty((ld.m, cols.size))
+        for k, lo, hi in _owner_runs(seps, starts, cols):
+            touched[:, lo:hi] = (ld.Ws[k] != 0).astype(float) @ nz_in[:, lo:hi].astype(float)
+            b_at[:, lo:hi] = ld.bs[k][:, None]
     exact0 = (touched == 0) & cand[:, cols]
     if exact0.any():
         r, c = np.nonzero(exact0)
@@ -776,11 +799,27 @@ def _structural_zeros(ld, pre, ep, z, ez, starts, seps):
         ep[r, cols[c]] = 0.0
     rest = cand[:, cols] & ~exact0
     if rest.any() and ld.m * ld.n * cols.size <= 2_000_000:
-        _exact_entries(ld, pre, ep, z, ez, cols, rest)
+        _exact_entries(ld, pre, ep, z, ez, cols, rest, dz)
     return pre, ep
 
 
-def _exact_columns(ld, ep, z, ez, seps) -> None:
+class _Digits:
+    """:func:`quanta` of a layer's inputs ``z`` at given columns, for the several checks of
+    one layer: computed for all of ``z`` once when they ask for many columns."""
+
+    def __init__(self, z: np.ndarray):
+        self.z = z
+        self.all: np.ndarray | None = None
+
+    def of(self, cols: np.ndarray) -> np.ndarray:
+        if self.all is None and 2 * cols.size < self.z.shape[1]:
+            return quanta(self.z[:, cols])
+        if self.all is None:
+            self.all = quanta(self.z)
+        return self.all[:, cols]
+
+
+def _exact_columns(ld, ep, z, ez, seps, dz=None) -> None:
     """Knots where every input is exact: a value there is exact when all its products and
     partial sums are representable — with the finest binary digit of the row's weights
     and of the column's inputs, the exact lane's argument entry by entry (e.g. ``σ(x)`` at
@@ -794,7 +833,7 @@ def _exact_columns(ld, ep, z, ez, seps) -> None:
         return
     q_w, q_b, aW, ab = ld.lane()
     zc = z[:, cols]
-    qcol = quanta(zc).min(axis=0)
+    qcol = (dz or _Digits(z)).of(cols).min(axis=0)
     q = np.minimum(q_w.min(axis=1)[:, None] + qcol[None, :], q_b[:, None])
     size = _up(aW @ np.abs(zc) + ab[:, None])
     ok = (q >= -1074) & (np.frexp(size)[1] <= 53 + q) & np.isfinite(size)
@@ -803,7 +842,25 @@ def _exact_columns(ld, ep, z, ez, seps) -> None:
         ep[r, cols[c]] = 0.0
 
 
-def _exact_reads(ld, pre, ep, z, ez, starts, seps) -> None:
+def _min_digits(q_w: np.ndarray, qz: np.ndarray) -> np.ndarray:
+    """(m, C): ``min_j (q_w[i, j] + qz[j, c])`` over the row's nonzero weights — the finest
+    binary digit among the products a row computes — one row at a time (the layers are
+    sparse; small arrays in one broadcast sum).  Rows or entries that read no nonzero
+    product may get a value ≥ 2^19 other than the (equally meaningless) sums over zero
+    weights: every caller only asks ``q ≥ −1074`` and ``exponent ≤ 53 + q``, true for both."""
+    if q_w.size * qz.shape[1] <= 1 << 15:  # small: one broadcast sum is cheapest
+        return np.min(q_w[:, :, None] + qz[None, :, :], axis=1)
+    q = np.full((q_w.shape[0], qz.shape[1]), _NO_Q, dtype=np.int64)
+    for i in range(q_w.shape[0]):
+        js = np.flatnonzero(q_w[i] != _NO_Q)
+        if js.size == 1:
+            np.minimum(q[i], q_w[i, js[0]] + qz[js[0]], out=q[i])
+        elif js.size:
+            np.minimum(q[i], (q_w[i, js][:, None] + qz[js]).min(axis=0), out=q[i])
+    return q
+
+
+def _exact_reads(ld, pre, ep, z, ez, starts, seps, dz=None) -> None:
     """Entries whose row reads only exact inputs (``e_z = 0`` wherever the row's weight is
     nonzero) are exact when every product and partial sum is representable — the exact
     lane's argument entry by entry, with the digits of the weights and inputs the row
@@ -826,8 +883,8 @@ def _exact_reads(ld, pre, ep, z, ez, starts, seps) -> None:
     if ld.m * ld.n * cols.size > 4_000_000:
         return
     zc = z[:, cols]
-    qz = np.where(exact_in[:, cols], quanta(zc), _NO_Q)  # (n, C)
-    q = np.min(q_w[:, :, None] + qz[None, :, :], axis=1)  # (m, C): digits actually read
+    qz = np.where(exact_in[:, cols], (dz or _Digits(z)).of(cols), _NO_Q)  # (n, C)
+    q = _min_digits(q_w, qz)  # (m, C): digits actually read
     q = np.minimum(q, q_b[:, None])
     size = _up(aW @ np.abs(zc) + ab[:, None])
     sub = cand[:, cols]
@@ -836,19 +893,23 @@ def _exact_reads(ld, pre, ep, z, ez, starts, seps) -> None:
     rest = sub & ~ok
     if rest.any():  # one nonzero product: check it and the sum with the bias exactly
         if ld.same or len(ld.Ws) == 1:
-            Wc = np.broadcast_to(ld.Ws[0][None], (cols.size, ld.m, ld.n))
+            runs = [(0, 0, cols.size)]
             bc = np.broadcast_to(ld.bs[0][:, None], sub.shape)
         else:
-            owner = _owner_from_seps(seps, starts, cols)
-            Wc = np.stack(ld.Ws)[owner]  # (C, m, n)
-            bc = np.stack(ld.bs)[owner].T
-        prods = Wc * zc.T[:, None, :]  # (C, m, n)
-        nzp = (prods != 0).sum(axis=2).T  # (m, C)
+            runs = list(_owner_runs(seps, starts, cols))
+            bc = np.empty(sub.shape)
+            for k, lo, hi in runs:
+                bc[:, lo:hi] = ld.bs[k][:, None]
+        nzp = _nonzero_products(ld, zc, runs)  # (m, C)
         one = rest & (nzp <= 1)
         if one.any():
             r, c = np.nonzero(one)
-            j = np.argmax(prods[c, r, :] != 0, axis=1)
-            w, x = Wc[c, r, j], zc[j, c]
+            if len(runs) == 1:
+                Wr = ld.Ws[runs[0][0]][r]
+            else:
+                Wr = np.stack(ld.Ws)[_owner_from_seps(seps, starts, cols)[c], r]
+            j = np.argmax((Wr * zc.T[c]) != 0, axis=1)  # the nonzero product, if any
+            w, x = Wr[np.arange(r.size), j], zc[j, c]
             p = w * x
             val = pre[r, cols[c]]
             good = _prod_is(w, x, p) & _sum_exact(p, bc[r, c], val)
@@ -858,7 +919,30 @@ def _exact_reads(ld, pre, ep, z, ez, starts, seps) -> None:
         ep[r, cols[c]] = 0.0
 
 
-def _exact_entries(ld, pre, ep, z, ez, cols, rest) -> None:
+def _nonzero_products(ld: _LayerData, zc: np.ndarray, runs) -> np.ndarray:
+    """(m, C): how many products ``W_ij·z_jc`` are nonzero as computed (a product of
+    nonzeros may underflow to 0), network by network over the column ``runs``."""
+    out = np.empty((ld.m, zc.shape[1]), dtype=np.intp)
+    nz = [ld.Ws[k] != 0 for k, _, _ in runs]
+    if len(runs) > 1 and all(np.array_equal(a, nz[0]) for a in nz[1:]):
+        # one zero pattern for all the networks (the branches of one construction)
+        aw = np.concatenate([np.abs(ld.Ws[k][a]) for (k, _, _), a in zip(runs, nz, strict=True)])
+        az = np.abs(zc[zc != 0])
+        if aw.size == 0 or az.size == 0 or aw.min() * az.min() >= 2.0**-1000:
+            out[:] = nz[0].astype(float) @ (zc != 0).astype(float)
+            return out
+    for k, lo, hi in runs:
+        W, z = ld.Ws[k], zc[:, lo:hi]
+        aw, az = np.abs(W[W != 0]), np.abs(z[z != 0])
+        if aw.size == 0 or az.size == 0 or aw.min() * az.min() >= 2.0**-1000:
+            # no product underflows: count the pairs of nonzeros, exactly, by a product
+            out[:, lo:hi] = (W != 0).astype(float) @ (z != 0).astype(float)
+        else:
+            out[:, lo:hi] = ((W[None, :, :] * z.T[:, None, :]) != 0).sum(axis=2).T
+    return out
+
+
+def _exact_entries(ld, pre, ep, z, ez, cols, rest, dz=None) -> None:
     """Entries still undecided whose float64 sum was exact after all: exact inputs, and
     every product and partial sum representable (the exact lane's argument, entry by
     entry).  Their bound becomes 0 — e.g. ``x − 1`` at ``x = 1`` beside inexact units."""
@@ -869,8 +953,8 @@ def _exact_entries(ld, pre, ep, z, ez, cols, rest) -> None:
         rest &= (reads @ (ez[:, cols] > 0).astype(float)) == 0
         if not rest.any():
             return
-    qz = quanta(zc)  # (n, C)
-    q = np.min(q_w[:, :, None] + qz[None, :, :], axis=1)  # (m, C)
+    qz = (dz or _Digits(z)).of(cols)  # (n, C)
+    q = _min_digits(q_w, qz)  # (m, C)
     q = np.minimum(q, q_b[:, None])
     size = _up(aW @ np.abs(zc) + ab[:, None])
     ok = rest & (q >= -1074) & (np.frexp(size)[1] <= 53 + q) & np.isfinite(size)
@@ -881,6 +965,16 @@ def _exact_entries(ld, pre, ep, z, ez, cols, rest) -> None:
 
 def _owner_from_seps(seps: np.ndarray, starts: np.ndarray, cols: np.ndarray) -> np.ndarray:
     return np.searchsorted(seps, cols)
+
+
+def _owner_runs(seps: np.ndarray, starts: np.ndarray, cols: np.ndarray):
+    """``(network, lo, hi)``: ``cols[lo:hi]`` (sorted columns) lie in that network's block."""
+    bounds = np.searchsorted(cols, seps).tolist()
+    lo = 0
+    for k, hi in enumerate(bounds):
+        if hi > lo:
+            yield k, lo, hi
+        lo = hi
 
 
 def _valid_interior(t: np.ndarray) -> np.ndarray:
@@ -1013,6 +1107,10 @@ def _insert(ld, t, et, pre, ep, cross, exact, qp, pmax, qt, tmax, taint, li, max
     if multi:
         su, ss = np.nonzero(sub.T)
         seg, unit = seg[su], ss
+    elif sub.shape[0] <= 8:  # np.argmax across a few rows is slow: the first True row
+        unit = np.zeros(seg.size, dtype=np.intp)
+        for i in range(sub.shape[0] - 1, 0, -1):
+            unit[sub[i]] = i
     else:
         unit = np.argmax(sub, axis=0)
     flat = pre.ravel()
@@ -1079,13 +1177,20 @@ def _insert(ld, t, et, pre, ep, cross, exact, qp, pmax, qt, tmax, taint, li, max
     if max_knots is not None and max_knots < K - S + N:
         raise KnotLimitError(li, int(K - S + N), max_knots)
 
-    t0, t1 = t[kseg], t[kseg + 1]
+    # one new knot in each of the first N segments (every segment of Δ^L): kseg = 0 … N − 1
+    alt = knot_of is None and kseg[-1] == N - 1
+    if alt:
+        t0, t1 = t[:N], t[1 : N + 1]
+        p0 = pre[:, :N]
+        dp = pre[:, 1 : N + 1] - p0
+    else:
+        t0, t1 = t[kseg], t[kseg + 1]
+        p0 = np.take(pre, kseg, axis=1)
+        dp = np.take(pre, kseg + 1, axis=1)
+        dp -= p0
     h = t1 - t0
     tr = klam * h
     tn = tr + t0
-    p0 = np.take(pre, kseg, axis=1)
-    dp = np.take(pre, kseg + 1, axis=1)
-    dp -= p0
     pr = klam * dp
     pn = pr + p0
     zero_at = unit * N + (np.arange(N) if knot_of is None else knot_of)
@@ -1114,15 +1219,18 @@ def _insert(ld, t, et, pre, ep, cross, exact, qp, pmax, qt, tmax, taint, li, max
         epn.ravel()[zero_at] = 0.0
         _partner_values(ld, t, kseg, unit, knot_of, pn, epn, S)
 
-    old_pos = np.arange(K)
-    old_pos[1:] += np.cumsum(counts)
     new_pos = kseg + np.arange(1, N + 1)
-    out_t = _interleave(t, tn, old_pos, new_pos)
-    out_pre = _interleave(pre, pn, old_pos, new_pos)
+    if alt:
+        old_pos = None
+    else:
+        old_pos = np.arange(K)
+        old_pos[1:] += np.cumsum(counts)
+    out_t = _interleave(t, tn, old_pos, new_pos, alt)
+    out_pre = _interleave(pre, pn, old_pos, new_pos, alt)
     out_et = out_ep = None
     if not exact:
-        out_et = _interleave(et, etn, old_pos, new_pos)
-        out_ep = _interleave(ep, epn, old_pos, new_pos)
+        out_et = _interleave(et, etn, old_pos, new_pos, alt)
+        out_ep = _interleave(ep, epn, old_pos, new_pos, alt)
     if taint is not None:
         taint = np.repeat(taint, counts + 1)
     if undecided is not None and undecided.any():
@@ -1170,10 +1278,22 @@ def _partner_values(ld, t, kseg, unit, knot_of, pn, epn, S) -> None:
     epn[r, col] = 0.0
 
 
-def _interleave(old: np.ndarray, new: np.ndarray, old_pos, new_pos) -> np.ndarray:
-    out = np.empty((*old.shape[:-1], old.shape[-1] + new.shape[-1]))
-    out[..., old_pos] = old
-    out[..., new_pos] = new
+def _interleave(old: np.ndarray, new: np.ndarray, old_pos, new_pos, alternate=False) -> np.ndarray:
+    """``old`` and ``new`` laid out along the last axis at ``old_pos`` / ``new_pos``;
+    ``alternate``: one new entry after each of the first N old ones (positions known)."""
+    K, N = old.shape[-1], new.shape[-1]
+    out = np.empty((*old.shape[:-1], K + N))
+    if alternate:
+        out[..., : 2 * N + 1 : 2] = old[..., : N + 1]
+        out[..., 1 : 2 * N : 2] = new
+        out[..., 2 * N + 1 :] = old[..., N + 1 :]
+    elif old.ndim == 2 and K >= 4096:  # row by row: 2-d fancy indexing is much slower
+        for o, a, b in zip(out, old, new, strict=True):
+            o[old_pos] = a
+            o[new_pos] = b
+    else:
+        out[..., old_pos] = old
+        out[..., new_pos] = new
     return out
 
 
@@ -1238,6 +1358,29 @@ def _int_matrix_cached(ab: bytes, shape: tuple[int, ...]) -> tuple[np.ndarray, i
     return A.reshape(np.shape(a)), s
 
 
+def _int_affine(Wi: np.ndarray, Nz: np.ndarray, scale: int, bi: np.ndarray, Q: np.ndarray):
+    """``Wi·Nz·scale + bi ⊗ Q`` in Python integers, row by row over ``Wi``'s nonzero entries
+    only (the constructions' layers are sparse, and an object-array product pays a Python
+    multiply-add for every zero too); ±1 weights and a unit scale cost no multiplication."""
+    m, K = Wi.shape[0], Nz.shape[1]
+    N = np.empty((m, K), dtype=object)
+    bQ: dict[int, np.ndarray] = {}  # bias value → its multiple of Q (biases repeat)
+    for i in range(m):
+        acc = None
+        for j in np.flatnonzero(Wi[i]).tolist():
+            w = Wi[i, j]
+            term = Nz[j] if w == 1 else -Nz[j] if w == -1 else Nz[j] * w
+            acc = term if acc is None else acc + term
+        if acc is not None and scale != 1:
+            acc = acc * scale
+        if bi[i] != 0:
+            if bi[i] not in bQ:
+                bQ[bi[i]] = bi[i] * Q
+            acc = bQ[bi[i]] if acc is None else acc + bQ[bi[i]]
+        N[i] = 0 if acc is None else acc
+    return N
+
+
 @dataclass
 class ExactLayer:
     """One layer of the exact pass: knots ``P/Q`` (Q > 0, lowest terms), pre-activations
@@ -1263,18 +1406,22 @@ def _resume_from(ex: ExactLayer) -> Resume:
     """The float64 state after an exact hidden layer (correctly rounded: within an ulp)."""
     t = ex.knots()
     Z = np.where(ex.N > 0, ex.N, 0)
-    z = np.stack([_to_float(row, ex.Q, ex.S, ex.index) for row in Z])
+    QS = ex.Q * ex.S
+    z = np.stack([_to_float(row, QS, 1, ex.index) for row in Z])
     # the floats that are the exact values carry no bound (the float pass's exactness
     # arguments continue from them); the others are within an ulp
     et = np.where(_is_exactly(t, ex.P, ex.Q), 0.0, np.spacing(np.abs(t)))
-    QS = ex.Q * ex.S
     ez = np.zeros_like(z)
     for j in range(z.shape[0]):
-        pos = ex.N[j] > 0
-        if pos.any():
-            ok = _is_exactly(z[j], Z[j], QS)
-            ez[j] = np.where(pos & ~ok, np.spacing(np.abs(z[j])), 0.0)
-    flat = (Z[:, 1:] * ex.Q[:-1]) == (Z[:, :-1] * ex.Q[1:])  # exactly equal ends
+        pos = np.flatnonzero(ex.N[j] > 0)
+        if pos.size:
+            ok = _is_exactly(z[j, pos], Z[j, pos], QS[pos])
+            ez[j, pos[~ok]] = np.spacing(np.abs(z[j, pos[~ok]]))
+    # exactly equal ends; correctly rounded floats that differ come from values that differ
+    flat = z[:, 1:] == z[:, :-1]
+    r, c = np.nonzero(flat)
+    if r.size:
+        flat[r, c] = (Z[r, c + 1] * ex.Q[c]) == (Z[r, c] * ex.Q[c + 1])
     sep = np.zeros((z.shape[0], 1))
     return Resume(
         index=ex.index + 1,
@@ -1288,11 +1435,10 @@ def _resume_from(ex: ExactLayer) -> Resume:
 
 def _is_exactly(f: np.ndarray, num: np.ndarray, den: np.ndarray) -> np.ndarray:
     """Entrywise: the float ``f`` equals the rational ``num/den`` exactly."""
-    out = np.empty(f.size, dtype=bool)
-    for i, (x, n, d) in enumerate(zip(f.tolist(), num, den, strict=True)):
-        p, q = float(x).as_integer_ratio()
-        out[i] = p * d == n * q
-    return out
+    ratios = [x.as_integer_ratio() for x in f.tolist()]
+    return np.array(
+        [p * d == n * q for (p, q), n, d in zip(ratios, num, den, strict=True)], dtype=bool
+    )
 
 
 def _exact_state(t: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
@@ -1313,6 +1459,8 @@ def _exact_state(t: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
 
 def _to_float(num: np.ndarray, den: np.ndarray, scale: int, li: int) -> np.ndarray:
     try:
+        if scale == 1:
+            return np.array([n / d for n, d in zip(num, den, strict=True)], dtype=float)
         return np.array([n / (d * scale) for n, d in zip(num, den, strict=True)], dtype=float)
     except OverflowError:
         raise FloatRangeError(f"layers[{li}]: values overflow float64 on the domain") from None
@@ -1361,7 +1509,7 @@ def exact_layers(
         K = P.size
         budget.spend(m * n * K + 2 * m * K, where)
         S = max(sW * Sz, sb)
-        N = Wi.dot(Nz) * (S // (sW * Sz)) + (bi * (S // sb))[:, None] * Q[None, :]
+        N = _int_affine(Wi, Nz, S // (sW * Sz), bi * (S // sb), Q)
         if li == L - 1:
             out = None
             if output:
@@ -1374,24 +1522,24 @@ def exact_layers(
         seg, unit = np.nonzero(cross.T)
         if seg.size:
             budget.spend(seg.size * (2 * m + 8), where)
-            # segment → [numerator, denominator, values, crossing units] of its new knots
+            # every crossing's knot pk/qk in lowest terms (qk > 0), computed for all at once
+            a0, a1 = N[unit, seg], N[unit, seg + 1]
+            num = a0 * P[seg + 1] - a1 * P[seg]
+            den = a0 * Q[seg + 1] - a1 * Q[seg]
+            sgn = np.where(den > 0, 1, -1).astype(object)
+            g = np.gcd(num, den)
+            pks, qks = (sgn * num // g).tolist(), (sgn * den // g).tolist()
+            # segment → [numerator, denominator, first crossing, crossing units] of its knots
             found: dict[int, list[list]] = {}
-            for k, i in zip(seg.tolist(), unit.tolist(), strict=True):
-                a0, a1 = N[i, k], N[i, k + 1]
-                num = a0 * P[k + 1] - a1 * P[k]
-                den = a0 * Q[k + 1] - a1 * Q[k]
-                sgn = 1 if den > 0 else -1
-                g = math.gcd(num, den)
-                pk, qk = sgn * num // g, sgn * den // g
+            for c, (k, i) in enumerate(zip(seg.tolist(), unit.tolist(), strict=True)):
+                pk, qk = pks[c], qks[c]
                 entries = found.setdefault(k, [])
                 for e in entries:
                     if e[0] == pk and e[1] == qk:
                         e[3].append(i)
                         break
                 else:
-                    vals = (N[:, k + 1] * a0 - N[:, k] * a1) * sgn
-                    vals = np.array([v // g for v in vals], dtype=object)
-                    entries.append([pk, qk, vals, [i]])
+                    entries.append([pk, qk, c, [i]])
             segs = sorted(found)
             for k in segs:
                 if len(found[k]) > 1:
@@ -1413,14 +1561,19 @@ def exact_layers(
             P2[old_pos], Q2[old_pos], N2[:, old_pos] = P, Q, N
             P2[new_pos] = [e[0] for _, e in new_entries]
             Q2[new_pos] = [e[1] for _, e in new_entries]
-            cols = np.empty((m, Nn), dtype=object)
-            for c, (_, e) in enumerate(new_entries):
-                col = e[2]
-                col[e[3]] = 0
-                cols[:, c] = col
+            # the units' values at the new knots, over Q·S: one column per knot
+            fc = np.array([e[2] for _, e in new_entries], dtype=np.intp)  # first crossings
+            fs = seg[fc]
+            # (x·sgn) // g = x // (sgn·g) for sgn = ±1: one multiplication per knot instead
+            cols = (N[:, fs + 1] * a0[fc] - N[:, fs] * a1[fc]) // (sgn[fc] * g[fc])
+            units = [i for _, e in new_entries for i in e[3]]  # 0 at their own switch point
+            at = np.repeat(np.arange(Nn), [len(e[3]) for _, e in new_entries])
+            cols[units, at] = 0
             N2[:, new_pos] = cols
-            P, Q, N = P2, Q2, N2
-        Z = np.where(N > 0, N, 0)
+            pos2 = np.empty((m, K + Nn), dtype=bool)
+            pos2[:, old_pos], pos2[:, new_pos] = pos, cols > 0
+            P, Q, N, pos = P2, Q2, N2, pos2
+        Z = np.where(pos, N, 0)
         node_breaks = None
         if nodes:
             budget.spend(4 * m * P.size, where)

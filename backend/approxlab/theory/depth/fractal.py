@@ -22,6 +22,7 @@ stays inside that piece, so
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,12 +57,34 @@ def symmetric(name: str) -> tuple[str, ReLUNetwork]:
     return label, [(W.copy(), b.copy()) for W, b in net]
 
 
+#: Columns per block of :func:`evaluate_univariate`: a block's hidden layer stays in cache
+#: (millions of knots at once would cost more in page faults than in arithmetic).
+EVAL_BLOCK = 1 << 15
+
+
 def evaluate_univariate(net: ReLUNetwork, x: np.ndarray) -> np.ndarray:
-    """:func:`networks.evaluate` for a univariate, single-output network, bit for bit, with
-    the first layer applied by broadcasting: a BLAS product of shape ``(m, 1) @ (1, n)`` is
-    several times slower than ``w·x`` (it matters for the millions of knots of f∘Δ^20)."""
+    """:func:`networks.evaluate` for a univariate, single-output network, with the first
+    layer applied by broadcasting (a BLAS product of shape ``(m, 1) @ (1, n)`` is several
+    times slower than ``w·x`` — it matters for the millions of knots of f∘Δ^20) and the
+    points taken in blocks of :data:`EVAL_BLOCK`.
+
+    Bit for bit :func:`networks.evaluate` wherever the arithmetic is exact (dyadic weights
+    and inputs with few digits: every ``f`` of this module at the knots of ``f∘Δ^L``).
+    Otherwise the two may differ in the last bit: a BLAS product's rounding can depend on
+    the number of columns it is given.
+    """
+    x = np.asarray(x, dtype=float).ravel()
+    if x.size <= EVAL_BLOCK:
+        return _evaluate_block(net, x)
+    out = np.empty(x.size)
+    for i in range(0, x.size, EVAL_BLOCK):
+        out[i : i + EVAL_BLOCK] = _evaluate_block(net, x[i : i + EVAL_BLOCK])
+    return out
+
+
+def _evaluate_block(net: ReLUNetwork, x: np.ndarray) -> np.ndarray:
     W, b = net[0]
-    z = W[:, :1] * np.asarray(x, dtype=float)[None, :]
+    z = W[:, :1] * x[None, :]
     z += b[:, None]
     for W, b in net[1:]:
         np.maximum(z, 0.0, out=z)
@@ -82,20 +105,58 @@ def compose_pl(outer: ReLUNetwork, inner: PiecewiseLinear) -> PiecewiseLinear:
     kinks = networks.breakpoints(outer, (lo, hi)).breakpoints() if hi > lo else np.array([])
     t0, t1 = inner.x[:-1], inner.x[1:]
     y0, y1 = inner.y[:-1], inner.y[1:]
-    # one column per kink: its preimage on each piece (NaN where the piece misses it);
-    # sorted within each piece, then laid out piece by piece — no global sort needed
-    cols = [t0]
+    x = _preimages_every_piece(kinks, t0, t1, y0, y1)
+    if x is None:
+        # one column per kink: its preimage on each piece (NaN where the piece misses it);
+        # sorted within each piece, then laid out piece by piece — no global sort needed
+        cols = [t0]
+        for c in kinks:
+            s0, s1 = y0 - c, y1 - c
+            with np.errstate(invalid="ignore", divide="ignore"):
+                pre = t0 + s0 / (s0 - s1) * (t1 - t0)
+            cols.append(np.where(s0 * s1 < 0, pre, np.nan))
+        grid = np.stack(cols, axis=1)
+        if kinks.size:
+            grid[:, 1:].sort(axis=1)  # NaNs sort last
+        flat = grid.ravel()
+        x = np.append(flat[~np.isnan(flat)], inner.x[-1])
+    y = np.empty(x.size)
+    for i in range(0, x.size, EVAL_BLOCK):  # in blocks, as evaluate_univariate
+        y[i : i + EVAL_BLOCK] = _evaluate_block(outer, inner(x[i : i + EVAL_BLOCK]))
+    return PiecewiseLinear(x, y)
+
+
+def _preimages_every_piece(
+    kinks: np.ndarray, t0: np.ndarray, t1: np.ndarray, y0: np.ndarray, y1: np.ndarray
+) -> np.ndarray | None:
+    """:func:`compose_pl`'s knots when every piece of ``inner`` crosses every kink (Δ^L's
+    pieces each run over all of [0, 1]), without the sort: on a rising piece the preimages
+    come in the kinks' order, on a falling piece in reverse.  The same floats as the general
+    construction (the same expressions); ``None`` when some piece misses a kink, and the
+    sort is done after all if rounding ever put two preimages out of order."""
+    K = kinks.size
+    if K == 0:
+        return None
+    n = t0.size
+    out = np.empty(n * (K + 1) + 1)
+    grid = out[:-1].reshape(n, K + 1)
+    grid[:, 0] = t0
+    h = t1 - t0
+    pres = []
     for c in kinks:
         s0, s1 = y0 - c, y1 - c
-        with np.errstate(invalid="ignore", divide="ignore"):
-            pre = t0 + s0 / (s0 - s1) * (t1 - t0)
-        cols.append(np.where(s0 * s1 < 0, pre, np.nan))
-    grid = np.stack(cols, axis=1)
-    if kinks.size:
-        grid[:, 1:].sort(axis=1)  # NaNs sort last
-    flat = grid.ravel()
-    x = np.append(flat[~np.isnan(flat)], inner.x[-1])
-    return PiecewiseLinear(x, evaluate_univariate(outer, inner(x)))
+        if not (s0 * s1 < 0).all():
+            return None
+        pres.append(t0 + s0 / (s0 - s1) * h)
+    rising = y1 > y0
+    for j in range(K):  # rising pieces: kink j in column j; falling: kink K − 1 − j
+        np.copyto(grid[:, 1 + j], pres[K - 1 - j])
+        np.copyto(grid[:, 1 + j], pres[j], where=rising)
+    # in order on rising pieces if pre_j ≤ pre_(j+1), on falling ones if pre_j ≥ pre_(j+1)
+    if not all(np.where(rising, a <= b, a >= b).all() for a, b in itertools.pairwise(pres)):
+        grid[:, 1:].sort(axis=1)
+    out[-1] = t1[-1]
+    return out
 
 
 def viral_pieces_formula(f_pl: PiecewiseLinear, L: int) -> int:
@@ -106,8 +167,12 @@ def viral_pieces_formula(f_pl: PiecewiseLinear, L: int) -> int:
 
 def copies_form(f: ReLUNetwork, x: np.ndarray, L: int) -> np.ndarray:
     """Right-hand side of the viral property: ``f(⟨2^L x⟩)`` (``f`` evaluated as a network)."""
-    u = np.ldexp(np.asarray(x, dtype=float), L)
-    return evaluate_univariate(f, u - np.floor(u))
+    x = np.asarray(x, dtype=float)
+    out = np.empty(x.shape)
+    for i in range(0, x.size, EVAL_BLOCK):  # in blocks: see evaluate_univariate
+        u = np.ldexp(x[i : i + EVAL_BLOCK], L)
+        out[i : i + EVAL_BLOCK] = evaluate_univariate(f, u - np.floor(u))
+    return out
 
 
 def sawtooth_powers(x: np.ndarray, L: int) -> np.ndarray:
@@ -171,7 +236,11 @@ def viral(name: str, L: int, saw: PiecewiseLinear) -> Viral:
     """
     label, f = symmetric(name)
     comp = compose_pl(f, saw)
-    dev_exact = float(np.max(np.abs(comp.y - copies_form(f, comp.x, L))))
+    dev_exact = max(  # in blocks, as copies_form (the largest difference is the same)
+        float(np.max(np.abs(comp.y[i : i + EVAL_BLOCK] - copies_form(f, x, L))))
+        for i in range(0, comp.x.size, EVAL_BLOCK)
+        for x in [comp.x[i : i + EVAL_BLOCK]]
+    )
     f_pl = networks.breakpoints(f)
     whole = networks.compose(f, sawtooth(L))
     rng = np.random.default_rng(L)
