@@ -7,6 +7,7 @@ each look at one behaviour on one scene. Screenshots go to docs/screenshots/.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from pathlib import Path
@@ -14,6 +15,13 @@ from pathlib import Path
 import numpy as np
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+#: Set APPROXLAB_SCREENSHOTS=1 to refresh the docs/screenshots/ pictures these tests take.
+REFRESH = os.environ.get("APPROXLAB_SCREENSHOTS") == "1"
+
+
+def shot(page, name: str) -> None:
+    if REFRESH:
+        page.screenshot(path=str(SHOTS / name))
 
 # Every plot on screen, as the page shows it: caption, legend, ticks, geometry.
 PLOT_FACTS = """() => [...document.querySelectorAll('#scene .plot-card')].map(fig => {
@@ -176,7 +184,7 @@ def test_zoom_carries_the_exact_knots(app):
     assert hi - lo == 524  # pieces in the window (~524 teeth' flanks)
     assert np.array_equal(y, depth.sawtooth_fractal_form(k / 2**L, L))
     assert np.array_equal(y, (k % 2).astype(float))
-    page.screenshot(path=str(SHOTS / "zoom-sawtooth-L20.png"))
+    shot(page, "zoom-sawtooth-L20.png")
     # double-click: the whole domain again
     page.dblclick("#plot-sawtooth .nsewdrag")
     app.wait_for_params("sawtooth", L=L, x_lo=0, x_hi=1)
@@ -236,7 +244,7 @@ def test_touch_swipe_on_a_plot_scrolls_the_page(browser, base_url):
         ring = zoom_in.evaluate("(b) => getComputedStyle(b).outlineStyle")
         assert ring != "none"
         plot.scroll_into_view_if_needed()
-        page.screenshot(path=str(SHOTS / "touch-360.png"))
+        shot(page, "touch-360.png")
         assert not errors
     finally:
         ctx.close()
@@ -266,7 +274,7 @@ def test_dark_and_contrast_themes(app):
     colours = {r: v["color"]["dark"].lower() for r, v in vocab.items()}
     assert len(set(colours.values())) == len(colours), "every role its own colour"
     page.set_viewport_size({"width": 1280, "height": 720})
-    page.screenshot(path=str(SHOTS / "theme-dark-1280.png"))
+    shot(page, "theme-dark-1280.png")
     # the toggle: dark → contrast (in the hash), contrast → light
     toggle = page.locator('#scene-actions [data-approxlab="theme"]')
     before = app.render_seq()
