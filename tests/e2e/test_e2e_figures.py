@@ -23,6 +23,7 @@ def shot(page, name: str) -> None:
     if REFRESH:
         page.screenshot(path=str(SHOTS / name))
 
+
 # Every plot on screen, as the page shows it: caption, legend, ticks, geometry.
 PLOT_FACTS = """() => [...document.querySelectorAll('#scene .plot-card')].map(fig => {
     const id = fig.dataset.plot;

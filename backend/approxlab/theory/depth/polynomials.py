@@ -62,7 +62,7 @@ from functools import cache
 
 import numpy as np
 
-from approxlab.theory.core import networks
+from approxlab.theory.core import envelopes, networks
 from approxlab.theory.core.errors import rounding_allowance
 from approxlab.theory.core.networks import PiecewiseLinear, ReLUNetwork
 from approxlab.theory.depth import product
@@ -355,19 +355,8 @@ def error_range(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per column ``[edges_c, edges_{c+1}]``: the exact range ``(min, max)`` of ``f − p``
     (its extremes lie at column ends, knots or critical points — all evaluated)."""
-    edges = np.asarray(edges, dtype=float)
-    at = error_at(a, pl, edges)
-    lower, upper = np.minimum(at[:-1], at[1:]), np.maximum(at[:-1], at[1:])
-    pts = np.sort(np.concatenate([pl.x, crit]))
-    pts = pts[(pts > edges[0]) & (pts < edges[-1])]
-    if pts.size:
-        col = np.clip(np.searchsorted(edges, pts, side="right") - 1, 0, edges.size - 2)
-        vals = error_at(a, pl, pts)
-        starts = np.flatnonzero(np.diff(col, prepend=-1))
-        used = col[starts]
-        upper[used] = np.maximum(upper[used], np.maximum.reduceat(vals, starts))
-        lower[used] = np.minimum(lower[used], np.minimum.reduceat(vals, starts))
-    return lower, upper
+    cand = np.sort(np.concatenate([pl.x, crit]))
+    return envelopes.column_range(lambda x: error_at(a, pl, x), cand, edges)
 
 
 def error_curve(
@@ -375,13 +364,7 @@ def error_curve(
 ) -> tuple[np.ndarray, np.ndarray]:
     """``(x, f(x) − p(x))`` on ``[lo, hi]`` at every knot and critical point and ``per``
     equal steps of every piece (drawn when the window holds few pieces)."""
-    i0 = max(int(np.searchsorted(pl.x, lo, side="right")) - 1, 0)
-    i1 = min(int(np.searchsorted(pl.x, hi, side="left")), pl.x.size - 1)
-    xa, xb = pl.x[i0:i1], pl.x[i0 + 1 : i1 + 1]
-    steps = xa[:, None] + (xb - xa)[:, None] * np.linspace(0.0, 1.0, per + 1)[None, :-1]
-    x = np.concatenate([steps.ravel(), crit, [lo, hi], pl.x[i0 : i1 + 1]])
-    x = np.unique(x[(x >= lo) & (x <= hi)])
-    return x, error_at(a, pl, x)
+    return envelopes.sampled_curve(lambda x: error_at(a, pl, x), pl, crit, lo, hi, per)
 
 
 # ------------------------------------------------------------------ measured (scene)

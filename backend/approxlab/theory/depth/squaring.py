@@ -39,7 +39,7 @@ from typing import Literal, overload
 
 import numpy as np
 
-from approxlab.theory.core import networks, targets
+from approxlab.theory.core import envelopes, networks, targets
 from approxlab.theory.core.networks import PiecewiseLinear, ReLUNetwork
 from approxlab.theory.depth.sawtooth import sawtooth, triangle
 from approxlab.theory.shallow.threshold import threshold_width
@@ -404,25 +404,10 @@ def square_error_range(pl: PiecewiseLinear, edges: np.ndarray) -> tuple[np.ndarr
     end, a knot or a piece's vertex ``x = slope/2``, and its minimum at a column end or a
     knot; all of them are evaluated.
     """
-    edges = np.asarray(edges, dtype=float)
-
-    def err(t: np.ndarray) -> np.ndarray:
-        return pl(t) - t * t
-
-    at = err(edges)
-    lower, upper = np.minimum(at[:-1], at[1:]), np.maximum(at[:-1], at[1:])
     pts = np.empty(2 * pl.x.size - 1)
     pts[0::2] = pl.x
     pts[1::2] = np.clip(pl.slopes() / 2.0, pl.x[:-1], pl.x[1:])  # sorted: vertex in its piece
-    pts = pts[(pts > edges[0]) & (pts < edges[-1])]
-    if pts.size:
-        col = np.clip(np.searchsorted(edges, pts, side="right") - 1, 0, edges.size - 2)
-        vals = err(pts)
-        starts = np.flatnonzero(np.diff(col, prepend=-1))
-        used = col[starts]
-        upper[used] = np.maximum(upper[used], np.maximum.reduceat(vals, starts))
-        lower[used] = np.minimum(lower[used], np.minimum.reduceat(vals, starts))
-    return lower, upper
+    return envelopes.column_range(lambda t: pl(t) - t * t, pts, edges)
 
 
 def error_curve(
@@ -431,14 +416,9 @@ def error_curve(
     """``(x, p(x) − x²)`` on ``[lo, hi]`` at every knot, every piece's vertex and
     ``per_piece`` equal steps of every piece — the parabolic arches drawn from the exact
     form (knots and vertices exact; between them a polyline much finer than a pixel)."""
-    i0 = max(int(np.searchsorted(pl.x, lo, side="right")) - 1, 0)
-    i1 = min(int(np.searchsorted(pl.x, hi, side="left")), pl.x.size - 1)
-    a, b = pl.x[i0:i1], pl.x[i0 + 1 : i1 + 1]
-    steps = a[:, None] + (b - a)[:, None] * np.linspace(0.0, 1.0, per_piece + 1)[None, :-1]
-    vert = np.clip(pl.slopes()[i0:i1] / 2.0, a, b)
-    x = np.concatenate([steps.ravel(), vert, [lo, hi], pl.x[i0 : i1 + 1]])
-    x = np.unique(x[(x >= lo) & (x <= hi)])
-    return x, pl(x) - x * x
+    i0, i1 = envelopes.window_pieces(pl, lo, hi)
+    vert = np.clip(pl.slopes()[i0:i1] / 2.0, pl.x[i0:i1], pl.x[i0 + 1 : i1 + 1])
+    return envelopes.sampled_curve(lambda t: pl(t) - t * t, pl, vert, lo, hi, per_piece)
 
 
 # ------------------------------------------- products: moved to theory/depth/product.py
