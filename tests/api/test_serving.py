@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import os
+import subprocess
+import sys
 import threading
 import time
 
@@ -178,3 +181,48 @@ def test_health_does_not_wait_behind_computation():
         assert time.perf_counter() - t0 < 0.5
         t.join(timeout=60)
         assert done.is_set()
+
+
+_ORPHAN_SCRIPT = """
+import asyncio, os, sys, time
+from approxlab.api.compute import ComputePool
+
+async def main():
+    pool = ComputePool(threads=2)
+    await pool.run("k", 1.0, os.getpid, heavy=True)  # starts the heavy-job process
+    print(" ".join(str(p.pid) for p in pool._heavy_executor._processes.values()), flush=True)
+    time.sleep(60)
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux only")
+def test_the_heavy_job_process_dies_with_the_server():
+    """A server killed by SIGKILL (an OOM kill, a container runtime's timeout) leaves no
+    heavy-job process behind holding memory."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _ORPHAN_SCRIPT], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        children = [int(p) for p in proc.stdout.readline().split()]
+        assert children
+        proc.kill()
+        proc.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        alive = children
+        while alive and time.monotonic() < deadline:
+            alive = [c for c in alive if os.path.exists(f"/proc/{c}") and not _zombie(c)]
+            time.sleep(0.05)
+        assert not alive, f"heavy-job processes outlived the server: {alive}"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(")")[-1].split()[0] == "Z"
+    except OSError:
+        return True

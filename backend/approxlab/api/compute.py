@@ -42,6 +42,30 @@ def lower_priority() -> None:
 #: Niceness of the threads computing heavy requests.
 HEAVY_NICE = 10
 
+#: Linux prctl option: the signal a process gets when its parent dies.
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """Ask Linux to end this process when the server that spawned it dies, even by SIGKILL
+    (an orphaned heavy-job process would otherwise keep its memory; elsewhere a no-op)."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        if os.getppid() == 1:  # the parent died before the call
+            os._exit(0)
+
+
+def heavy_process_init() -> None:
+    """Initializer of the heavy-job process: lower priority, and gone with the server."""
+    die_with_parent()
+    lower_priority()
+
 
 class BusyError(Exception):
     """The queue is full or the wait too long: answer 503 with ``Retry-After``."""
@@ -121,7 +145,7 @@ class ComputePool:
                     self._heavy_executor = ProcessPoolExecutor(
                         self.heavy_slots,
                         mp_context=multiprocessing.get_context("spawn"),
-                        initializer=lower_priority,
+                        initializer=heavy_process_init,
                         **extra,
                     )
                 else:
