@@ -41,6 +41,19 @@ def knot_pixels(app, plot: str = "function", trace: str = KNOTS_TRACE) -> list[d
     )
 
 
+def stable_knot(app, i: int) -> dict:
+    """The knot's page position once the layout has stopped moving (a late resize of the
+    stage or a legend's growth on a loaded machine would move it under the finger)."""
+    prev = None
+    for _ in range(40):
+        k = knot_pixels(app)[i]
+        if prev and abs(k["x"] - prev["x"]) < 0.5 and abs(k["y"] - prev["y"]) < 0.5:
+            return k
+        prev = k
+        app.page.evaluate("() => new Promise(r => requestAnimationFrame(() => setTimeout(r, 50)))")
+    raise AssertionError("the knots never stopped moving")
+
+
 def data_pixel(app, x: float, y: float, plot: str = "function") -> dict:
     return app.page.evaluate(
         """([id, x, y]) => {
@@ -214,8 +227,8 @@ def test_dragging_a_knot_with_a_finger(browser, base_url, app):
         phone.open("#/cpwl")
         page.evaluate("document.getElementById('plot-function').scrollIntoView({block: 'center'})")
         page.wait_for_function("() => window.approxlab.idle")
+        k = stable_knot(phone, 4)
         scroll = page.evaluate("scrollY")
-        k = knot_pixels(phone)[4]
         cdp = context.new_cdp_session(page)
 
         def touch(kind: str, x: float = 0, y: float = 0) -> None:
