@@ -13,8 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from approxlab.scenes.base import NetworkExport
+from approxlab.scenes.base import Check, NetworkExport
+from approxlab.theory.core import networks as nets
 from approxlab.theory.core.activations import SOFTMAX_ATTENTION
+from approxlab.theory.core.networks import PiecewiseLinear
 
 #: Most weights and biases, over all networks of one response (422 beyond).
 MAX_EXPORT_PARAMETERS = 250_000
@@ -50,6 +52,21 @@ def network_export(
         out["notes"] = list(notes)
     out.update(extra)
     return out
+
+
+def exact_form_check(
+    layers: Sequence[tuple[np.ndarray, np.ndarray]], pl: PiecewiseLinear, rounding: float
+) -> Check:
+    """The built network, evaluated layer by layer, equals the exact piecewise-linear form
+    that every measured figure is read from, at all of its knots."""
+    gap = float(np.max(np.abs(nets.evaluate(list(layers), pl.x) - pl.y)))
+    return Check(
+        f"the network equals its exact form at all {pl.x.size:,} knots: largest difference = 0",
+        gap,
+        0.0,
+        "==",
+        rounding=rounding,
+    )
 
 
 def parameter_count(networks: Sequence[NetworkExport]) -> int:

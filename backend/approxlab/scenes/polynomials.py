@@ -21,7 +21,7 @@ from approxlab.scenes.base import (
     window_param,
 )
 from approxlab.scenes.chapters import DEPTH
-from approxlab.scenes.export import network_export
+from approxlab.scenes.export import exact_form_check, network_export
 from approxlab.scenes.plotkit import (
     ENVELOPE_COLUMNS,
     band,
@@ -151,7 +151,6 @@ def compute(p: Params) -> SceneResult:
     m = poly.measure(a, i)
     net = poly.horner_network(a, i)
     formula = poly.nodes_formula(len(a) - 1, i)
-    at_knots = float(np.max(np.abs(networks.evaluate(net, m.pl.x) - m.pl.y)))
     checks = [
         Check(
             "sup |f − p| ≤ the bound from error propagation through Horner's rule",
@@ -161,14 +160,7 @@ def compute(p: Params) -> SceneResult:
             rounding=m.tolerance,
         ),
         Check("nodes = 11i·(n − 1) (n − 1 products of 11i nodes)", m.nodes, formula, "=="),
-        Check(
-            f"the network equals its exact form at all {m.pl.x.size:,} knots: largest "
-            "difference = 0",
-            at_knots,
-            0.0,
-            "==",
-            rounding=m.tolerance,
-        ),
+        exact_form_check(net, m.pl, m.tolerance),
     ]
     return SceneResult(
         metrics={

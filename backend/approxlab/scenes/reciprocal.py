@@ -18,7 +18,7 @@ from approxlab.scenes.base import (
     param,
 )
 from approxlab.scenes.chapters import DEPTH
-from approxlab.scenes.export import network_export
+from approxlab.scenes.export import exact_form_check, network_export
 from approxlab.scenes.plotkit import (
     ENVELOPE_COLUMNS,
     band,
@@ -35,10 +35,10 @@ A_MIN, A_MAX = 0.05, 0.9
 #: The ranges of n and i are the cost limit. The exact breakpoint propagation grows with
 #: the stages n and with 2^i (the pieces each square and product adds), and deep networks
 #: need exact integer arithmetic for some decisions; at the corner n = 7, i = 5 a cold
-#: request takes about 230 ms of CPU on the 2-core test machine, the default about 25 ms
-#: (tests/bench/bench_scenes.py). A cross-field limit (say on n³·2^i) cannot be used: the
-#: every-scene API test requests all maxima at once, and the cost grows with both n and i,
-#: so a limit admitting that corner admits every combination.
+#: request takes about 275 ms on the 2-core test machine, the default about 21 ms
+#: (tests/bench/bench_scenes.py, docs/perf.md). A cross-field limit (say on n³·2^i) cannot
+#: be used: the every-scene API test requests all maxima at once, and the cost grows with
+#: both n and i, so a limit admitting that corner admits every combination.
 N_MAX = 7
 I_MAX = 5
 #: The window the zoom parameters may take (the domain [a, 1] for the smallest a).
@@ -137,7 +137,6 @@ def compute(p: Params) -> SceneResult:
     window = zoom_window(p.x_lo, p.x_hi, (a, 1.0))
     m = rc.measure(a, n, i)
     net = rc.reciprocal_network(a, n, i)
-    at_knots = float(np.max(np.abs(networks.evaluate(net, m.pl.x) - m.pl.y)))
     checks = [
         Check(
             "sup |f − 1/x| ≤ truncation (1 − a)^(2^n)/a + the propagated network bound",
@@ -153,14 +152,7 @@ def compute(p: Params) -> SceneResult:
             rc.nodes_formula(n, i),
             "==",
         ),
-        Check(
-            f"the network equals its exact form at all {m.pl.x.size:,} knots: largest "
-            "difference = 0",
-            at_knots,
-            0.0,
-            "==",
-            rounding=m.tolerance,
-        ),
+        exact_form_check(net, m.pl, m.tolerance),
     ]
     return SceneResult(
         metrics={
